@@ -168,6 +168,8 @@ const (
 	FailureKind_FAILURE_KIND_INTERNAL FailureKind = 9
 	// The job waited too long for executors or for a result.
 	FailureKind_FAILURE_KIND_DEADLINE_EXCEEDED FailureKind = 10
+	// No executor was available to run the job.
+	FailureKind_FAILURE_KIND_UNAVAILABLE FailureKind = 11
 )
 
 // Enum value maps for FailureKind.
@@ -184,6 +186,7 @@ var (
 		8:  "FAILURE_KIND_CANCELLED",
 		9:  "FAILURE_KIND_INTERNAL",
 		10: "FAILURE_KIND_DEADLINE_EXCEEDED",
+		11: "FAILURE_KIND_UNAVAILABLE",
 	}
 	FailureKind_value = map[string]int32{
 		"FAILURE_KIND_UNSPECIFIED":        0,
@@ -197,6 +200,7 @@ var (
 		"FAILURE_KIND_CANCELLED":          8,
 		"FAILURE_KIND_INTERNAL":           9,
 		"FAILURE_KIND_DEADLINE_EXCEEDED":  10,
+		"FAILURE_KIND_UNAVAILABLE":        11,
 	}
 )
 
@@ -650,7 +654,7 @@ const file_trebuchet_v1_common_proto_rawDesc = "" +
 	"\x12TASK_STATE_RUNNING\x10\x02\x12\x18\n" +
 	"\x14TASK_STATE_SUCCEEDED\x10\x03\x12\x15\n" +
 	"\x11TASK_STATE_FAILED\x10\x04\x12\x18\n" +
-	"\x14TASK_STATE_CANCELLED\x10\x05*\xeb\x02\n" +
+	"\x14TASK_STATE_CANCELLED\x10\x05*\x89\x03\n" +
 	"\vFailureKind\x12\x1c\n" +
 	"\x18FAILURE_KIND_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dFAILURE_KIND_INVALID_ARGUMENT\x10\x01\x12\x1a\n" +
@@ -663,7 +667,8 @@ const file_trebuchet_v1_common_proto_rawDesc = "" +
 	"\x16FAILURE_KIND_CANCELLED\x10\b\x12\x19\n" +
 	"\x15FAILURE_KIND_INTERNAL\x10\t\x12\"\n" +
 	"\x1eFAILURE_KIND_DEADLINE_EXCEEDED\x10\n" +
-	"*w\n" +
+	"\x12\x1c\n" +
+	"\x18FAILURE_KIND_UNAVAILABLE\x10\v*w\n" +
 	"\vTableFormat\x12\x1c\n" +
 	"\x18TABLE_FORMAT_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14TABLE_FORMAT_PARQUET\x10\x01\x12\x14\n" +
