@@ -244,8 +244,11 @@ type HeartbeatResponse struct {
 	// The scheduler does not know this executor (it restarted, or declared the
 	// executor lost): register again.
 	Reregister bool `protobuf:"varint,1,opt,name=reregister,proto3" json:"reregister,omitempty"`
-	// Tasks the executor should stop.
-	CancelTasks   []*TaskId `protobuf:"bytes,2,rep,name=cancel_tasks,json=cancelTasks,proto3" json:"cancel_tasks,omitempty"`
+	// Tasks the executor should stop, dropping their outputs.
+	CancelTasks []*TaskId `protobuf:"bytes,2,rep,name=cancel_tasks,json=cancelTasks,proto3" json:"cancel_tasks,omitempty"`
+	// Jobs whose task outputs the executor should drop (pull executors; push
+	// executors are sent ExecutorService.ReleaseOutputs).
+	ReleaseJobs   []string `protobuf:"bytes,3,rep,name=release_jobs,json=releaseJobs,proto3" json:"release_jobs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -290,6 +293,13 @@ func (x *HeartbeatResponse) GetReregister() bool {
 func (x *HeartbeatResponse) GetCancelTasks() []*TaskId {
 	if x != nil {
 		return x.CancelTasks
+	}
+	return nil
+}
+
+func (x *HeartbeatResponse) GetReleaseJobs() []string {
+	if x != nil {
+		return x.ReleaseJobs
 	}
 	return nil
 }
@@ -658,12 +668,13 @@ const file_trebuchet_v1_scheduler_proto_rawDesc = "" +
 	"\x10HeartbeatRequest\x12\x1f\n" +
 	"\vexecutor_id\x18\x01 \x01(\tR\n" +
 	"executorId\x129\n" +
-	"\rrunning_tasks\x18\x02 \x03(\v2\x14.trebuchet.v1.TaskIdR\frunningTasks\"l\n" +
+	"\rrunning_tasks\x18\x02 \x03(\v2\x14.trebuchet.v1.TaskIdR\frunningTasks\"\x8f\x01\n" +
 	"\x11HeartbeatResponse\x12\x1e\n" +
 	"\n" +
 	"reregister\x18\x01 \x01(\bR\n" +
 	"reregister\x127\n" +
-	"\fcancel_tasks\x18\x02 \x03(\v2\x14.trebuchet.v1.TaskIdR\vcancelTasks\"\x8f\x01\n" +
+	"\fcancel_tasks\x18\x02 \x03(\v2\x14.trebuchet.v1.TaskIdR\vcancelTasks\x12!\n" +
+	"\frelease_jobs\x18\x03 \x03(\tR\vreleaseJobs\"\x8f\x01\n" +
 	"\x0fPollWorkRequest\x12\x1f\n" +
 	"\vexecutor_id\x18\x01 \x01(\tR\n" +
 	"executorId\x12\x1d\n" +

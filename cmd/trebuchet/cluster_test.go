@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
+	"github.com/trebuchet-dev/trebuchet/sdk/client"
+)
+
+// These tests run the real binary, as users do: a standalone process, and a
+// cluster of one scheduler and two executors in separate processes.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "trebuchet-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "trebuchet")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building trebuchet:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const tpchDir = "../../conformance/testdata/tpch"
+
+var tpchTables = []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
+
+func tableFlags(t testing.TB) []string {
+	var flags []string
+	for _, name := range tpchTables {
+		path, err := filepath.Abs(filepath.Join(tpchDir, "sf0.01", name+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		flags = append(flags, "--table", name+"="+path)
+	}
+	return flags
+}
+
+// process is a running trebuchet process whose log is captured.
+type process struct {
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	log  strings.Builder
+	done chan struct{}
+}
+
+// start runs the binary with args and returns once ready matches a log line,
+// with that line's submatches.
+func start(t *testing.T, ready *regexp.Regexp, args ...string) (*process, []string) {
+	t.Helper()
+	p := &process{cmd: exec.Command(binary, args...), done: make(chan struct{})}
+	stderr, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.stop()
+		if t.Failed() {
+			t.Logf("log of %v:\n%s", args, p.logText())
+		}
+	})
+	matched := make(chan []string, 1)
+	go func() {
+		defer close(p.done)
+		s := bufio.NewScanner(stderr)
+		for s.Scan() {
+			line := s.Text()
+			p.mu.Lock()
+			p.log.WriteString(line + "\n")
+			p.mu.Unlock()
+			if m := ready.FindStringSubmatch(line); m != nil {
+				select {
+				case matched <- m:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case m := <-matched:
+		return p, m
+	case <-p.done:
+		t.Fatalf("trebuchet %v exited before it was ready:\n%s", args, p.logText())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("trebuchet %v not ready after 30s:\n%s", args, p.logText())
+	}
+	return nil, nil
+}
+
+func (p *process) logText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.log.String()
+}
+
+func (p *process) stop() {
+	if p.cmd.ProcessState != nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+	_ = p.cmd.Wait()
+}
+
+// kill ends the process abruptly, as a crash would.
+func (p *process) kill() {
+	_ = p.cmd.Process.Kill()
+	<-p.done
+	_ = p.cmd.Wait()
+}
+
+// waitLog waits until the process logs a line matching re.
+func (p *process) waitLog(t *testing.T, re *regexp.Regexp, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if re.MatchString(p.logText()) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no log line matching %v after %v:\n%s", re, timeout, p.logText())
+}
+
+var (
+	gatewayReady    = regexp.MustCompile(`gateway listening address=(\S+)`)
+	executorReady   = regexp.MustCompile(`executor registered scheduler=`)
+	executorJoined  = regexp.MustCompile(`msg="executor registered" executor=`)
+)
+
+// startStandalone starts `trebuchet standalone` and returns its gateway
+// address once an executor has registered.
+func startStandalone(t *testing.T, extra ...string) (*process, string) {
+	args := append([]string{"standalone", "--listen", "127.0.0.1:0"}, tableFlags(t)...)
+	p, m := start(t, gatewayReady, append(args, extra...)...)
+	p.waitLog(t, executorReady, 30*time.Second)
+	return p, m[1]
+}
+
+// startCluster starts a scheduler process and n executor processes, and
+// returns the gateway address once all executors registered.
+func startCluster(t *testing.T, n int, schedulerArgs []string, executorArgs ...string) (sched *process, executors []*process, addr string) {
+	args := append([]string{"scheduler", "--listen", "127.0.0.1:0"}, tableFlags(t)...)
+	sched, m := start(t, gatewayReady, append(args, schedulerArgs...)...)
+	addr = m[1]
+	for i := range n {
+		exe, _ := start(t, executorReady, append([]string{"executor", "--scheduler", addr, "--id", fmt.Sprintf("exec-%d", i)}, executorArgs...)...)
+		executors = append(executors, exe)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(executorJoined.FindAllString(sched.logText(), -1)) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d executors joined:\n%s", len(executorJoined.FindAllString(sched.logText(), -1)), n, sched.logText())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return sched, executors, addr
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// runTPCH runs a producer's plan for a query through the gateway and checks
+// the answer.
+func runTPCH(t *testing.T, c *client.Client, producer, query string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	plan := readFile(t, filepath.Join(tpchDir, "plans", producer, query+".json"))
+	res, err := c.Execute(ctx, client.JSONPlan(plan), nil)
+	if err != nil {
+		t.Fatalf("%s %s: %v", producer, query, err)
+	}
+	defer res.Release()
+	want, err := tpch.LoadAnswer(filepath.Join(tpchDir, "answers", "sf0.01", query+".csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := want.Compare(res.Batches); err != nil {
+		t.Errorf("%s %s: %v", producer, query, err)
+	}
+}
+
+var walkingSkeletonQueries = []string{"q01", "q06"}
+
+func TestStandaloneTPCH(t *testing.T) {
+	_, addr := startStandalone(t)
+	c := client.New(addr)
+	for _, producer := range []string{"datafusion", "isthmus"} {
+		for _, q := range walkingSkeletonQueries {
+			t.Run(producer+"/"+q, func(t *testing.T) { runTPCH(t, c, producer, q) })
+		}
+	}
+}
+
+func TestClusterTPCH(t *testing.T) {
+	_, _, addr := startCluster(t, 2, nil)
+	c := client.New(addr)
+	for _, producer := range []string{"datafusion", "isthmus"} {
+		for _, q := range walkingSkeletonQueries {
+			t.Run(producer+"/"+q, func(t *testing.T) { runTPCH(t, c, producer, q) })
+		}
+	}
+}
+
+// TestPullExecutor runs a query on an executor that pulls its work instead
+// of serving the executor service.
+func TestPullExecutor(t *testing.T) {
+	_, _, addr := startCluster(t, 1, nil, "--pull")
+	runTPCH(t, client.New(addr), "datafusion", "q06")
+}
+
+var _ = io.EOF

@@ -1,0 +1,9 @@
+// Package catalog maps table names to the files that hold them.
+//
+// A cluster is started with its tables (trebuchet standalone --table
+// lineitem=data/lineitem/*.parquet); the scheduler resolves the names a plan
+// reads against its catalog and sends the bindings with each task, so an
+// executor plans from the task alone and needs no catalog of its own. Names
+// match case-insensitively, as producers differ in case (Isthmus upper-cases
+// identifiers).
+package catalog

@@ -1,0 +1,18 @@
+// Package worker is an executor process's runtime: it registers with the
+// scheduler, receives tasks (pushed to its ExecutorService, or pulled with
+// PollWork), runs each task's plan over Arrow batches, keeps the output, and
+// serves it over Arrow Flight DoGet until the scheduler releases it.
+//
+// Protocol, as the executor sees it:
+//
+//	RegisterExecutor → (LaunchTasks | PollWork)* with Heartbeat every interval
+//	task ends → ReportTaskStatus{state, failure, output Location}
+//	Flight DoGet(ticket of the Location) → the output batches
+//	ReleaseOutputs(job) or CancelTasks → the outputs are dropped
+//
+// A heartbeat answered with reregister (the scheduler restarted or declared
+// this executor lost) makes the executor register again.
+//
+// Every task's output is held in memory and reserved from the executor's
+// memory pool, so the pool sees all the batches the executor holds.
+package worker

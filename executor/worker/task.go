@@ -1,0 +1,192 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/trebuchet-dev/trebuchet/executor/catalog"
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/executor/op"
+	"github.com/trebuchet-dev/trebuchet/executor/plan"
+	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
+)
+
+// batchSize is the number of rows operators aim for per batch.
+const batchSize = 8192
+
+type taskKey struct {
+	job                       string
+	stage, partition, attempt uint32
+}
+
+func keyOf(id *trebuchetv1.TaskId) taskKey {
+	return taskKey{id.GetJobId(), id.GetStageId(), id.GetPartition(), id.GetAttempt()}
+}
+
+// ticketOf is the Flight ticket of a task's output. Clients treat it as
+// opaque bytes.
+func ticketOf(id *trebuchetv1.TaskId) string {
+	return fmt.Sprintf("%s/%d/%d/%d", id.GetJobId(), id.GetStageId(), id.GetPartition(), id.GetAttempt())
+}
+
+// launch starts a task in its own goroutine; its end is reported to the
+// scheduler. A task already running is not started twice.
+func (e *Executor) launch(ctx context.Context, def *trebuchetv1.TaskDefinition) {
+	key := keyOf(def.GetTaskId())
+	ctx, cancel := context.WithCancel(ctx)
+	e.mu.Lock()
+	if _, dup := e.running[key]; dup {
+		e.mu.Unlock()
+		cancel()
+		return
+	}
+	e.running[key] = &runningTask{id: def.GetTaskId(), cancel: cancel}
+	e.mu.Unlock()
+
+	e.tasks.Add(1)
+	go func() {
+		defer e.tasks.Done()
+		defer cancel()
+		status := e.run(ctx, def)
+		e.mu.Lock()
+		delete(e.running, key)
+		e.mu.Unlock()
+		select {
+		case e.freed <- struct{}{}:
+		default:
+		}
+		e.report(ctx, status)
+	}()
+}
+
+// run executes one task and returns its final status.
+func (e *Executor) run(ctx context.Context, def *trebuchetv1.TaskDefinition) *trebuchetv1.TaskStatus {
+	start := time.Now()
+	status := &trebuchetv1.TaskStatus{TaskId: def.GetTaskId(), ExecutorId: e.cfg.ID}
+	out, err := e.execute(ctx, def)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = errkind.Errorf(errkind.Cancelled, "task %s cancelled", ticketOf(def.GetTaskId()))
+		}
+		status.State = trebuchetv1.TaskState_TASK_STATE_FAILED
+		if errkind.KindOf(err) == errkind.Cancelled {
+			status.State = trebuchetv1.TaskState_TASK_STATE_CANCELLED
+		}
+		status.Failure = errkind.ToFailure(err)
+		status.Failure.ExecutorId = e.cfg.ID
+		e.log.Info("task failed", "task", ticketOf(def.GetTaskId()), "err", err)
+		return status
+	}
+	metrics := &trebuchetv1.TaskMetrics{ElapsedNanos: uint64(time.Since(start))}
+	for _, b := range out.batches {
+		metrics.OutputRows += uint64(b.NumRows())
+		metrics.OutputBatches++
+	}
+	metrics.OutputBytes = uint64(out.reservation.Size())
+	ticket := ticketOf(def.GetTaskId())
+	e.mu.Lock()
+	e.outputs[ticket] = out
+	e.mu.Unlock()
+	status.State = trebuchetv1.TaskState_TASK_STATE_SUCCEEDED
+	status.Metrics = metrics
+	status.Output = &trebuchetv1.Location{ExecutorId: e.cfg.ID, FlightAddress: e.flightAddr, Ticket: []byte(ticket)}
+	return status
+}
+
+// execute plans the task and drains its root operator into an output.
+func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition) (_ *output, err error) {
+	var p substraitpb.Plan
+	if err := proto.Unmarshal(def.GetPlan(), &p); err != nil {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "task plan: %v", err)
+	}
+	cat, err := catalog.FromProto(def.GetTables())
+	if err != nil {
+		return nil, err
+	}
+	physical, err := plan.Build(ctx, &p, cat)
+	if err != nil {
+		return nil, err
+	}
+	stream, err := physical.Root.Open(ctx, &op.Task{Alloc: e.alloc, Pool: e.pool, BatchSize: batchSize})
+	if err != nil {
+		return nil, err
+	}
+	defer stream.Close()
+
+	out := &output{
+		job:         def.GetTaskId().GetJobId(),
+		schema:      physical.Schema,
+		reservation: e.pool.NewReservation("task output " + ticketOf(def.GetTaskId())),
+	}
+	defer func() {
+		if err != nil {
+			out.release()
+		}
+	}()
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := stream.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		b, err = withSchema(b, out.schema)
+		if err != nil {
+			return nil, err
+		}
+		if err := out.reservation.Grow(op.BatchBytes(b)); err != nil {
+			b.Release()
+			return nil, fmt.Errorf("buffering task output: %w", err)
+		}
+		out.batches = append(out.batches, b)
+	}
+}
+
+// withSchema gives a batch the plan's output names. It takes ownership of b.
+func withSchema(b arrow.RecordBatch, schema *arrow.Schema) (arrow.RecordBatch, error) {
+	if b.Schema().Equal(schema) {
+		return b, nil
+	}
+	defer b.Release()
+	if int(b.NumCols()) != schema.NumFields() {
+		return nil, errkind.Errorf(errkind.Internal, "root operator produced %d columns, plan declares %d", b.NumCols(), schema.NumFields())
+	}
+	for i, f := range schema.Fields() {
+		if !arrow.TypeEqual(f.Type, b.Column(i).DataType()) {
+			return nil, errkind.Errorf(errkind.Internal, "column %q: root operator produced %s, plan declares %s", f.Name, b.Column(i).DataType(), f.Type)
+		}
+	}
+	return array.NewRecordBatch(schema, b.Columns(), b.NumRows()), nil
+}
+
+// report sends a task's final status, retrying for a while: a status lost
+// here would leave its job waiting until the executor is declared lost.
+func (e *Executor) report(ctx context.Context, status *trebuchetv1.TaskStatus) {
+	ctx = context.WithoutCancel(ctx)
+	backoff := 50 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		_, err := e.scheduler.ReportTaskStatus(ctx, connect.NewRequest(&trebuchetv1.ReportTaskStatusRequest{Statuses: []*trebuchetv1.TaskStatus{status}}))
+		if err == nil {
+			return
+		}
+		if attempt == 10 {
+			e.log.Error("could not report task status", "task", ticketOf(status.GetTaskId()), "err", err)
+			return
+		}
+		time.Sleep(backoff)
+		backoff = min(2*backoff, 2*time.Second)
+	}
+}

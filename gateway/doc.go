@@ -1,0 +1,12 @@
+// Package gateway is Trebuchet's front door: it serves QueryService over
+// Connect, gRPC and gRPC-Web on one port (HTTP/1.1 and cleartext HTTP/2),
+// with gRPC health checking and server reflection, so grpcurl, curl with
+// JSON, browsers and generated stubs in any language all work.
+//
+// Results are never buffered whole in the gateway: FetchResults reads each
+// result partition from the executor that holds it with Arrow Flight DoGet
+// and re-streams the batches as one Arrow IPC stream in chunks. ExecutePlan
+// is the exception, for small results, and is capped by max_rows.
+//
+// Errors are mapped to status codes in one place, connectError.
+package gateway

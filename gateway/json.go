@@ -1,0 +1,65 @@
+package gateway
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
+)
+
+func columns(s *arrow.Schema) []*trebuchetv1.Column {
+	cols := make([]*trebuchetv1.Column, s.NumFields())
+	for i, f := range s.Fields() {
+		cols[i] = &trebuchetv1.Column{Name: f.Name, Type: f.Type.String(), Nullable: f.Nullable}
+	}
+	return cols
+}
+
+// jsonRows converts a batch to rows of JSON values for ExecutePlan: numbers
+// as numbers, except decimals, which become strings to keep their digits;
+// everything else as Arrow prints it (dates as YYYY-MM-DD). It works value
+// by value, which is fine for the small results ExecutePlan allows.
+func jsonRows(b arrow.RecordBatch) ([]*structpb.ListValue, error) {
+	rows := make([]*structpb.ListValue, b.NumRows())
+	for r := range rows {
+		rows[r] = &structpb.ListValue{Values: make([]*structpb.Value, b.NumCols())}
+	}
+	for c, col := range b.Columns() {
+		for r := range rows {
+			rows[r].Values[c] = jsonValue(col, r)
+		}
+	}
+	return rows, nil
+}
+
+func jsonValue(col arrow.Array, i int) *structpb.Value {
+	if col.IsNull(i) {
+		return structpb.NewNullValue()
+	}
+	switch a := col.(type) {
+	case *array.Boolean:
+		return structpb.NewBoolValue(a.Value(i))
+	case *array.Int8:
+		return structpb.NewNumberValue(float64(a.Value(i)))
+	case *array.Int16:
+		return structpb.NewNumberValue(float64(a.Value(i)))
+	case *array.Int32:
+		return structpb.NewNumberValue(float64(a.Value(i)))
+	case *array.Int64:
+		return structpb.NewNumberValue(float64(a.Value(i)))
+	case *array.Uint8:
+		return structpb.NewNumberValue(float64(a.Value(i)))
+	case *array.Uint16:
+		return structpb.NewNumberValue(float64(a.Value(i)))
+	case *array.Uint32:
+		return structpb.NewNumberValue(float64(a.Value(i)))
+	case *array.Uint64:
+		return structpb.NewNumberValue(float64(a.Value(i)))
+	case *array.Float32:
+		return structpb.NewNumberValue(float64(a.Value(i)))
+	case *array.Float64:
+		return structpb.NewNumberValue(a.Value(i))
+	}
+	return structpb.NewStringValue(col.ValueStr(i))
+}

@@ -1,0 +1,329 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"connectrpc.com/connect"
+
+	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
+	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
+	"github.com/trebuchet-dev/trebuchet/spec/transport"
+)
+
+// rpcTimeout bounds each call the scheduler makes to an executor.
+const rpcTimeout = 10 * time.Second
+
+// maxPollWait caps how long a PollWork call waits for work.
+const maxPollWait = 30 * time.Second
+
+// executor is the scheduler's view of one registered executor.
+type executor struct {
+	info     *trebuchetv1.ExecutorInfo
+	lastSeen time.Time
+	// free is the number of slots not assigned a task.
+	free    int
+	running map[*task]struct{}
+	// client is set for executors that take pushed work.
+	client trebuchetv1connect.ExecutorServiceClient
+	// inbox holds work assigned to a pull executor until it polls; ready is
+	// closed, and replaced, when work arrives.
+	inbox []*trebuchetv1.TaskDefinition
+	ready chan struct{}
+	// Orders for a pull executor, delivered with its next heartbeat.
+	cancels  []*trebuchetv1.TaskId
+	releases []string
+}
+
+func (e *executor) id() string { return e.info.GetExecutorId() }
+
+// call runs an RPC to a push executor in the background, as callers hold
+// the scheduler's lock.
+func (e *executor) call(what string, s *Scheduler, rpc func(context.Context, trebuchetv1connect.ExecutorServiceClient) error) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), rpcTimeout)
+		defer cancel()
+		if err := rpc(ctx, e.client); err != nil {
+			s.log.Warn("call to executor failed", "executor", e.id(), "call", what, "err", err)
+		}
+	}()
+}
+
+// Register adds an executor, or refreshes one that registers again.
+func (s *Scheduler) Register(info *trebuchetv1.ExecutorInfo) (time.Duration, error) {
+	if info.GetExecutorId() == "" {
+		return 0, fmt.Errorf("register: empty executor id")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.executors[info.GetExecutorId()]
+	if !ok {
+		slots := max(int(info.GetTaskSlots()), 1)
+		e = &executor{free: slots, running: make(map[*task]struct{}), ready: make(chan struct{})}
+		s.executors[info.GetExecutorId()] = e
+		s.log.Info("executor registered", "executor", info.GetExecutorId(), "control", info.GetControlAddress(), "flight", info.GetFlightAddress(), "slots", slots)
+	}
+	e.info = info
+	e.lastSeen = time.Now()
+	e.client = nil
+	if info.GetControlAddress() != "" {
+		e.client = trebuchetv1connect.NewExecutorServiceClient(transport.NewClient(), transport.BaseURL(info.GetControlAddress()), transport.ClientOptions()...)
+	}
+	s.dispatchLocked()
+	return s.cfg.HeartbeatInterval, nil
+}
+
+// Heartbeat records that an executor is alive. The response tells it to
+// register again if it is unknown, and which tasks to stop and outputs to
+// drop.
+func (s *Scheduler) Heartbeat(id string, running []*trebuchetv1.TaskId) *trebuchetv1.HeartbeatResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.executors[id]
+	if !ok {
+		return &trebuchetv1.HeartbeatResponse{Reregister: true}
+	}
+	e.lastSeen = time.Now()
+	resp := &trebuchetv1.HeartbeatResponse{CancelTasks: e.cancels, ReleaseJobs: e.releases}
+	e.cancels, e.releases = nil, nil
+	for _, tid := range running {
+		if t := s.taskLocked(tid); t == nil || t.state != trebuchetv1.TaskState_TASK_STATE_RUNNING || t.executor != id {
+			resp.CancelTasks = append(resp.CancelTasks, tid)
+		}
+	}
+	return resp
+}
+
+// PollWork waits up to wait for work for a pull executor.
+func (s *Scheduler) PollWork(ctx context.Context, id string, free int, wait time.Duration) ([]*trebuchetv1.TaskDefinition, error) {
+	wait = min(max(wait, 0), maxPollWait)
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		e, ok := s.executors[id]
+		if !ok {
+			s.mu.Unlock()
+			return nil, errUnknownExecutor(id)
+		}
+		e.lastSeen = time.Now()
+		if len(e.inbox) > 0 {
+			defs := e.inbox
+			e.inbox = nil
+			s.mu.Unlock()
+			return defs, nil
+		}
+		// The executor knows its free slots best; work in the inbox is
+		// assigned but not yet counted by the executor.
+		e.free = max(free-len(e.inbox), 0)
+		s.dispatchLocked()
+		ready := e.ready
+		s.mu.Unlock()
+		select {
+		case <-ready:
+		case <-timer.C:
+			return nil, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func errUnknownExecutor(id string) error {
+	return connect.NewError(connect.CodeNotFound, fmt.Errorf("executor %q is not registered; register again", id))
+}
+
+// ReportTaskStatus applies task state changes from an executor.
+func (s *Scheduler) ReportTaskStatus(statuses []*trebuchetv1.TaskStatus) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range statuses {
+		s.applyStatusLocked(st)
+	}
+	s.dispatchLocked()
+}
+
+func (s *Scheduler) taskLocked(id *trebuchetv1.TaskId) *task {
+	j, ok := s.jobs[id.GetJobId()]
+	if !ok || int(id.GetPartition()) >= len(j.tasks) || id.GetStageId() != 0 {
+		return nil
+	}
+	t := j.tasks[id.GetPartition()]
+	if t.attempt != id.GetAttempt() {
+		return nil
+	}
+	return t
+}
+
+func (s *Scheduler) applyStatusLocked(st *trebuchetv1.TaskStatus) {
+	switch st.GetState() {
+	case trebuchetv1.TaskState_TASK_STATE_SUCCEEDED, trebuchetv1.TaskState_TASK_STATE_FAILED, trebuchetv1.TaskState_TASK_STATE_CANCELLED:
+	default:
+		return // progress reports carry nothing the scheduler tracks yet
+	}
+	t := s.taskLocked(st.GetTaskId())
+	e := s.executors[st.GetExecutorId()]
+	if t == nil || t.state != trebuchetv1.TaskState_TASK_STATE_RUNNING || t.executor != st.GetExecutorId() {
+		// A stale attempt, or a task of a job that ended: drop its output.
+		if e != nil && st.GetState() == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED {
+			s.cancelOnLocked(e, st.GetTaskId())
+		}
+		return
+	}
+	if e != nil {
+		delete(e.running, t)
+		e.free++
+	}
+	t.executor = ""
+	j := t.job
+	switch st.GetState() {
+	case trebuchetv1.TaskState_TASK_STATE_SUCCEEDED:
+		t.state = trebuchetv1.TaskState_TASK_STATE_SUCCEEDED
+		t.output = st.GetOutput()
+		t.metrics = st.GetMetrics()
+		for _, other := range j.tasks {
+			if other.state != trebuchetv1.TaskState_TASK_STATE_SUCCEEDED {
+				j.changedLocked()
+				return
+			}
+		}
+		s.finishLocked(j, trebuchetv1.JobState_JOB_STATE_SUCCEEDED, nil)
+	case trebuchetv1.TaskState_TASK_STATE_FAILED:
+		failure := st.GetFailure()
+		if failure == nil {
+			failure = &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_INTERNAL, Message: "task failed without a reason"}
+		}
+		if retryable(failure.GetKind()) {
+			s.retryLocked(t, failure)
+			return
+		}
+		t.state = trebuchetv1.TaskState_TASK_STATE_FAILED
+		s.finishLocked(j, trebuchetv1.JobState_JOB_STATE_FAILED, failure)
+	case trebuchetv1.TaskState_TASK_STATE_CANCELLED:
+		// The job is still live, so the executor stopped the task on its own
+		// (it is shutting down): run it elsewhere.
+		s.retryLocked(t, &trebuchetv1.Failure{
+			Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: "task cancelled by its executor", ExecutorId: st.GetExecutorId(),
+		})
+	}
+}
+
+// retryable reports whether a failure may go away on another attempt.
+func retryable(k trebuchetv1.FailureKind) bool {
+	return k == trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST || k == trebuchetv1.FailureKind_FAILURE_KIND_FETCH_FAILED
+}
+
+// retryLocked queues a new attempt of a task, or fails its job once the
+// attempts are used up.
+func (s *Scheduler) retryLocked(t *task, failure *trebuchetv1.Failure) {
+	if int(t.attempt)+1 >= s.cfg.MaxTaskAttempts {
+		t.state = trebuchetv1.TaskState_TASK_STATE_FAILED
+		s.finishLocked(t.job, trebuchetv1.JobState_JOB_STATE_FAILED, &trebuchetv1.Failure{
+			Kind:       failure.GetKind(),
+			Message:    fmt.Sprintf("task failed %d times; last: %s", t.attempt+1, failure.GetMessage()),
+			ExecutorId: failure.GetExecutorId(),
+		})
+		return
+	}
+	s.log.Info("retrying task", "job", t.job.id, "partition", t.partition, "attempt", t.attempt+1, "reason", failure.GetMessage())
+	t.attempt++
+	t.state = trebuchetv1.TaskState_TASK_STATE_PENDING
+	t.executor = ""
+	t.queuedAt = time.Now()
+	s.pending = append([]*task{t}, s.pending...)
+}
+
+// loseExecutorLocked forgets an executor and retries the tasks it was running.
+func (s *Scheduler) loseExecutorLocked(e *executor, reason string) {
+	delete(s.executors, e.id())
+	close(e.ready)
+	for t := range e.running {
+		s.retryLocked(t, &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: reason, ExecutorId: e.id()})
+	}
+	e.running = nil
+	s.dispatchLocked()
+}
+
+// dispatchLocked assigns pending tasks to executors with free slots, the
+// executor with the most free slots first.
+func (s *Scheduler) dispatchLocked() {
+	assigned := map[*executor][]*trebuchetv1.TaskDefinition{}
+	for len(s.pending) > 0 {
+		var best *executor
+		for _, e := range s.executors {
+			if e.free > 0 && (best == nil || e.free > best.free || (e.free == best.free && e.id() < best.id())) {
+				best = e
+			}
+		}
+		if best == nil {
+			break
+		}
+		t := s.pending[0]
+		s.pending[0] = nil
+		s.pending = s.pending[1:]
+		t.state = trebuchetv1.TaskState_TASK_STATE_RUNNING
+		t.executor = best.id()
+		best.free--
+		best.running[t] = struct{}{}
+		if t.job.state == trebuchetv1.JobState_JOB_STATE_QUEUED {
+			t.job.state = trebuchetv1.JobState_JOB_STATE_RUNNING
+			t.job.started = time.Now()
+		}
+		t.job.changedLocked()
+		assigned[best] = append(assigned[best], t.definition())
+	}
+	for e, defs := range assigned {
+		if e.client == nil {
+			e.inbox = append(e.inbox, defs...)
+			close(e.ready)
+			e.ready = make(chan struct{})
+			continue
+		}
+		s.launchOn(e, defs)
+	}
+}
+
+// launchOn pushes tasks to an executor. If the executor cannot be reached,
+// it is declared lost and the tasks retried elsewhere.
+func (s *Scheduler) launchOn(e *executor, defs []*trebuchetv1.TaskDefinition) {
+	client := e.client
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), rpcTimeout)
+		defer cancel()
+		_, err := client.LaunchTasks(ctx, connect.NewRequest(&trebuchetv1.LaunchTasksRequest{Tasks: defs}))
+		if err == nil {
+			return
+		}
+		s.log.Warn("launching tasks failed", "executor", e.id(), "err", err)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.executors[e.id()] == e {
+			s.loseExecutorLocked(e, fmt.Sprintf("executor %s unreachable: %v", e.id(), err))
+		}
+	}()
+}
+
+// cancelOnLocked tells an executor to stop a task and drop its output.
+func (s *Scheduler) cancelOnLocked(e *executor, id *trebuchetv1.TaskId) {
+	if e.client == nil {
+		e.cancels = append(e.cancels, id)
+		return
+	}
+	e.call("CancelTasks", s, func(ctx context.Context, c trebuchetv1connect.ExecutorServiceClient) error {
+		_, err := c.CancelTasks(ctx, connect.NewRequest(&trebuchetv1.CancelTasksRequest{TaskIds: []*trebuchetv1.TaskId{id}}))
+		return err
+	})
+}
+
+// releaseOnLocked tells an executor to drop a job's outputs.
+func (s *Scheduler) releaseOnLocked(e *executor, job string) {
+	if e.client == nil {
+		e.releases = append(e.releases, job)
+		return
+	}
+	e.call("ReleaseOutputs", s, func(ctx context.Context, c trebuchetv1connect.ExecutorServiceClient) error {
+		_, err := c.ReleaseOutputs(ctx, connect.NewRequest(&trebuchetv1.ReleaseOutputsRequest{JobId: job}))
+		return err
+	})
+}

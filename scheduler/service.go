@@ -1,0 +1,54 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+
+	"connectrpc.com/connect"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
+	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
+)
+
+// Service serves SchedulerService, the API executors call.
+type Service struct {
+	s *Scheduler
+}
+
+var _ trebuchetv1connect.SchedulerServiceHandler = (*Service)(nil)
+
+// NewService returns the SchedulerService of s.
+func NewService(s *Scheduler) *Service { return &Service{s: s} }
+
+func (h *Service) RegisterExecutor(ctx context.Context, req *connect.Request[trebuchetv1.RegisterExecutorRequest]) (*connect.Response[trebuchetv1.RegisterExecutorResponse], error) {
+	info := req.Msg.GetExecutor()
+	if info.GetExecutorId() == "" {
+		return nil, connect.NewError(connect.CodeInvalidArgument, errors.New("executor.executor_id is required"))
+	}
+	if info.GetFlightAddress() == "" {
+		return nil, connect.NewError(connect.CodeInvalidArgument, errors.New("executor.flight_address is required"))
+	}
+	interval, err := h.s.Register(info)
+	if err != nil {
+		return nil, connect.NewError(connect.CodeInvalidArgument, err)
+	}
+	return connect.NewResponse(&trebuchetv1.RegisterExecutorResponse{HeartbeatInterval: durationpb.New(interval)}), nil
+}
+
+func (h *Service) Heartbeat(ctx context.Context, req *connect.Request[trebuchetv1.HeartbeatRequest]) (*connect.Response[trebuchetv1.HeartbeatResponse], error) {
+	return connect.NewResponse(h.s.Heartbeat(req.Msg.GetExecutorId(), req.Msg.GetRunningTasks())), nil
+}
+
+func (h *Service) PollWork(ctx context.Context, req *connect.Request[trebuchetv1.PollWorkRequest]) (*connect.Response[trebuchetv1.PollWorkResponse], error) {
+	defs, err := h.s.PollWork(ctx, req.Msg.GetExecutorId(), int(req.Msg.GetFreeSlots()), req.Msg.GetWaitTimeout().AsDuration())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&trebuchetv1.PollWorkResponse{Tasks: defs}), nil
+}
+
+func (h *Service) ReportTaskStatus(ctx context.Context, req *connect.Request[trebuchetv1.ReportTaskStatusRequest]) (*connect.Response[trebuchetv1.ReportTaskStatusResponse], error) {
+	h.s.ReportTaskStatus(req.Msg.GetStatuses())
+	return connect.NewResponse(&trebuchetv1.ReportTaskStatusResponse{}), nil
+}
