@@ -8,7 +8,7 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 )
 
-var codes = map[errkind.Kind]connect.Code{
+var connectCodes = map[errkind.Kind]connect.Code{
 	errkind.Internal:          connect.CodeInternal,
 	errkind.InvalidArgument:   connect.CodeInvalidArgument,
 	errkind.NotFound:          connect.CodeNotFound,
@@ -30,5 +30,5 @@ func connectError(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
-	return connect.NewError(codes[errkind.KindOf(err)], err)
+	return connect.NewError(connectCodes[errkind.KindOf(err)], err)
 }

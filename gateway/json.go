@@ -20,7 +20,7 @@ func columns(s *arrow.Schema) []*trebuchetv1.Column {
 // as numbers, except decimals, which become strings to keep their digits;
 // everything else as Arrow prints it (dates as YYYY-MM-DD). It works value
 // by value, which is fine for the small results ExecutePlan allows.
-func jsonRows(b arrow.RecordBatch) ([]*structpb.ListValue, error) {
+func jsonRows(b arrow.RecordBatch) []*structpb.ListValue {
 	rows := make([]*structpb.ListValue, b.NumRows())
 	for r := range rows {
 		rows[r] = &structpb.ListValue{Values: make([]*structpb.Value, b.NumCols())}
@@ -30,7 +30,7 @@ func jsonRows(b arrow.RecordBatch) ([]*structpb.ListValue, error) {
 			rows[r].Values[c] = jsonValue(col, r)
 		}
 	}
-	return rows, nil
+	return rows
 }
 
 func jsonValue(col arrow.Array, i int) *structpb.Value {

@@ -140,9 +140,8 @@ func (q *queryService) ExecutePlan(ctx context.Context, req *connect.Request[tre
 				return nil
 			},
 			batch: func(b arrow.RecordBatch) error {
-				rows, err := jsonRows(b)
-				resp.Rows = append(resp.Rows, rows...)
-				return err
+				resp.Rows = append(resp.Rows, jsonRows(b)...)
+				return nil
 			},
 		})
 	default:

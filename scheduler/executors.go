@@ -62,7 +62,7 @@ func (s *Scheduler) Register(info *trebuchetv1.ExecutorInfo) (time.Duration, err
 		slots := max(int(info.GetTaskSlots()), 1)
 		e = &executor{free: slots, running: make(map[*task]struct{}), ready: make(chan struct{})}
 		s.executors[info.GetExecutorId()] = e
-		s.log.Info("executor registered", "executor", info.GetExecutorId(), "control", info.GetControlAddress(), "flight", info.GetFlightAddress(), "slots", slots)
+		s.log.Info("executor joined", "executor", info.GetExecutorId(), "control", info.GetControlAddress(), "flight", info.GetFlightAddress(), "slots", slots)
 	}
 	e.info = info
 	e.lastSeen = time.Now()

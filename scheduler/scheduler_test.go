@@ -140,8 +140,9 @@ func TestLostExecutorsTaskIsRetried(t *testing.T) {
 func TestRetriesAreBounded(t *testing.T) {
 	s := newTestScheduler(t) // MaxTaskAttempts: 2
 	id := submitQ6(t, s)
-	for i, e := range []string{"e1", "e2"} {
-		registerPull(t, s, e)
+	registerPull(t, s, "e1")
+	for i := range 2 {
+		const e = "e1"
 		defs := poll(t, s, e)
 		if len(defs) != 1 || defs[0].GetTaskId().GetAttempt() != uint32(i) {
 			t.Fatalf("attempt %d: polled %v", i, defs)

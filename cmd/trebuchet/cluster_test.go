@@ -153,9 +153,9 @@ func (p *process) waitLog(t *testing.T, re *regexp.Regexp, timeout time.Duration
 }
 
 var (
-	gatewayReady    = regexp.MustCompile(`gateway listening address=(\S+)`)
-	executorReady   = regexp.MustCompile(`executor registered scheduler=`)
-	executorJoined  = regexp.MustCompile(`msg="executor registered" executor=`)
+	gatewayReady   = regexp.MustCompile(`msg="gateway listening" address=(\S+)`)
+	executorReady  = regexp.MustCompile(`msg="registered with scheduler"`)
+	executorJoined = regexp.MustCompile(`msg="executor joined"`)
 )
 
 // startStandalone starts `trebuchet standalone` and returns its gateway

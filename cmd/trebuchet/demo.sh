@@ -21,11 +21,11 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$log"' EXIT
 
 # Ready once an executor has joined.
 for _ in $(seq 300); do
-	grep -q 'executor registered scheduler=' "$log" && break
+	grep -q 'registered with scheduler' "$log" && break
 	if ! kill -0 $server 2>/dev/null; then cat "$log" >&2; exit 1; fi
 	sleep 0.1
 done
-grep -q 'executor registered scheduler=' "$log" || { cat "$log" >&2; echo "demo: cluster did not start" >&2; exit 1; }
+grep -q 'registered with scheduler' "$log" || { cat "$log" >&2; echo "demo: cluster did not start" >&2; exit 1; }
 
 echo "Trebuchet standalone cluster on 127.0.0.1:$port, TPC-H sample data at scale factor 0.01."
 for q in q01 q06; do

@@ -129,7 +129,7 @@ func TestNoExecutors(t *testing.T) {
 func TestExecutorLoss(t *testing.T) {
 	sched, executors, addr := startCluster(t, 2, []string{"--executor-timeout", "1s"})
 	executors[0].kill()
-	sched.waitLog(t, regexp.MustCompile(`executor lost executor=exec-0`), 10*time.Second)
+	sched.waitLog(t, regexp.MustCompile(`msg="executor lost".* executor=exec-0`), 10*time.Second)
 	c := client.New(addr)
 	for range 3 {
 		runTPCH(t, c, "datafusion", "q06")

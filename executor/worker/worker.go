@@ -21,8 +21,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
+	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
 	"github.com/trebuchet-dev/trebuchet/spec/transport"
 	"github.com/trebuchet-dev/trebuchet/spill"
 )
@@ -178,7 +178,7 @@ func (e *Executor) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.log.Info("executor registered", "scheduler", e.cfg.SchedulerAddress, "flight", e.flightAddr, "control", e.controlAddr, "slots", e.cfg.Slots)
+	e.log.Info("registered with scheduler", "scheduler", e.cfg.SchedulerAddress, "flight", e.flightAddr, "control", e.controlAddr, "slots", e.cfg.Slots)
 	if e.cfg.Pull {
 		go e.pullLoop(ctx, taskCtx)
 	}

@@ -1,0 +1,114 @@
+import datetime
+
+from google.protobuf import duration_pb2 as _duration_pb2
+from trebuchet.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ExecutorInfo(_message.Message):
+    __slots__ = ("executor_id", "control_address", "flight_address", "task_slots")
+    EXECUTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTROL_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    FLIGHT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    TASK_SLOTS_FIELD_NUMBER: _ClassVar[int]
+    executor_id: str
+    control_address: str
+    flight_address: str
+    task_slots: int
+    def __init__(self, executor_id: _Optional[str] = ..., control_address: _Optional[str] = ..., flight_address: _Optional[str] = ..., task_slots: _Optional[int] = ...) -> None: ...
+
+class RegisterExecutorRequest(_message.Message):
+    __slots__ = ("executor",)
+    EXECUTOR_FIELD_NUMBER: _ClassVar[int]
+    executor: ExecutorInfo
+    def __init__(self, executor: _Optional[_Union[ExecutorInfo, _Mapping]] = ...) -> None: ...
+
+class RegisterExecutorResponse(_message.Message):
+    __slots__ = ("heartbeat_interval",)
+    HEARTBEAT_INTERVAL_FIELD_NUMBER: _ClassVar[int]
+    heartbeat_interval: _duration_pb2.Duration
+    def __init__(self, heartbeat_interval: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class HeartbeatRequest(_message.Message):
+    __slots__ = ("executor_id", "running_tasks")
+    EXECUTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    RUNNING_TASKS_FIELD_NUMBER: _ClassVar[int]
+    executor_id: str
+    running_tasks: _containers.RepeatedCompositeFieldContainer[_common_pb2.TaskId]
+    def __init__(self, executor_id: _Optional[str] = ..., running_tasks: _Optional[_Iterable[_Union[_common_pb2.TaskId, _Mapping]]] = ...) -> None: ...
+
+class HeartbeatResponse(_message.Message):
+    __slots__ = ("reregister", "cancel_tasks", "release_jobs")
+    REREGISTER_FIELD_NUMBER: _ClassVar[int]
+    CANCEL_TASKS_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_JOBS_FIELD_NUMBER: _ClassVar[int]
+    reregister: bool
+    cancel_tasks: _containers.RepeatedCompositeFieldContainer[_common_pb2.TaskId]
+    release_jobs: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, reregister: bool = ..., cancel_tasks: _Optional[_Iterable[_Union[_common_pb2.TaskId, _Mapping]]] = ..., release_jobs: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class PollWorkRequest(_message.Message):
+    __slots__ = ("executor_id", "free_slots", "wait_timeout")
+    EXECUTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    FREE_SLOTS_FIELD_NUMBER: _ClassVar[int]
+    WAIT_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    executor_id: str
+    free_slots: int
+    wait_timeout: _duration_pb2.Duration
+    def __init__(self, executor_id: _Optional[str] = ..., free_slots: _Optional[int] = ..., wait_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class PollWorkResponse(_message.Message):
+    __slots__ = ("tasks",)
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    tasks: _containers.RepeatedCompositeFieldContainer[TaskDefinition]
+    def __init__(self, tasks: _Optional[_Iterable[_Union[TaskDefinition, _Mapping]]] = ...) -> None: ...
+
+class TaskDefinition(_message.Message):
+    __slots__ = ("task_id", "plan", "tables", "settings")
+    class SettingsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    TABLES_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    task_id: _common_pb2.TaskId
+    plan: bytes
+    tables: _containers.RepeatedCompositeFieldContainer[_common_pb2.Table]
+    settings: _containers.ScalarMap[str, str]
+    def __init__(self, task_id: _Optional[_Union[_common_pb2.TaskId, _Mapping]] = ..., plan: _Optional[bytes] = ..., tables: _Optional[_Iterable[_Union[_common_pb2.Table, _Mapping]]] = ..., settings: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class TaskStatus(_message.Message):
+    __slots__ = ("task_id", "executor_id", "state", "failure", "output", "metrics")
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    EXECUTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    task_id: _common_pb2.TaskId
+    executor_id: str
+    state: _common_pb2.TaskState
+    failure: _common_pb2.Failure
+    output: _common_pb2.Location
+    metrics: _common_pb2.TaskMetrics
+    def __init__(self, task_id: _Optional[_Union[_common_pb2.TaskId, _Mapping]] = ..., executor_id: _Optional[str] = ..., state: _Optional[_Union[_common_pb2.TaskState, str]] = ..., failure: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., output: _Optional[_Union[_common_pb2.Location, _Mapping]] = ..., metrics: _Optional[_Union[_common_pb2.TaskMetrics, _Mapping]] = ...) -> None: ...
+
+class ReportTaskStatusRequest(_message.Message):
+    __slots__ = ("statuses",)
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    statuses: _containers.RepeatedCompositeFieldContainer[TaskStatus]
+    def __init__(self, statuses: _Optional[_Iterable[_Union[TaskStatus, _Mapping]]] = ...) -> None: ...
+
+class ReportTaskStatusResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

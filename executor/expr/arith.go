@@ -1,0 +1,353 @@
+package expr
+
+import (
+	"context"
+	"fmt"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+)
+
+type arithOp int
+
+const (
+	opAdd arithOp = iota
+	opSub
+	opMul
+	opDiv
+)
+
+var arithNames = [...]string{opAdd: "add", opSub: "subtract", opMul: "multiply", opDiv: "divide"}
+
+type integer interface {
+	~int8 | ~int16 | ~int32 | ~int64
+}
+
+type float interface{ ~float32 | ~float64 }
+
+func sizeOf[T any](v T) uintptr { return unsafe.Sizeof(v) }
+
+// The integer kernels compute every row and report whether any overflowed
+// (or divided by zero); on a report the caller re-checks row by row, so the
+// common case stays a branch-free loop.
+
+func addInto[T integer](dst, a, b []T) bool {
+	var of T
+	for i := range dst {
+		s := a[i] + b[i]
+		of |= (a[i] ^ s) & (b[i] ^ s)
+		dst[i] = s
+	}
+	return of >= 0
+}
+
+func subInto[T integer](dst, a, b []T) bool {
+	var of T
+	for i := range dst {
+		d := a[i] - b[i]
+		of |= (a[i] ^ b[i]) & (a[i] ^ d)
+		dst[i] = d
+	}
+	return of >= 0
+}
+
+func mulInto[T integer](dst, a, b []T) bool {
+	ok := true
+	for i := range dst {
+		x, y := a[i], b[i]
+		p := x * y
+		if x != 0 && (p/x != y || (x == -1 && y < 0 && p < 0)) {
+			ok = false
+		}
+		dst[i] = p
+	}
+	return ok
+}
+
+func divInto[T integer](dst, a, b []T) bool {
+	ok := true
+	for i := range dst {
+		x, y := a[i], b[i]
+		if y == 0 || (y == -1 && x < 0 && -x < 0) {
+			ok = false
+			dst[i] = 0
+			continue
+		}
+		dst[i] = x / y
+	}
+	return ok
+}
+
+func floatInto[T float](op arithOp, dst, a, b []T) {
+	switch op {
+	case opAdd:
+		for i := range dst {
+			dst[i] = a[i] + b[i]
+		}
+	case opSub:
+		for i := range dst {
+			dst[i] = a[i] - b[i]
+		}
+	case opMul:
+		for i := range dst {
+			dst[i] = a[i] * b[i]
+		}
+	case opDiv:
+		for i := range dst {
+			dst[i] = a[i] / b[i]
+		}
+	}
+}
+
+func intKernel[T integer](op arithOp) func(dst, a, b []T) bool {
+	switch op {
+	case opAdd:
+		return addInto[T]
+	case opSub:
+		return subInto[T]
+	case opMul:
+		return mulInto[T]
+	}
+	return divInto[T]
+}
+
+// arith is a binary arithmetic expression on operands of one type.
+type arith struct {
+	op   arithOp
+	a, b Expr
+	dt   arrow.DataType
+	// nullOnError turns overflow and division by zero into nulls, as the
+	// options overflow=SILENT and on_division_by_zero=NULL ask.
+	nullOnOverflow, nullOnDivZero bool
+}
+
+func bindArith(op arithOp) scalarBinder {
+	return func(_ *Registry, c *Call) (Expr, error) {
+		if err := wantArgs(c, 2); err != nil {
+			return nil, err
+		}
+		if e, ok, err := bindDateArith(op, c); ok || err != nil {
+			return e, err
+		}
+		args, err := coerceNumeric(c.Args)
+		if err != nil {
+			return nil, err
+		}
+		e := &arith{op: op, a: args[0], b: args[1]}
+		switch o := c.option("overflow", "ERROR"); o {
+		case "ERROR":
+		case "SILENT":
+			e.nullOnOverflow = true
+		default:
+			return nil, errkind.Errorf(errkind.Unimplemented, "option overflow=%s", o)
+		}
+		switch o := c.option("on_division_by_zero", "ERROR"); o {
+		case "ERROR", "IEEE":
+		case "NULL":
+			e.nullOnDivZero = true
+		default:
+			return nil, errkind.Errorf(errkind.Unimplemented, "option on_division_by_zero=%s", o)
+		}
+		at := args[0].DataType()
+		if ad, ok := at.(*arrow.Decimal128Type); ok {
+			bd := args[1].DataType().(*arrow.Decimal128Type)
+			if d, ok := c.Out.(*arrow.Decimal128Type); ok {
+				// The producer's declared type is the contract; compute into it
+				// directly so no second rounding happens.
+				e.dt = d
+			} else {
+				e.dt = decimalResultType(op, ad, bd)
+			}
+			return e, nil
+		}
+		e.dt = at
+		return e, nil
+	}
+}
+
+func (e *arith) DataType() arrow.DataType { return e.dt }
+
+func (e *arith) String() string {
+	return fmt.Sprintf("%s(%s, %s)", arithNames[e.op], e.a, e.b)
+}
+
+func (e *arith) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+	args, err := evalArgs(ctx, alloc, b, []Expr{e.a, e.b})
+	if err != nil {
+		return nil, err
+	}
+	defer releaseAll(args)
+	x, y := args[0], args[1]
+	switch e.dt.ID() {
+	case arrow.INT8:
+		return evalInt[int8](e, alloc, x, y)
+	case arrow.INT16:
+		return evalInt[int16](e, alloc, x, y)
+	case arrow.INT32:
+		return evalInt[int32](e, alloc, x, y)
+	case arrow.INT64:
+		return evalInt[int64](e, alloc, x, y)
+	case arrow.FLOAT32:
+		return evalFloat[float32](e, alloc, x, y)
+	case arrow.FLOAT64:
+		return evalFloat[float64](e, alloc, x, y)
+	case arrow.DECIMAL128:
+		return e.evalDecimal(alloc, x, y)
+	}
+	return nil, errkind.Errorf(errkind.Internal, "%s on %s", arithNames[e.op], e.dt)
+}
+
+func evalFloat[T float](e *arith, alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
+	n := x.Len()
+	valid, nulls := validity(alloc, n, x, y)
+	buf, out := newFixed[T](alloc, n)
+	floatInto(e.op, out, arrow.GetValues[T](x.Data(), 1), arrow.GetValues[T](y.Data(), 1))
+	return makeArray(e.dt, n, valid, nulls, buf), nil
+}
+
+func evalInt[T integer](e *arith, alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
+	n := x.Len()
+	xv, yv := arrow.GetValues[T](x.Data(), 1), arrow.GetValues[T](y.Data(), 1)
+	valid, nulls := validity(alloc, n, x, y)
+	buf, out := newFixed[T](alloc, n)
+	kernel := intKernel[T](e.op)
+	if !kernel(out, xv, yv) {
+		// Some row failed; find which, ignoring rows that are null anyway.
+		for i := 0; i < n; i++ {
+			if !isValid(valid, i) || kernel(out[i:i+1], xv[i:i+1], yv[i:i+1]) {
+				continue
+			}
+			divZero := e.op == opDiv && yv[i] == 0
+			if (divZero && e.nullOnDivZero) || (!divZero && e.nullOnOverflow) {
+				valid = setNull(alloc, valid, n, i)
+				nulls++
+				continue
+			}
+			if valid != nil {
+				valid.Release()
+			}
+			buf.Release()
+			if divZero {
+				return nil, errkind.Errorf(errkind.Execution, "%s: division by zero", arithNames[e.op])
+			}
+			return nil, errkind.Errorf(errkind.Execution, "%s: %s overflow (%v, %v)", arithNames[e.op], e.dt, xv[i], yv[i])
+		}
+	}
+	return makeArray(e.dt, n, valid, nulls, buf), nil
+}
+
+func (e *arith) evalDecimal(alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
+	n := x.Len()
+	out := e.dt.(*arrow.Decimal128Type)
+	sx := x.DataType().(*arrow.Decimal128Type).Scale
+	sy := y.DataType().(*arrow.Decimal128Type).Scale
+	xv := arrow.GetValues[decimal128.Num](x.Data(), 1)
+	yv := arrow.GetValues[decimal128.Num](y.Data(), 1)
+	valid, nulls := validity(alloc, n, x, y)
+	buf, res := newFixed[decimal128.Num](alloc, n)
+	fail := func(err error) (arrow.Array, error) {
+		if valid != nil {
+			valid.Release()
+		}
+		buf.Release()
+		return nil, err
+	}
+	for i := 0; i < n; i++ {
+		if !isValid(valid, i) {
+			res[i] = decimal128.Num{}
+			continue
+		}
+		if e.op == opDiv && yv[i].Sign() == 0 {
+			if e.nullOnDivZero {
+				valid = setNull(alloc, valid, n, i)
+				nulls++
+				continue
+			}
+			return fail(errkind.Errorf(errkind.Execution, "%s: division by zero", arithNames[e.op]))
+		}
+		r, ok := decimalOp(e.op, xv[i], yv[i], sx, sy, out)
+		if !ok {
+			if e.nullOnOverflow {
+				valid = setNull(alloc, valid, n, i)
+				nulls++
+				continue
+			}
+			return fail(errkind.Errorf(errkind.Execution, "%s: result overflows %s (%s, %s)", arithNames[e.op], out,
+				xv[i].ToString(sx), yv[i].ToString(sy)))
+		}
+		res[i] = r
+	}
+	return makeArray(e.dt, n, valid, nulls, buf), nil
+}
+
+// setNull clears bit i of a validity bitmap, creating an all-valid one first
+// if there is none.
+func setNull(alloc memory.Allocator, valid *memory.Buffer, n, i int) *memory.Buffer {
+	if valid == nil {
+		valid = memory.NewResizableBuffer(alloc)
+		valid.Resize(int(bitutil.BytesForBits(int64(n))))
+		bitutil.SetBitsTo(valid.Bytes(), 0, int64(n), true)
+	}
+	bitutil.ClearBit(valid.Bytes(), i)
+	return valid
+}
+
+// negate is unary minus.
+type negate struct{ a Expr }
+
+func bindNegate(_ *Registry, c *Call) (Expr, error) {
+	if err := wantArgs(c, 1); err != nil {
+		return nil, err
+	}
+	switch c.Args[0].DataType().ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL128:
+		return &negate{a: c.Args[0]}, nil
+	}
+	return nil, errkind.Errorf(errkind.Unimplemented, "negate of %s", c.Args[0].DataType())
+}
+
+func (e *negate) DataType() arrow.DataType { return e.a.DataType() }
+func (e *negate) String() string           { return fmt.Sprintf("negate(%s)", e.a) }
+
+func (e *negate) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+	x, err := e.a.Eval(ctx, alloc, b)
+	if err != nil {
+		return nil, err
+	}
+	defer x.Release()
+	zero, err := zeroLike(alloc, x)
+	if err != nil {
+		return nil, err
+	}
+	defer zero.Release()
+	sub := &arith{op: opSub, dt: x.DataType()}
+	switch x.DataType().ID() {
+	case arrow.INT8:
+		return evalInt[int8](sub, alloc, zero, x)
+	case arrow.INT16:
+		return evalInt[int16](sub, alloc, zero, x)
+	case arrow.INT32:
+		return evalInt[int32](sub, alloc, zero, x)
+	case arrow.INT64:
+		return evalInt[int64](sub, alloc, zero, x)
+	case arrow.FLOAT32:
+		return evalFloat[float32](sub, alloc, zero, x)
+	case arrow.FLOAT64:
+		return evalFloat[float64](sub, alloc, zero, x)
+	}
+	return sub.evalDecimal(alloc, zero, x)
+}
+
+// zeroLike returns an all-zero, all-valid array of x's type and length.
+func zeroLike(alloc memory.Allocator, x arrow.Array) (arrow.Array, error) {
+	w := x.DataType().(arrow.FixedWidthDataType).BitWidth() / 8
+	buf := memory.NewResizableBuffer(alloc)
+	buf.Resize(x.Len() * w)
+	clear(buf.Bytes())
+	return makeArray(x.DataType(), x.Len(), nil, 0, buf), nil
+}

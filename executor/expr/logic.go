@@ -1,0 +1,166 @@
+package expr
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+)
+
+type logicOp int
+
+const (
+	logicAnd logicOp = iota
+	logicOr
+)
+
+// logic is a variadic and/or with SQL three-valued logic: false and null is
+// false, true or null is true, otherwise null wins over the identity.
+type logic struct {
+	op   logicOp
+	args []Expr
+}
+
+func bindLogic(op logicOp) scalarBinder {
+	return func(_ *Registry, c *Call) (Expr, error) {
+		if len(c.Args) == 0 {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "want at least one argument")
+		}
+		for _, a := range c.Args {
+			if a.DataType().ID() != arrow.BOOL {
+				return nil, errkind.Errorf(errkind.InvalidArgument, "argument %s is %s, not boolean", a, a.DataType())
+			}
+		}
+		return &logic{op: op, args: c.Args}, nil
+	}
+}
+
+func (e *logic) DataType() arrow.DataType { return arrow.FixedWidthTypes.Boolean }
+
+func (e *logic) String() string {
+	s := make([]string, len(e.args))
+	for i, a := range e.args {
+		s[i] = a.String()
+	}
+	name := "and"
+	if e.op == logicOr {
+		name = "or"
+	}
+	return fmt.Sprintf("%s(%s)", name, strings.Join(s, ", "))
+}
+
+func (e *logic) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+	n := int(b.NumRows())
+	// dominant is the value that decides the result on its own: false for
+	// and, true for or.
+	dominant := e.op == logicOr
+	val := make([]bool, n) // the result where known
+	known := make([]bool, n)
+	sawNull := make([]bool, n)
+	for _, arg := range e.args {
+		a, err := arg.Eval(ctx, alloc, b)
+		if err != nil {
+			return nil, err
+		}
+		ba := a.(*array.Boolean)
+		for i := 0; i < n; i++ {
+			if known[i] {
+				continue
+			}
+			if ba.IsNull(i) {
+				sawNull[i] = true
+				continue
+			}
+			if ba.Value(i) == dominant {
+				known[i], val[i] = true, dominant
+			}
+		}
+		a.Release()
+	}
+	var valid *memory.Buffer
+	nulls := 0
+	for i := 0; i < n; i++ {
+		if known[i] {
+			continue
+		}
+		if sawNull[i] {
+			valid = setNull(alloc, valid, n, i)
+			nulls++
+			continue
+		}
+		val[i] = !dominant
+	}
+	return newBools(alloc, val, valid, nulls), nil
+}
+
+type not struct{ a Expr }
+
+func bindNot(_ *Registry, c *Call) (Expr, error) {
+	if err := wantArgs(c, 1); err != nil {
+		return nil, err
+	}
+	if c.Args[0].DataType().ID() != arrow.BOOL {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "argument is %s, not boolean", c.Args[0].DataType())
+	}
+	return &not{a: c.Args[0]}, nil
+}
+
+func (e *not) DataType() arrow.DataType { return arrow.FixedWidthTypes.Boolean }
+func (e *not) String() string           { return fmt.Sprintf("not(%s)", e.a) }
+
+func (e *not) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+	a, err := e.a.Eval(ctx, alloc, b)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Release()
+	n := a.Len()
+	buf := memory.NewResizableBuffer(alloc)
+	buf.Resize(int(bitutil.BytesForBits(int64(n))))
+	bitutil.InvertBitmap(a.Data().Buffers()[1].Bytes(), a.Data().Offset(), n, buf.Bytes(), 0)
+	valid, nulls := validity(alloc, n, a)
+	return makeArray(arrow.FixedWidthTypes.Boolean, n, valid, nulls, buf), nil
+}
+
+// isNull is is_null, or is_not_null when negated; its result is never null.
+type isNull struct {
+	a       Expr
+	negated bool
+}
+
+func bindIsNull(negated bool) scalarBinder {
+	return func(_ *Registry, c *Call) (Expr, error) {
+		if err := wantArgs(c, 1); err != nil {
+			return nil, err
+		}
+		return &isNull{a: c.Args[0], negated: negated}, nil
+	}
+}
+
+func (e *isNull) DataType() arrow.DataType { return arrow.FixedWidthTypes.Boolean }
+
+func (e *isNull) String() string {
+	if e.negated {
+		return fmt.Sprintf("is_not_null(%s)", e.a)
+	}
+	return fmt.Sprintf("is_null(%s)", e.a)
+}
+
+func (e *isNull) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+	a, err := e.a.Eval(ctx, alloc, b)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Release()
+	res := make([]bool, a.Len())
+	for i := range res {
+		res[i] = a.IsNull(i) != e.negated
+	}
+	return newBools(alloc, res, nil, 0), nil
+}

@@ -1,0 +1,111 @@
+package op
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/executor/expr"
+)
+
+// Filter keeps the rows for which a boolean predicate is true (not false,
+// not null). It is streaming; batches that keep every row pass through
+// untouched and batches that keep none are skipped.
+type Filter struct {
+	Input Operator
+	Pred  expr.Expr
+}
+
+// NewFilter returns a filter of input by pred, which must be boolean.
+func NewFilter(input Operator, pred expr.Expr) (*Filter, error) {
+	if pred.DataType().ID() != arrow.BOOL {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "filter: condition %s is %s, not boolean", pred, pred.DataType())
+	}
+	return &Filter{Input: input, Pred: pred}, nil
+}
+
+func (f *Filter) Schema() *arrow.Schema { return f.Input.Schema() }
+func (f *Filter) Children() []Operator  { return []Operator{f.Input} }
+func (f *Filter) String() string        { return fmt.Sprintf("Filter %s", f.Pred) }
+
+func (f *Filter) Open(ctx context.Context, t *Task) (Stream, error) {
+	in, err := f.Input.Open(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return &filterStream{op: f, t: t, in: in}, nil
+}
+
+type filterStream struct {
+	op *Filter
+	t  *Task
+	in Stream
+}
+
+func (s *filterStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := s.in.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out, err := s.apply(ctx, b)
+		if err != nil {
+			return nil, fmt.Errorf("filter: %w", err)
+		}
+		if out != nil {
+			return out, nil
+		}
+	}
+}
+
+// apply filters b, consuming it; it returns nil when no row is kept.
+func (s *filterStream) apply(ctx context.Context, b arrow.RecordBatch) (arrow.RecordBatch, error) {
+	defer b.Release()
+	mask, err := s.op.Pred.Eval(ctx, s.t.Alloc, b)
+	if err != nil {
+		return nil, err
+	}
+	defer mask.Release()
+	m := mask.(*array.Boolean)
+	n := m.Len()
+	kept := countTrue(m)
+	switch kept {
+	case 0:
+		return nil, nil
+	case n:
+		b.Retain()
+		return b, nil
+	}
+	out, err := compute.FilterRecordBatch(compute.WithAllocator(ctx, s.t.Alloc), b, m, compute.DefaultFilterOptions())
+	if err != nil {
+		return nil, errkind.Errorf(errkind.Internal, "%w", err)
+	}
+	return out, nil
+}
+
+// countTrue counts the rows that are valid and true.
+func countTrue(m *array.Boolean) int {
+	n, off := m.Len(), m.Data().Offset()
+	vals := m.Data().Buffers()[1].Bytes()
+	if m.NullN() == 0 {
+		return bitutil.CountSetBits(vals, off, n)
+	}
+	valid := m.NullBitmapBytes()
+	c := 0
+	for i := 0; i < n; i++ {
+		if bitutil.BitIsSet(valid, off+i) && bitutil.BitIsSet(vals, off+i) {
+			c++
+		}
+	}
+	return c
+}
+
+func (s *filterStream) Close() error { return s.in.Close() }

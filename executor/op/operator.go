@@ -1,0 +1,114 @@
+package op
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/trebuchet-dev/trebuchet/spill"
+)
+
+// DefaultBatchSize is the number of rows per batch when a task sets none.
+const DefaultBatchSize = 8192
+
+// Operator is an immutable physical plan node.
+type Operator interface {
+	// Schema is the schema of every batch the operator's streams return.
+	Schema() *arrow.Schema
+	// Children are the operator's inputs, for plan printing and walking.
+	Children() []Operator
+	// Open starts a run of the operator for a task. ctx bounds Open only;
+	// each Next takes its own.
+	Open(ctx context.Context, t *Task) (Stream, error)
+	// String describes the operator on one line, without its children
+	// (EXPLAIN output).
+	String() string
+}
+
+// Stream is one run of an operator. A Stream is used by one goroutine.
+type Stream interface {
+	// Next returns the next batch, which the caller must Release, or io.EOF
+	// when there are no more.
+	Next(ctx context.Context) (arrow.RecordBatch, error)
+	// Close releases the stream's resources and its inputs. It is safe to
+	// call after an error and more than once.
+	Close() error
+}
+
+// Task is what a running operator gets from the executor.
+type Task struct {
+	// Alloc allocates the buffers of batches the operators build.
+	Alloc memory.Allocator
+	// Pool is the memory budget buffering operators reserve from.
+	Pool spill.Pool
+	// BatchSize is the preferred number of rows per batch.
+	BatchSize int
+}
+
+// NewTask returns a task with the Go allocator, an unlimited pool and the
+// default batch size; fields may be changed before use.
+func NewTask() *Task {
+	return &Task{Alloc: memory.DefaultAllocator, Pool: spill.NewPool(0), BatchSize: DefaultBatchSize}
+}
+
+func (t *Task) batchSize() int {
+	if t.BatchSize <= 0 {
+		return DefaultBatchSize
+	}
+	return t.BatchSize
+}
+
+// Collect opens op, reads every batch and closes it. The caller owns the
+// batches.
+func Collect(ctx context.Context, op Operator, t *Task) (out []arrow.RecordBatch, err error) {
+	s, err := op.Open(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := s.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			for _, b := range out {
+				b.Release()
+			}
+			out = nil
+		}
+	}()
+	for {
+		b, err := s.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, b)
+	}
+}
+
+// BatchBytes estimates the memory a batch holds: the sizes of its buffers.
+func BatchBytes(b arrow.RecordBatch) int64 {
+	var n int64
+	for _, c := range b.Columns() {
+		n += arrayBytes(c.Data())
+	}
+	return n
+}
+
+func arrayBytes(d arrow.ArrayData) int64 {
+	var n int64
+	for _, buf := range d.Buffers() {
+		if buf != nil {
+			n += int64(buf.Len())
+		}
+	}
+	for _, c := range d.Children() {
+		n += arrayBytes(c)
+	}
+	return n
+}

@@ -1,0 +1,203 @@
+package op
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+)
+
+// ParquetScan reads columns of a table stored as Parquet files, one file
+// after another, a batch of rows at a time. It is a streaming source.
+//
+// The plan's schema is authoritative: columns are found in each file by
+// name, case-insensitively (producers upper-case identifiers), and converted
+// to the declared types when a file stores them differently (string_view
+// for utf8, say).
+type ParquetScan struct {
+	Table  string
+	Paths  []string
+	schema *arrow.Schema
+}
+
+// NewParquetScan returns a scan of files producing the columns of schema.
+func NewParquetScan(table string, paths []string, schema *arrow.Schema) *ParquetScan {
+	return &ParquetScan{Table: table, Paths: paths, schema: schema}
+}
+
+func (s *ParquetScan) Schema() *arrow.Schema { return s.schema }
+func (s *ParquetScan) Children() []Operator  { return nil }
+
+func (s *ParquetScan) String() string {
+	cols := make([]string, s.schema.NumFields())
+	for i, f := range s.schema.Fields() {
+		cols[i] = f.Name
+	}
+	return fmt.Sprintf("ParquetScan %s files=%d cols=[%s]", s.Table, len(s.Paths), strings.Join(cols, ", "))
+}
+
+func (s *ParquetScan) Open(_ context.Context, t *Task) (Stream, error) {
+	return &scanStream{op: s, t: t}, nil
+}
+
+type scanStream struct {
+	op   *ParquetScan
+	t    *Task
+	next int // index of the next file to open
+	pf   *file.Reader
+	rr   pqarrow.RecordReader
+	// pos[i] is the position in rr's batches of output column i.
+	pos []int
+}
+
+func (s *scanStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if s.rr == nil {
+			if s.next >= len(s.op.Paths) {
+				return nil, io.EOF
+			}
+			if err := s.openFile(ctx, s.op.Paths[s.next]); err != nil {
+				return nil, err
+			}
+			s.next++
+		}
+		if s.rr.Next() {
+			b, err := s.convert(ctx, s.rr.RecordBatch())
+			if err != nil {
+				return nil, fmt.Errorf("scan %s: %s: %w", s.op.Table, s.op.Paths[s.next-1], err)
+			}
+			if b.NumRows() == 0 {
+				b.Release()
+				continue
+			}
+			return b, nil
+		}
+		err := s.rr.Err()
+		s.closeFile()
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, errkind.Errorf(errkind.Execution, "scan %s: %s: %w", s.op.Table, s.op.Paths[s.next-1], err)
+		}
+	}
+}
+
+func (s *scanStream) openFile(ctx context.Context, path string) error {
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return errkind.Errorf(errkind.NotFound, "scan %s: %w", s.op.Table, err)
+		}
+		return errkind.Errorf(errkind.Execution, "scan %s: open %s: %w", s.op.Table, path, err)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(s.t.batchSize())}, s.t.Alloc)
+	if err != nil {
+		pf.Close()
+		return errkind.Errorf(errkind.Execution, "scan %s: %s: %w", s.op.Table, path, err)
+	}
+	sc := pf.MetaData().Schema
+	var leaves []int
+	want := make([]string, s.op.schema.NumFields())
+	for i, f := range s.op.schema.Fields() {
+		idx := -1
+		for j := 0; j < sc.NumColumns(); j++ {
+			if strings.EqualFold(sc.Column(j).ColumnPath().String(), f.Name) {
+				idx = j
+				break
+			}
+		}
+		if idx < 0 {
+			pf.Close()
+			return errkind.Errorf(errkind.NotFound, "scan %s: %s has no column %q", s.op.Table, path, f.Name)
+		}
+		want[i] = sc.Column(idx).ColumnPath().String()
+		leaves = append(leaves, idx)
+	}
+	rr, err := fr.GetRecordReader(ctx, dedup(leaves), nil)
+	if err != nil {
+		pf.Close()
+		return errkind.Errorf(errkind.Execution, "scan %s: %s: %w", s.op.Table, path, err)
+	}
+	// The reader's column order is the file's, not ours: map by name.
+	s.pos = make([]int, len(want))
+	for i, name := range want {
+		idx := rr.Schema().FieldIndices(name)
+		if len(idx) == 0 {
+			rr.Release()
+			pf.Close()
+			return errkind.Errorf(errkind.Internal, "scan %s: reader lost column %q", s.op.Table, name)
+		}
+		s.pos[i] = idx[0]
+	}
+	s.pf, s.rr = pf, rr
+	return nil
+}
+
+func dedup(xs []int) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// convert picks and converts the columns of a reader batch (which the reader
+// keeps ownership of) into a new batch of the scan's schema.
+func (s *scanStream) convert(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	cols := make([]arrow.Array, len(s.pos))
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for i, p := range s.pos {
+		c := in.Column(p)
+		want := s.op.schema.Field(i).Type
+		if arrow.TypeEqual(c.DataType(), want) {
+			c.Retain()
+			cols[i] = c
+			continue
+		}
+		conv, err := compute.CastArray(compute.WithAllocator(ctx, s.t.Alloc), c, compute.SafeCastOptions(want))
+		if err != nil {
+			return nil, errkind.Errorf(errkind.Execution, "column %s: stored as %s, plan says %s: %w",
+				s.op.schema.Field(i).Name, c.DataType(), want, err)
+		}
+		cols[i] = conv
+	}
+	return array.NewRecordBatch(s.op.schema, cols, in.NumRows()), nil
+}
+
+func (s *scanStream) closeFile() {
+	if s.rr != nil {
+		s.rr.Release()
+		s.rr = nil
+	}
+	if s.pf != nil {
+		s.pf.Close()
+		s.pf = nil
+	}
+}
+
+func (s *scanStream) Close() error {
+	s.closeFile()
+	s.next = len(s.op.Paths)
+	return nil
+}

@@ -1,0 +1,296 @@
+package op
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/executor/expr"
+	"github.com/trebuchet-dev/trebuchet/spill"
+)
+
+// SortKey is one ordering criterion.
+type SortKey struct {
+	Expr       expr.Expr
+	Descending bool
+	NullsFirst bool
+}
+
+func (k SortKey) String() string {
+	dir, nulls := "asc", "nulls last"
+	if k.Descending {
+		dir = "desc"
+	}
+	if k.NullsFirst {
+		nulls = "nulls first"
+	}
+	return fmt.Sprintf("%s %s %s", k.Expr, dir, nulls)
+}
+
+// Sort orders its whole input by keys, stably. It is a buffering operator:
+// the first Next reads every input batch, reserving their size from the
+// task's pool.
+type Sort struct {
+	Input Operator
+	Keys  []SortKey
+}
+
+// NewSort returns a sort of input by keys.
+func NewSort(input Operator, keys []SortKey) (*Sort, error) {
+	for _, k := range keys {
+		if _, err := comparator(k, nil); err != nil {
+			return nil, fmt.Errorf("sort: key %s: %w", k.Expr, err)
+		}
+	}
+	return &Sort{Input: input, Keys: keys}, nil
+}
+
+func (s *Sort) Schema() *arrow.Schema { return s.Input.Schema() }
+func (s *Sort) Children() []Operator  { return []Operator{s.Input} }
+
+func (s *Sort) String() string {
+	ks := make([]string, len(s.Keys))
+	for i, k := range s.Keys {
+		ks[i] = k.String()
+	}
+	return fmt.Sprintf("Sort [%s]", strings.Join(ks, ", "))
+}
+
+func (s *Sort) Open(ctx context.Context, t *Task) (Stream, error) {
+	in, err := s.Input.Open(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return &sortStream{op: s, t: t, in: in, res: t.Pool.NewReservation("sort")}, nil
+}
+
+type sortStream struct {
+	op     *Sort
+	t      *Task
+	in     Stream
+	res    *spill.Reservation
+	out    arrow.RecordBatch
+	offset int64
+	done   bool
+}
+
+func (s *sortStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if !s.done {
+		s.done = true
+		if err := s.sort(ctx); err != nil {
+			return nil, fmt.Errorf("sort: %w", err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if s.out == nil || s.offset >= s.out.NumRows() {
+		return nil, io.EOF
+	}
+	end := min(s.offset+int64(s.t.batchSize()), s.out.NumRows())
+	b := s.out.NewSlice(s.offset, end)
+	s.offset = end
+	return b, nil
+}
+
+func (s *sortStream) sort(ctx context.Context) error {
+	var batches []arrow.RecordBatch
+	defer func() {
+		for _, b := range batches {
+			b.Release()
+		}
+	}()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := s.in.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		batches = append(batches, b)
+		if err := s.res.Grow(BatchBytes(b)); err != nil {
+			return err
+		}
+	}
+	if len(batches) == 0 {
+		return nil
+	}
+	all, err := concatBatches(s.t, s.op.Schema(), batches)
+	if err != nil {
+		return err
+	}
+	defer all.Release()
+	keys, err := evalAll(ctx, s.t, all, keyExprs(s.op.Keys))
+	if err != nil {
+		return err
+	}
+	defer releaseArrays(keys)
+	cmps := make([]func(i, j int) int, len(keys))
+	for k, key := range s.op.Keys {
+		if cmps[k], err = comparator(key, keys[k]); err != nil {
+			return err
+		}
+	}
+	idx := make([]int32, all.NumRows())
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int {
+		for _, c := range cmps {
+			if r := c(int(a), int(b)); r != 0 {
+				return r
+			}
+		}
+		return 0
+	})
+	ib := array.NewInt32Builder(s.t.Alloc)
+	defer ib.Release()
+	ib.AppendValues(idx, nil)
+	indices := ib.NewArray()
+	defer indices.Release()
+	cols := make([]arrow.Array, all.NumCols())
+	defer func() { releaseArrays(cols) }()
+	for c := range cols {
+		if cols[c], err = compute.TakeArray(compute.WithAllocator(ctx, s.t.Alloc), all.Column(c), indices); err != nil {
+			return errkind.Errorf(errkind.Internal, "take: %w", err)
+		}
+	}
+	s.out = array.NewRecordBatch(s.op.Schema(), cols, all.NumRows())
+	return nil
+}
+
+func keyExprs(keys []SortKey) []expr.Expr {
+	out := make([]expr.Expr, len(keys))
+	for i, k := range keys {
+		out[i] = k.Expr
+	}
+	return out
+}
+
+// concatBatches joins batches into one.
+func concatBatches(t *Task, schema *arrow.Schema, batches []arrow.RecordBatch) (arrow.RecordBatch, error) {
+	if len(batches) == 1 {
+		batches[0].Retain()
+		return batches[0], nil
+	}
+	cols := make([]arrow.Array, schema.NumFields())
+	defer func() { releaseArrays(cols) }()
+	var rows int64
+	for _, b := range batches {
+		rows += b.NumRows()
+	}
+	parts := make([]arrow.Array, len(batches))
+	for c := range cols {
+		for i, b := range batches {
+			parts[i] = b.Column(c)
+		}
+		var err error
+		if cols[c], err = array.Concatenate(parts, t.Alloc); err != nil {
+			return nil, errkind.Errorf(errkind.Internal, "concatenate: %w", err)
+		}
+	}
+	return array.NewRecordBatch(schema, cols, rows), nil
+}
+
+// comparator returns a function ordering rows i and j of a by key's
+// direction and null placement. With a nil array it only checks that the
+// key's type is sortable.
+func comparator(key SortKey, a arrow.Array) (func(i, j int) int, error) {
+	var cmpValid func(i, j int) int
+	switch key.Expr.DataType().ID() {
+	case arrow.INT8:
+		cmpValid = ordered[int8](a)
+	case arrow.INT16:
+		cmpValid = ordered[int16](a)
+	case arrow.INT32, arrow.DATE32:
+		cmpValid = ordered[int32](a)
+	case arrow.INT64, arrow.DATE64, arrow.TIMESTAMP:
+		cmpValid = ordered[int64](a)
+	case arrow.FLOAT32:
+		cmpValid = ordered[float32](a)
+	case arrow.FLOAT64:
+		cmpValid = ordered[float64](a)
+	case arrow.DECIMAL128:
+		if a != nil {
+			v := arrow.GetValues[decimal128.Num](a.Data(), 1)
+			cmpValid = func(i, j int) int { return v[i].Cmp(v[j]) }
+		}
+	case arrow.STRING:
+		if a != nil {
+			s := a.(*array.String)
+			cmpValid = func(i, j int) int { return strings.Compare(s.Value(i), s.Value(j)) }
+		}
+	case arrow.BOOL:
+		if a != nil {
+			b := a.(*array.Boolean)
+			cmpValid = func(i, j int) int {
+				x, y := b.Value(i), b.Value(j)
+				switch {
+				case x == y:
+					return 0
+				case !x:
+					return -1
+				}
+				return 1
+			}
+		}
+	default:
+		return nil, errkind.Errorf(errkind.Unimplemented, "sorting by %s", key.Expr.DataType())
+	}
+	if a == nil {
+		return nil, nil
+	}
+	dir := 1
+	if key.Descending {
+		dir = -1
+	}
+	nullDir := 1 // nulls last
+	if key.NullsFirst {
+		nullDir = -1
+	}
+	if a.NullN() == 0 {
+		return func(i, j int) int { return dir * cmpValid(i, j) }, nil
+	}
+	return func(i, j int) int {
+		ni, nj := a.IsNull(i), a.IsNull(j)
+		switch {
+		case ni && nj:
+			return 0
+		case ni:
+			return nullDir
+		case nj:
+			return -nullDir
+		}
+		return dir * cmpValid(i, j)
+	}, nil
+}
+
+func ordered[T int8 | int16 | int32 | int64 | float32 | float64](a arrow.Array) func(i, j int) int {
+	if a == nil {
+		return nil
+	}
+	v := arrow.GetValues[T](a.Data(), 1)
+	return func(i, j int) int { return cmp.Compare(v[i], v[j]) }
+}
+
+func (s *sortStream) Close() error {
+	if s.out != nil {
+		s.out.Release()
+		s.out = nil
+	}
+	s.res.Free()
+	return s.in.Close()
+}

@@ -1,0 +1,27 @@
+// Package plan turns a normalized Substrait plan into a tree of physical
+// operators (package op), binding every expression to a kernel (package
+// expr).
+//
+// Build is also the scheduler's validation step, so it checks everything it
+// can without reading data: tables exist in the catalog, field references
+// fit their input, functions and relations are supported, types line up.
+// Each failure is classified (errkind) and names the construct:
+// NotFound for a table, InvalidArgument for a malformed plan,
+// Unimplemented for a valid construct the engine lacks.
+//
+// Build walks the protobuf directly rather than substrait-go's plan.FromProto,
+// which refuses relations the engine will need (Exchange, Reference, Window,
+// Expand, TopN, NestedLoopJoin) and types expressions in its own model; here
+// there is one walk, one type model (Arrow), and one place for errors. The
+// input must have been through scheduler/normalize: functions are matched by
+// the simple name of their compound name, and producer dialects are not
+// handled here.
+//
+// Relation shapes follow the Substrait spec: a Project outputs its input's
+// columns followed by its expressions; an Aggregate outputs its grouping
+// keys followed by its measures; a Read's filter references the base schema,
+// before its projection; RelCommon.emit reorders or drops a relation's
+// output columns. Each becomes explicit operators (a Read with a filter and
+// a projection is ParquetScan, Filter, Project), so the operators stay
+// simple.
+package plan

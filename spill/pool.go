@@ -1,0 +1,123 @@
+package spill
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+)
+
+// ErrExhausted is wrapped by the error Reservation.Grow returns when the pool
+// cannot grant the request.
+var ErrExhausted = errors.New("memory pool exhausted")
+
+// Pool is a budget of bytes shared by reservations.
+type Pool interface {
+	// NewReservation returns an empty reservation; owner names the operator
+	// holding it in error messages.
+	NewReservation(owner string) *Reservation
+	// Used reports the bytes currently reserved.
+	Used() int64
+	// Limit reports the budget, or 0 for none.
+	Limit() int64
+}
+
+// NewPool returns a pool that grants up to limit bytes in total; 0 means no
+// limit (usage is still tracked).
+func NewPool(limit int64) Pool {
+	return &pool{limit: limit}
+}
+
+type pool struct {
+	mu    sync.Mutex
+	limit int64
+	used  int64
+}
+
+func (p *pool) NewReservation(owner string) *Reservation {
+	return &Reservation{pool: p, owner: owner}
+}
+
+func (p *pool) Used() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.used
+}
+
+func (p *pool) Limit() int64 { return p.limit }
+
+func (p *pool) grow(owner string, n int64) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.limit > 0 && p.used+n > p.limit {
+		return errkind.Errorf(errkind.ResourceExhausted,
+			"%s: cannot reserve %d more bytes (%d of %d in use): %w", owner, n, p.used, p.limit, ErrExhausted)
+	}
+	p.used += n
+	return nil
+}
+
+func (p *pool) shrink(n int64) {
+	p.mu.Lock()
+	p.used -= n
+	p.mu.Unlock()
+}
+
+// Reservation is one consumer's share of a pool. A Reservation is used by one
+// goroutine at a time.
+type Reservation struct {
+	pool  *pool
+	owner string
+	size  int64
+}
+
+// Size reports the bytes currently held.
+func (r *Reservation) Size() int64 { return r.size }
+
+// Grow reserves n more bytes, or fails with an error wrapping ErrExhausted
+// and leaves the reservation unchanged.
+func (r *Reservation) Grow(n int64) error {
+	if n < 0 {
+		return errkind.Errorf(errkind.Internal, "%s: negative grow %d", r.owner, n)
+	}
+	if err := r.pool.grow(r.owner, n); err != nil {
+		return err
+	}
+	r.size += n
+	return nil
+}
+
+// Resize grows or shrinks the reservation to exactly n bytes.
+func (r *Reservation) Resize(n int64) error {
+	switch {
+	case n > r.size:
+		return r.Grow(n - r.size)
+	case n < r.size:
+		r.Shrink(r.size - n)
+	}
+	return nil
+}
+
+// Shrink returns n bytes to the pool; it shrinks to zero at most.
+func (r *Reservation) Shrink(n int64) {
+	if n > r.size {
+		n = r.size
+	}
+	if n <= 0 {
+		return
+	}
+	r.size -= n
+	r.pool.shrink(n)
+}
+
+// Free returns everything held to the pool. It is safe to call more than
+// once.
+func (r *Reservation) Free() {
+	r.Shrink(r.size)
+}
+
+// String names the owner and size, for debugging.
+func (r *Reservation) String() string {
+	return fmt.Sprintf("%s: %d bytes", r.owner, r.size)
+}

@@ -1,0 +1,55 @@
+package spill
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+)
+
+func TestPoolLimit(t *testing.T) {
+	p := NewPool(100)
+	a := p.NewReservation("a")
+	b := p.NewReservation("b")
+	if err := a.Grow(60); err != nil {
+		t.Fatal(err)
+	}
+	err := b.Grow(50)
+	if !errors.Is(err, ErrExhausted) {
+		t.Fatalf("Grow over limit: got %v, want ErrExhausted", err)
+	}
+	if k := errkind.KindOf(err); k != errkind.ResourceExhausted {
+		t.Fatalf("kind = %v, want ResourceExhausted", k)
+	}
+	if b.Size() != 0 || p.Used() != 60 {
+		t.Fatalf("failed grow changed state: b=%d used=%d", b.Size(), p.Used())
+	}
+	a.Shrink(20)
+	if err := b.Grow(50); err != nil {
+		t.Fatalf("Grow after shrink: %v", err)
+	}
+	if err := a.Resize(10); err != nil {
+		t.Fatal(err)
+	}
+	if p.Used() != 60 {
+		t.Fatalf("used = %d, want 60", p.Used())
+	}
+	a.Free()
+	b.Free()
+	b.Free()
+	if p.Used() != 0 {
+		t.Fatalf("used after free = %d", p.Used())
+	}
+}
+
+func TestPoolUnlimited(t *testing.T) {
+	p := NewPool(0)
+	r := p.NewReservation("r")
+	if err := r.Grow(1 << 50); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Grow(-1); err == nil {
+		t.Fatal("negative grow accepted")
+	}
+	r.Free()
+}
