@@ -5,6 +5,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/trebuchet-dev/trebuchet/sdk/client"
+
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
 
@@ -18,7 +20,7 @@ func columns(s *arrow.Schema) []*trebuchetv1.Column {
 
 // jsonRows converts a batch to rows of JSON values for ExecutePlan: numbers
 // as numbers, except decimals, which become strings to keep their digits;
-// everything else as Arrow prints it (dates as YYYY-MM-DD). It works value
+// everything else as text (dates as YYYY-MM-DD). It works value
 // by value, which is fine for the small results ExecutePlan allows.
 func jsonRows(b arrow.RecordBatch) []*structpb.ListValue {
 	rows := make([]*structpb.ListValue, b.NumRows())
@@ -61,5 +63,5 @@ func jsonValue(col arrow.Array, i int) *structpb.Value {
 	case *array.Float64:
 		return structpb.NewNumberValue(a.Value(i))
 	}
-	return structpb.NewStringValue(col.ValueStr(i))
+	return structpb.NewStringValue(client.FormatValue(col, i))
 }

@@ -7,7 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/trebuchet-dev/trebuchet/sdk/client"
 )
 
 // printTable prints batches as an aligned text table, numbers right-aligned,
@@ -27,7 +28,7 @@ func printTable(w io.Writer, schema *arrow.Schema, batches []arrow.RecordBatch) 
 		for r := 0; r < int(b.NumRows()); r++ {
 			row := make([]string, n)
 			for c, col := range b.Columns() {
-				row[c] = cellText(col, r)
+				row[c] = client.FormatValue(col, r)
 				widths[c] = max(widths[c], utf8.RuneCountInString(row[c]))
 			}
 			rows = append(rows, row)
@@ -62,16 +63,6 @@ func printTable(w io.Writer, schema *arrow.Schema, batches []arrow.RecordBatch) 
 	fmt.Fprintf(&sb, "(%d row%s)\n", len(rows), plural(len(rows)))
 	_, err := io.WriteString(w, sb.String())
 	return err
-}
-
-func cellText(col arrow.Array, i int) string {
-	if col.IsNull(i) {
-		return "NULL"
-	}
-	if s, ok := col.(*array.String); ok {
-		return s.Value(i)
-	}
-	return col.ValueStr(i)
 }
 
 func plural(n int) string {

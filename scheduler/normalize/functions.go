@@ -42,17 +42,21 @@ type resolver struct {
 	scalars map[string][]*extensions.ScalarFunctionVariant
 	aggs    map[string][]*extensions.AggregateFunctionVariant
 	windows map[string][]*extensions.WindowFunctionVariant
+	// producer is the plan's producer, for return types it leaves to the
+	// consumer and means its own way (see producerReturnType).
+	producer string
 }
 
 func resolveFunctions(p *substraitpb.Plan, coll *extensions.Collection) error {
 	r := &resolver{
-		coll:    coll,
-		urns:    map[uint32]string{},
-		decls:   map[uint32]*extensionspb.SimpleExtensionDeclaration_ExtensionFunction{},
-		anchors: map[declKey]uint32{},
-		scalars: map[string][]*extensions.ScalarFunctionVariant{},
-		aggs:    map[string][]*extensions.AggregateFunctionVariant{},
-		windows: map[string][]*extensions.WindowFunctionVariant{},
+		producer: strings.ToLower(p.GetVersion().GetProducer()),
+		coll:     coll,
+		urns:     map[uint32]string{},
+		decls:    map[uint32]*extensionspb.SimpleExtensionDeclaration_ExtensionFunction{},
+		anchors:  map[declKey]uint32{},
+		scalars:  map[string][]*extensions.ScalarFunctionVariant{},
+		aggs:     map[string][]*extensions.AggregateFunctionVariant{},
+		windows:  map[string][]*extensions.WindowFunctionVariant{},
 	}
 	for _, v := range coll.GetAllScalarFunctions() {
 		r.scalars[v.Name()] = append(r.scalars[v.Name()], v)
@@ -234,6 +238,9 @@ func suffix(sig string) string {
 }
 
 func (r *resolver) returnType(v variant, args []*substraitpb.Type) *substraitpb.Type {
+	if t := producerReturnType(r.producer, v.CompoundName(), args); t != nil {
+		return t
+	}
 	st, ok := sgTypes(args)
 	if !ok {
 		return nil
@@ -259,4 +266,24 @@ func sgTypes(args []*substraitpb.Type) ([]types.Type, bool) {
 		}
 	}
 	return out, true
+}
+
+// producerReturnType is the return type a producer that omits output types
+// means where it differs from the extension YAML's rule. DataFusion writes
+// no output types because its own consumer derives them; its avg of
+// DECIMAL(p, s) is DECIMAL(p+4, s+4), not the YAML's DECIMAL(38, s), which
+// would round a TPC-H Q1 average of 25.5751546 to 25.58.
+func producerReturnType(producer, compoundName string, args []*substraitpb.Type) *substraitpb.Type {
+	if producer != "datafusion" || compoundName != "avg:dec" || len(args) != 1 {
+		return nil
+	}
+	d := args[0].GetDecimal()
+	if d == nil {
+		return nil
+	}
+	return &substraitpb.Type{Kind: &substraitpb.Type_Decimal_{Decimal: &substraitpb.Type_Decimal{
+		Precision:   min(d.GetPrecision()+4, 38),
+		Scale:       min(d.GetScale()+4, 38),
+		Nullability: substraitpb.Type_NULLABILITY_NULLABLE,
+	}}}
 }
