@@ -64,7 +64,7 @@ lint: tools
 	if [ -n "$$unformatted" ]; then echo "Not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
 
 ## test: lint, the generated-code check, and every test suite.
-test: lint check-generated test-go test-python test-java
+test: lint check-generated test-java test-go test-python
 
 test-go:
 	$(GO) test -race -count=1 ./...
@@ -73,7 +73,7 @@ test-python: venv build
 	TREBUCHET_BIN=$(BIN)/trebuchet $(VPY) -m pytest -q clients/python/tests
 
 test-java:
-	mvn -q -B -f clients/java/pom.xml -DskipTests package
+	mvn -q -B -Dstyle.color=never -f clients/java/pom.xml -DskipTests package
 
 ## demo: a standalone cluster on the bundled sample data runs TPC-H Q1 and Q6.
 demo: build

@@ -31,7 +31,7 @@ fetch_exe() {
     *) echo "generate.sh: unsupported architecture $(uname -m)" >&2; return 1 ;;
   esac
   tmp=$(mktemp -d)
-  mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  mvn -q -B -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
     -Dartifact="$1:$2:exe:linux-$arch" -DoutputDirectory="$tmp"
   mkdir -p "$BIN"
   install -m 0755 "$tmp"/*.exe "$dest"

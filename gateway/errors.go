@@ -14,7 +14,7 @@ var connectCodes = map[errkind.Kind]connect.Code{
 	errkind.NotFound:          connect.CodeNotFound,
 	errkind.Unimplemented:     connect.CodeUnimplemented,
 	errkind.ResourceExhausted: connect.CodeResourceExhausted,
-	errkind.Execution:         connect.CodeAborted,
+	errkind.Execution:         connect.CodeOutOfRange, // as Spanner reports arithmetic errors
 	errkind.Cancelled:         connect.CodeCanceled,
 	errkind.Unavailable:       connect.CodeUnavailable,
 	errkind.DeadlineExceeded:  connect.CodeDeadlineExceeded,

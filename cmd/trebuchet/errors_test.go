@@ -15,18 +15,22 @@ import (
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
 
-// mutate returns the DataFusion Q6 plan with the first match of re replaced.
-func mutate(t *testing.T, re, repl string) []byte {
+// mutate returns the DataFusion Q6 plan with the first match of each
+// pattern replaced: mutate(t, re1, repl1, re2, repl2, ...).
+func mutate(t *testing.T, edits ...string) []byte {
 	t.Helper()
 	plan := readFile(t, filepath.Join(tpchDir, "plans", "datafusion", "q06.json"))
-	rx := regexp.MustCompile(re)
-	loc := rx.FindIndex(plan)
-	if loc == nil {
-		t.Fatalf("q06 plan has no match for %v", re)
+	for i := 0; i+1 < len(edits); i += 2 {
+		rx := regexp.MustCompile(edits[i])
+		loc := rx.FindIndex(plan)
+		if loc == nil {
+			t.Fatalf("q06 plan has no match for %v", edits[i])
+		}
+		out := append([]byte(nil), plan[:loc[0]]...)
+		out = append(out, rx.ReplaceAll(plan[loc[0]:loc[1]], []byte(edits[i+1]))...)
+		plan = append(out, plan[loc[1]:]...)
 	}
-	out := append([]byte(nil), plan[:loc[0]]...)
-	out = append(out, rx.ReplaceAll(plan[loc[0]:loc[1]], []byte(repl))...)
-	return append(out, plan[loc[1]:]...)
+	return plan
 }
 
 // TestBadInput checks that bad plans fail with a code and a message naming
@@ -61,6 +65,16 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("error %q does not mention %q", err, tc.mention)
 			}
 		})
+	}
+	// With gte turned into lte, the filter keeps rows whose l_discount is
+	// zero, and revenue divides by it: the job fails at run time, and the
+	// failure reaches the client with its cause.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	divideByDiscount := mutate(t, `"name": "multiply"`, `"name": "divide"`, `"name": "gte"`, `"name": "lte"`)
+	_, err := c.Execute(ctx, client.JSONPlan(divideByDiscount), nil)
+	if connect.CodeOf(err) != connect.CodeOutOfRange || !strings.Contains(err.Error(), "division by zero") {
+		t.Errorf("division by zero: %v (%v), want OutOfRange naming it", err, connect.CodeOf(err))
 	}
 	runTPCH(t, c, "datafusion", "q06")
 }
