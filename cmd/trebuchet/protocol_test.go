@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
@@ -12,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
 	"connectrpc.com/grpchealth"
 	"connectrpc.com/grpcreflect"
 
+	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
 	"github.com/trebuchet-dev/trebuchet/spec/transport"
 )
@@ -65,11 +68,26 @@ func TestCurlExample(t *testing.T) {
 	}
 }
 
-// TestHealthAndReflection checks what grpcurl and load balancers rely on.
+// TestHealthAndReflection checks what grpcurl and load balancers rely on,
+// and that one port answers all three protocols.
 func TestHealthAndReflection(t *testing.T) {
 	_, addr := startStandalone(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	for _, tc := range []struct {
+		name string
+		http *http.Client
+		opts []connect.ClientOption
+	}{
+		{"connect over HTTP/1.1", http.DefaultClient, nil},
+		{"gRPC-Web over HTTP/1.1", http.DefaultClient, []connect.ClientOption{connect.WithGRPCWeb()}},
+		{"gRPC over h2c", transport.NewClient(), []connect.ClientOption{connect.WithGRPC()}},
+	} {
+		q := trebuchetv1connect.NewQueryServiceClient(tc.http, transport.BaseURL(addr), tc.opts...)
+		if _, err := q.ListJobs(ctx, connect.NewRequest(&trebuchetv1.ListJobsRequest{})); err != nil {
+			t.Errorf("ListJobs, %s: %v", tc.name, err)
+		}
+	}
 	health := grpchealth.NewClient(transport.NewClient(), transport.BaseURL(addr), transport.ClientOptions()...)
 	resp, err := health.Check(ctx, &grpchealth.CheckRequest{Service: trebuchetv1connect.QueryServiceName})
 	if err != nil || resp.Status != grpchealth.StatusServing {
