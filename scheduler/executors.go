@@ -7,6 +7,7 @@ import (
 
 	"connectrpc.com/connect"
 
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
 	"github.com/trebuchet-dev/trebuchet/spec/transport"
@@ -53,7 +54,7 @@ func (e *executor) call(what string, s *Scheduler, rpc func(context.Context, tre
 // Register adds an executor, or refreshes one that registers again.
 func (s *Scheduler) Register(info *trebuchetv1.ExecutorInfo) (time.Duration, error) {
 	if info.GetExecutorId() == "" {
-		return 0, fmt.Errorf("register: empty executor id")
+		return 0, errkind.Errorf(errkind.InvalidArgument, "register: empty executor id")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -131,7 +132,7 @@ func (s *Scheduler) PollWork(ctx context.Context, id string, free int, wait time
 }
 
 func errUnknownExecutor(id string) error {
-	return connect.NewError(connect.CodeNotFound, fmt.Errorf("executor %q is not registered; register again", id))
+	return errkind.Errorf(errkind.NotFound, "executor %q is not registered; register again", id)
 }
 
 // ReportTaskStatus applies task state changes from an executor.

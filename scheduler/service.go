@@ -7,6 +7,7 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
 )
@@ -31,7 +32,7 @@ func (h *Service) RegisterExecutor(ctx context.Context, req *connect.Request[tre
 	}
 	interval, err := h.s.Register(info)
 	if err != nil {
-		return nil, connect.NewError(connect.CodeInvalidArgument, err)
+		return nil, connectError(err)
 	}
 	return connect.NewResponse(&trebuchetv1.RegisterExecutorResponse{HeartbeatInterval: durationpb.New(interval)}), nil
 }
@@ -43,7 +44,7 @@ func (h *Service) Heartbeat(ctx context.Context, req *connect.Request[trebuchetv
 func (h *Service) PollWork(ctx context.Context, req *connect.Request[trebuchetv1.PollWorkRequest]) (*connect.Response[trebuchetv1.PollWorkResponse], error) {
 	defs, err := h.s.PollWork(ctx, req.Msg.GetExecutorId(), int(req.Msg.GetFreeSlots()), req.Msg.GetWaitTimeout().AsDuration())
 	if err != nil {
-		return nil, err
+		return nil, connectError(err)
 	}
 	return connect.NewResponse(&trebuchetv1.PollWorkResponse{Tasks: defs}), nil
 }
@@ -51,4 +52,20 @@ func (h *Service) PollWork(ctx context.Context, req *connect.Request[trebuchetv1
 func (h *Service) ReportTaskStatus(ctx context.Context, req *connect.Request[trebuchetv1.ReportTaskStatusRequest]) (*connect.Response[trebuchetv1.ReportTaskStatusResponse], error) {
 	h.s.ReportTaskStatus(req.Msg.GetStatuses())
 	return connect.NewResponse(&trebuchetv1.ReportTaskStatusResponse{}), nil
+}
+
+// connectError gives an error its status code: the one place the scheduler's
+// RPC edge maps errors to codes.
+func connectError(err error) error {
+	switch errkind.KindOf(err) {
+	case errkind.InvalidArgument:
+		return connect.NewError(connect.CodeInvalidArgument, err)
+	case errkind.NotFound:
+		return connect.NewError(connect.CodeNotFound, err)
+	case errkind.Cancelled:
+		return connect.NewError(connect.CodeCanceled, err)
+	case errkind.DeadlineExceeded:
+		return connect.NewError(connect.CodeDeadlineExceeded, err)
+	}
+	return connect.NewError(connect.CodeInternal, err)
 }

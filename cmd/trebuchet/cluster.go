@@ -40,12 +40,12 @@ func (f *schedulerFlags) register(fs *flag.FlagSet) {
 // executorFlags configure an executor.
 type executorFlags struct {
 	slots       int
-	memoryLimit int64
+	memoryLimit byteSize
 }
 
 func (f *executorFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.slots, "slots", runtime.NumCPU(), "tasks an executor runs at once")
-	fs.Int64Var(&f.memoryLimit, "memory-limit", 0, "bytes of memory an executor's tasks may reserve; 0 for no limit")
+	fs.Var(&f.memoryLimit, "memory-limit", "memory an executor's tasks may reserve, e.g. 2GiB or 512MiB; 0 for no limit")
 }
 
 // startScheduler starts a scheduler and its gateway on lis, and returns
@@ -142,7 +142,7 @@ func runStandalone(ctx context.Context, args []string, _ io.Writer) error {
 			ID:               fmt.Sprintf("standalone-%d", i),
 			SchedulerAddress: lis.Addr().String(),
 			Slots:            ef.slots,
-			MemoryLimit:      ef.memoryLimit,
+			MemoryLimit:      int64(ef.memoryLimit),
 			Logger:           log.With("component", "executor"),
 		})
 		if err != nil {
@@ -223,7 +223,7 @@ func runExecutor(ctx context.Context, args []string, _ io.Writer) error {
 	if cfg.Pull {
 		cfg.ControlListen = ""
 	}
-	cfg.Slots, cfg.MemoryLimit, cfg.Logger = ef.slots, ef.memoryLimit, log
+	cfg.Slots, cfg.MemoryLimit, cfg.Logger = ef.slots, int64(ef.memoryLimit), log
 	exe, err := worker.New(cfg)
 	if err != nil {
 		return err

@@ -20,9 +20,6 @@ import (
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
 
-// batchSize is the number of rows operators aim for per batch.
-const batchSize = 8192
-
 type taskKey struct {
 	job                       string
 	stage, partition, attempt uint32
@@ -116,7 +113,7 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 	if err != nil {
 		return nil, err
 	}
-	stream, err := physical.Root.Open(ctx, &op.Task{Alloc: e.alloc, Pool: e.pool, BatchSize: batchSize})
+	stream, err := physical.Root.Open(ctx, &op.Task{Alloc: e.alloc, Pool: e.pool, BatchSize: op.DefaultBatchSize})
 	if err != nil {
 		return nil, err
 	}
