@@ -25,7 +25,8 @@ type Config struct {
 	// Catalog holds the tables plans may read.
 	Catalog *catalog.Catalog
 	Logger  *slog.Logger
-	// HeartbeatInterval is how often executors are asked to heartbeat (1s).
+	// HeartbeatInterval is how often executors are asked to heartbeat (1s,
+	// and at most a third of ExecutorTimeout).
 	HeartbeatInterval time.Duration
 	// ExecutorTimeout is how long an executor may stay silent before it is
 	// declared lost (10s).
@@ -51,6 +52,9 @@ func (c *Config) setDefaults() {
 	if c.ExecutorTimeout <= 0 {
 		c.ExecutorTimeout = 10 * time.Second
 	}
+	// Several heartbeats fit in the timeout, so one late heartbeat does not
+	// cost a healthy executor its tasks.
+	c.HeartbeatInterval = min(c.HeartbeatInterval, c.ExecutorTimeout/3)
 	if c.NoExecutorGrace <= 0 {
 		c.NoExecutorGrace = 30 * time.Second
 	}
