@@ -122,7 +122,7 @@ func bindAvg(c *AggCall) (AggFunc, error) {
 		if c.Out != nil && isFloat(c.Out) {
 			natural = arrow.PrimitiveTypes.Float64
 		}
-		return newAgg(c, natural, func(f *aggFunc) AggState { return &avgInt{dt: f.natural} })
+		return newAgg(c, natural, func(f *aggFunc) AggState { return &sumInt{avg: true, dt: f.natural} })
 	case isFloat(dt):
 		return newAgg(c, arrow.PrimitiveTypes.Float64, func(*aggFunc) AggState { return &sumFloat{avg: true} })
 	case isDecimal(dt):
@@ -221,44 +221,16 @@ func forValid(a arrow.Array, f func(i int)) {
 	}
 }
 
+// sumInt sums integers into int64, failing on overflow; with avg set it
+// returns the mean as dt: float64 exactly, an integer type truncated.
 type sumInt struct {
-	sums []int64
-	seen []bool
-}
-
-func (s *sumInt) Update(groups []uint32, ngroups int, args []arrow.Array) error {
-	s.sums, s.seen = extend(s.sums, ngroups), extend(s.seen, ngroups)
-	vals, err := int64Values(args[0])
-	if err != nil {
-		return err
-	}
-	var overflow bool
-	forValid(args[0], func(i int) {
-		g := groups[i]
-		a, b := s.sums[g], vals[i]
-		r := a + b
-		overflow = overflow || ((a^r)&(b^r)) < 0
-		s.sums[g], s.seen[g] = r, true
-	})
-	if overflow {
-		return errkind.Errorf(errkind.Execution, "sum: int64 overflow")
-	}
-	return nil
-}
-
-func (s *sumInt) Finish(alloc memory.Allocator, n int) (arrow.Array, error) {
-	return finishFixed(alloc, arrow.PrimitiveTypes.Int64, s.sums, s.seen, n), nil
-}
-
-func (s *sumInt) Size() int64 { return int64(cap(s.sums))*8 + int64(cap(s.seen)) }
-
-type avgInt struct {
+	avg    bool
 	dt     arrow.DataType
 	sums   []int64
 	counts []int64
 }
 
-func (s *avgInt) Update(groups []uint32, ngroups int, args []arrow.Array) error {
+func (s *sumInt) Update(groups []uint32, ngroups int, args []arrow.Array) error {
 	s.sums, s.counts = extend(s.sums, ngroups), extend(s.counts, ngroups)
 	vals, err := int64Values(args[0])
 	if err != nil {
@@ -274,16 +246,23 @@ func (s *avgInt) Update(groups []uint32, ngroups int, args []arrow.Array) error 
 		s.counts[g]++
 	})
 	if overflow {
-		return errkind.Errorf(errkind.Execution, "avg: int64 overflow")
+		name := "sum"
+		if s.avg {
+			name = "avg"
+		}
+		return errkind.Errorf(errkind.Execution, "%s: int64 overflow", name)
 	}
 	return nil
 }
 
-func (s *avgInt) Finish(alloc memory.Allocator, n int) (arrow.Array, error) {
+func (s *sumInt) Finish(alloc memory.Allocator, n int) (arrow.Array, error) {
 	s.sums, s.counts = extend(s.sums, n), extend(s.counts, n)
 	seen := make([]bool, n)
 	for i := range seen {
 		seen[i] = s.counts[i] > 0
+	}
+	if !s.avg {
+		return finishFixed(alloc, arrow.PrimitiveTypes.Int64, s.sums, seen, n), nil
 	}
 	if isFloat(s.dt) {
 		means := make([]float64, n)
@@ -308,7 +287,7 @@ func (s *avgInt) Finish(alloc memory.Allocator, n int) (arrow.Array, error) {
 	return (&Cast{To: s.dt}).arrowCast(context.Background(), alloc, a)
 }
 
-func (s *avgInt) Size() int64 { return int64(cap(s.sums)+cap(s.counts)) * 8 }
+func (s *sumInt) Size() int64 { return int64(cap(s.sums)+cap(s.counts)) * 8 }
 
 // sumFloat sums float64 values; with avg set it returns the mean.
 type sumFloat struct {

@@ -121,8 +121,9 @@ type arith struct {
 	op   arithOp
 	a, b Expr
 	dt   arrow.DataType
-	// nullOnError turns overflow and division by zero into nulls, as the
-	// options overflow=SILENT and on_division_by_zero=NULL ask.
+	// nullOnOverflow and nullOnDivZero turn overflow and division by zero
+	// into nulls, as the options overflow=SILENT and on_division_by_zero=NULL
+	// ask.
 	nullOnOverflow, nullOnDivZero bool
 }
 
@@ -182,7 +183,11 @@ func (e *arith) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Record
 		return nil, err
 	}
 	defer releaseAll(args)
-	x, y := args[0], args[1]
+	return e.evalArrays(alloc, args[0], args[1])
+}
+
+// evalArrays computes x op y, both of e's type.
+func (e *arith) evalArrays(alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
 	switch e.dt.ID() {
 	case arrow.INT8:
 		return evalInt[int8](e, alloc, x, y)
@@ -203,94 +208,77 @@ func (e *arith) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Record
 }
 
 func evalFloat[T float](e *arith, alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
-	n := x.Len()
-	valid, nulls := validity(alloc, n, x, y)
-	buf, out := newFixed[T](alloc, n)
-	floatInto(e.op, out, arrow.GetValues[T](x.Data(), 1), arrow.GetValues[T](y.Data(), 1))
-	return makeArray(e.dt, n, valid, nulls, buf), nil
+	r := newFixedResult[T](alloc, x.Len(), x, y)
+	floatInto(e.op, r.vals, arrow.GetValues[T](x.Data(), 1), arrow.GetValues[T](y.Data(), 1))
+	return r.array(e.dt), nil
 }
 
 func evalInt[T integer](e *arith, alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
-	n := x.Len()
 	xv, yv := arrow.GetValues[T](x.Data(), 1), arrow.GetValues[T](y.Data(), 1)
-	valid, nulls := validity(alloc, n, x, y)
-	buf, out := newFixed[T](alloc, n)
+	r := newFixedResult[T](alloc, x.Len(), x, y)
+	out := r.vals
 	kernel := intKernel[T](e.op)
 	if !kernel(out, xv, yv) {
 		// Some row failed; find which, ignoring rows that are null anyway.
-		for i := 0; i < n; i++ {
-			if !isValid(valid, i) || kernel(out[i:i+1], xv[i:i+1], yv[i:i+1]) {
+		for i := range out {
+			if !r.isValid(i) || kernel(out[i:i+1], xv[i:i+1], yv[i:i+1]) {
 				continue
 			}
 			divZero := e.op == opDiv && yv[i] == 0
 			if (divZero && e.nullOnDivZero) || (!divZero && e.nullOnOverflow) {
-				valid = setNull(alloc, valid, n, i)
-				nulls++
+				r.setNull(i)
 				continue
 			}
-			if valid != nil {
-				valid.Release()
-			}
-			buf.Release()
+			r.discard()
 			if divZero {
 				return nil, errkind.Errorf(errkind.Execution, "%s: division by zero", arithNames[e.op])
 			}
 			return nil, errkind.Errorf(errkind.Execution, "%s: %s overflow (%v, %v)", arithNames[e.op], e.dt, xv[i], yv[i])
 		}
 	}
-	return makeArray(e.dt, n, valid, nulls, buf), nil
+	return r.array(e.dt), nil
 }
 
 func (e *arith) evalDecimal(alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
-	n := x.Len()
 	out := e.dt.(*arrow.Decimal128Type)
 	sx := x.DataType().(*arrow.Decimal128Type).Scale
 	sy := y.DataType().(*arrow.Decimal128Type).Scale
 	xv := arrow.GetValues[decimal128.Num](x.Data(), 1)
 	yv := arrow.GetValues[decimal128.Num](y.Data(), 1)
-	valid, nulls := validity(alloc, n, x, y)
-	buf, res := newFixed[decimal128.Num](alloc, n)
-	fail := func(err error) (arrow.Array, error) {
-		if valid != nil {
-			valid.Release()
-		}
-		buf.Release()
-		return nil, err
-	}
-	for i := 0; i < n; i++ {
-		if !isValid(valid, i) {
-			res[i] = decimal128.Num{}
+	r := newFixedResult[decimal128.Num](alloc, x.Len(), x, y)
+	for i := range r.vals {
+		if !r.isValid(i) {
+			r.vals[i] = decimal128.Num{}
 			continue
 		}
 		if e.op == opDiv && yv[i].Sign() == 0 {
 			if e.nullOnDivZero {
-				valid = setNull(alloc, valid, n, i)
-				nulls++
+				r.setNull(i)
 				continue
 			}
-			return fail(errkind.Errorf(errkind.Execution, "%s: division by zero", arithNames[e.op]))
+			r.discard()
+			return nil, errkind.Errorf(errkind.Execution, "%s: division by zero", arithNames[e.op])
 		}
-		r, ok := decimalOp(e.op, xv[i], yv[i], sx, sy, out)
+		v, ok := decimalOp(e.op, xv[i], yv[i], sx, sy, out)
 		if !ok {
 			if e.nullOnOverflow {
-				valid = setNull(alloc, valid, n, i)
-				nulls++
+				r.setNull(i)
 				continue
 			}
-			return fail(errkind.Errorf(errkind.Execution, "%s: result overflows %s (%s, %s)", arithNames[e.op], out,
-				xv[i].ToString(sx), yv[i].ToString(sy)))
+			r.discard()
+			return nil, errkind.Errorf(errkind.Execution, "%s: result overflows %s (%s, %s)", arithNames[e.op], out,
+				xv[i].ToString(sx), yv[i].ToString(sy))
 		}
-		res[i] = r
+		r.vals[i] = v
 	}
-	return makeArray(e.dt, n, valid, nulls, buf), nil
+	return r.array(e.dt), nil
 }
 
 // setNull clears bit i of a validity bitmap, creating an all-valid one first
 // if there is none.
 func setNull(alloc memory.Allocator, valid *memory.Buffer, n, i int) *memory.Buffer {
 	if valid == nil {
-		valid = memory.NewResizableBuffer(alloc)
-		valid.Resize(int(bitutil.BytesForBits(int64(n))))
+		valid = newBitmap(alloc, n)
 		bitutil.SetBitsTo(valid.Bytes(), 0, int64(n), true)
 	}
 	bitutil.ClearBit(valid.Bytes(), i)
@@ -326,21 +314,7 @@ func (e *negate) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Recor
 	}
 	defer zero.Release()
 	sub := &arith{op: opSub, dt: x.DataType()}
-	switch x.DataType().ID() {
-	case arrow.INT8:
-		return evalInt[int8](sub, alloc, zero, x)
-	case arrow.INT16:
-		return evalInt[int16](sub, alloc, zero, x)
-	case arrow.INT32:
-		return evalInt[int32](sub, alloc, zero, x)
-	case arrow.INT64:
-		return evalInt[int64](sub, alloc, zero, x)
-	case arrow.FLOAT32:
-		return evalFloat[float32](sub, alloc, zero, x)
-	case arrow.FLOAT64:
-		return evalFloat[float64](sub, alloc, zero, x)
-	}
-	return sub.evalDecimal(alloc, zero, x)
+	return sub.evalArrays(alloc, zero, x)
 }
 
 // zeroLike returns an all-zero, all-valid array of x's type and length.

@@ -35,16 +35,11 @@ func NewCast(in Expr, to arrow.DataType, nullOnFailure bool) (Expr, error) {
 	if arrow.TypeEqual(from, to) {
 		return in, nil
 	}
-	if isDecimal(to) && (isDecimal(from) || isInteger(from)) {
-		return &Cast{In: in, To: to, NullOnFailure: nullOnFailure}, nil
-	}
-	if isDecimal(from) && (isFloat(to) || isInteger(to)) {
-		return &Cast{In: in, To: to, NullOnFailure: nullOnFailure}, nil
-	}
-	if from.ID() == arrow.NULL || (isString(from) && to.ID() == arrow.DATE32) {
-		return &Cast{In: in, To: to, NullOnFailure: nullOnFailure}, nil
-	}
-	if !compute.CanCast(from, to) {
+	// The conversions cast computes itself; Arrow's kernels do the rest.
+	own := (isDecimal(to) && (isDecimal(from) || isInteger(from))) ||
+		(isDecimal(from) && (isFloat(to) || isInteger(to))) ||
+		from.ID() == arrow.NULL || (isString(from) && to.ID() == arrow.DATE32)
+	if !own && !compute.CanCast(from, to) {
 		return nil, errkind.Errorf(errkind.Unimplemented, "cast from %s to %s", from, to)
 	}
 	return &Cast{In: in, To: to, NullOnFailure: nullOnFailure}, nil
@@ -67,34 +62,31 @@ func (c *Cast) cast(ctx context.Context, alloc memory.Allocator, x arrow.Array) 
 	from := x.DataType()
 	switch {
 	case isDecimal(c.To) && isDecimal(from):
-		return c.toDecimal(alloc, x, func(i int) (decimal128.Num, bool) {
-			v := arrow.GetValues[decimal128.Num](x.Data(), 1)[i]
-			return rescale(v, from.(*arrow.Decimal128Type).Scale, c.To.(*arrow.Decimal128Type).Scale)
-		})
+		v := arrow.GetValues[decimal128.Num](x.Data(), 1)
+		sf, st := from.(*arrow.Decimal128Type).Scale, c.To.(*arrow.Decimal128Type).Scale
+		return c.toDecimal(alloc, x, func(i int) (decimal128.Num, bool) { return rescale(v[i], sf, st) })
 	case isDecimal(c.To) && isInteger(from):
 		ints, err := int64Values(x)
 		if err != nil {
 			return nil, err
 		}
-		return c.toDecimal(alloc, x, func(i int) (decimal128.Num, bool) {
-			return rescale(decimal128.FromI64(ints[i]), 0, c.To.(*arrow.Decimal128Type).Scale)
-		})
+		st := c.To.(*arrow.Decimal128Type).Scale
+		return c.toDecimal(alloc, x, func(i int) (decimal128.Num, bool) { return rescale(decimal128.FromI64(ints[i]), 0, st) })
 	case isDecimal(from) && isFloat(c.To):
 		s := from.(*arrow.Decimal128Type).Scale
 		v := arrow.GetValues[decimal128.Num](x.Data(), 1)
-		valid, nulls := validity(alloc, x.Len(), x)
 		if c.To.ID() == arrow.FLOAT32 {
-			buf, out := newFixed[float32](alloc, x.Len())
-			for i := range out {
-				out[i] = v[i].ToFloat32(s)
+			r := newFixedResult[float32](alloc, x.Len(), x)
+			for i := range r.vals {
+				r.vals[i] = v[i].ToFloat32(s)
 			}
-			return makeArray(c.To, x.Len(), valid, nulls, buf), nil
+			return r.array(c.To), nil
 		}
-		buf, out := newFixed[float64](alloc, x.Len())
-		for i := range out {
-			out[i] = v[i].ToFloat64(s)
+		r := newFixedResult[float64](alloc, x.Len(), x)
+		for i := range r.vals {
+			r.vals[i] = v[i].ToFloat64(s)
 		}
-		return makeArray(c.To, x.Len(), valid, nulls, buf), nil
+		return r.array(c.To), nil
 	case isDecimal(from) && isInteger(c.To):
 		// Round to an integral decimal, then let Arrow narrow it with checks.
 		d := &Cast{In: nil, To: &arrow.Decimal128Type{Precision: 38, Scale: 0}, NullOnFailure: c.NullOnFailure}
@@ -121,32 +113,26 @@ func (c *Cast) arrowCast(ctx context.Context, alloc memory.Allocator, x arrow.Ar
 }
 
 func (c *Cast) toDecimal(alloc memory.Allocator, x arrow.Array, conv func(i int) (decimal128.Num, bool)) (arrow.Array, error) {
-	n := x.Len()
 	to := c.To.(*arrow.Decimal128Type)
-	valid, nulls := validity(alloc, n, x)
-	buf, out := newFixed[decimal128.Num](alloc, n)
-	for i := 0; i < n; i++ {
-		if !isValid(valid, i) {
-			out[i] = decimal128.Num{}
+	r := newFixedResult[decimal128.Num](alloc, x.Len(), x)
+	for i := range r.vals {
+		if !r.isValid(i) {
+			r.vals[i] = decimal128.Num{}
 			continue
 		}
 		v, ok := conv(i)
 		if ok && v.FitsInPrecision(to.Precision) {
-			out[i] = v
+			r.vals[i] = v
 			continue
 		}
 		if c.NullOnFailure {
-			valid = setNull(alloc, valid, n, i)
-			nulls++
+			r.setNull(i)
 			continue
 		}
-		if valid != nil {
-			valid.Release()
-		}
-		buf.Release()
+		r.discard()
 		return nil, errkind.Errorf(errkind.Execution, "cast %s to %s: value out of range", x.DataType(), to)
 	}
-	return makeArray(to, n, valid, nulls, buf), nil
+	return r.array(to), nil
 }
 
 // int64Values widens any integer array's values to int64.
@@ -182,29 +168,23 @@ func arrowNulls(alloc memory.Allocator, dt arrow.DataType, n int) (arrow.Array, 
 // stringToDate parses ISO dates (YYYY-MM-DD), the form SQL date literals
 // take; Arrow has no cast from strings to dates.
 func (c *Cast) stringToDate(alloc memory.Allocator, x *array.String) (arrow.Array, error) {
-	n := x.Len()
-	valid, nulls := validity(alloc, n, x)
-	buf, out := newFixed[int32](alloc, n)
-	for i := 0; i < n; i++ {
-		if !isValid(valid, i) {
-			out[i] = 0
+	r := newFixedResult[int32](alloc, x.Len(), x)
+	for i := range r.vals {
+		if !r.isValid(i) {
+			r.vals[i] = 0
 			continue
 		}
 		t, err := time.Parse("2006-01-02", strings.TrimSpace(x.Value(i)))
 		if err == nil {
-			out[i] = int32(t.Unix() / 86400)
+			r.vals[i] = int32(t.Unix() / 86400)
 			continue
 		}
 		if c.NullOnFailure {
-			valid = setNull(alloc, valid, n, i)
-			nulls++
+			r.setNull(i)
 			continue
 		}
-		if valid != nil {
-			valid.Release()
-		}
-		buf.Release()
+		r.discard()
 		return nil, errkind.Errorf(errkind.Execution, "cast %q to date: not a YYYY-MM-DD date", x.Value(i))
 	}
-	return makeArray(arrow.FixedWidthTypes.Date32, n, valid, nulls, buf), nil
+	return r.array(arrow.FixedWidthTypes.Date32), nil
 }

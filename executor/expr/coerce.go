@@ -20,6 +20,8 @@ func isFloat(dt arrow.DataType) bool {
 
 func isDecimal(dt arrow.DataType) bool { return dt.ID() == arrow.DECIMAL128 }
 
+func isNumeric(dt arrow.DataType) bool { return isInteger(dt) || isFloat(dt) || isDecimal(dt) }
+
 func isString(dt arrow.DataType) bool {
 	return dt.ID() == arrow.STRING || dt.ID() == arrow.LARGE_STRING
 }
@@ -42,8 +44,7 @@ func integerDecimal(dt arrow.DataType) *arrow.Decimal128Type {
 // normally cast explicitly; this covers those that rely on the consumer.
 func coerceNumeric(args []Expr) ([]Expr, error) {
 	a, b := args[0].DataType(), args[1].DataType()
-	numeric := func(dt arrow.DataType) bool { return isInteger(dt) || isFloat(dt) || isDecimal(dt) }
-	if !numeric(a) || !numeric(b) {
+	if !isNumeric(a) || !isNumeric(b) {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "arguments of types %s and %s are not both numeric", a, b)
 	}
 	var target func(dt arrow.DataType) arrow.DataType
@@ -89,7 +90,7 @@ func coerceNumeric(args []Expr) ([]Expr, error) {
 // numerics as coerceNumeric does, and otherwise equal types.
 func coerceComparable(args []Expr) ([]Expr, error) {
 	a, b := args[0].DataType(), args[1].DataType()
-	if (isInteger(a) || isFloat(a) || isDecimal(a)) && (isInteger(b) || isFloat(b) || isDecimal(b)) {
+	if isNumeric(a) && isNumeric(b) {
 		return coerceNumeric(args)
 	}
 	if isString(a) && isString(b) {

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -177,7 +178,7 @@ func compareStrings(op cmpOp, res []bool, x, y arrow.Array) {
 	}
 	xs, ys := x.(*array.Binary), y.(*array.Binary)
 	for i := range res {
-		res[i] = op.holds(strings.Compare(string(xs.Value(i)), string(ys.Value(i))))
+		res[i] = op.holds(bytes.Compare(xs.Value(i), ys.Value(i)))
 	}
 }
 

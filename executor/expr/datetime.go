@@ -62,8 +62,8 @@ func (e *dateArith) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Re
 	if e.op == opSub {
 		sign = -1
 	}
-	valid, nulls := validity(alloc, n, d, iv)
-	buf, out := newFixed[int32](alloc, n)
+	r := newFixedResult[int32](alloc, n, d, iv)
+	out := r.vals
 	switch iv.DataType().ID() {
 	case arrow.INTERVAL_MONTHS:
 		months := arrow.GetValues[arrow.MonthInterval](iv.Data(), 1)
@@ -73,17 +73,14 @@ func (e *dateArith) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Re
 	case arrow.INTERVAL_DAY_TIME:
 		dt := arrow.GetValues[arrow.DayTimeInterval](iv.Data(), 1)
 		for i := range out {
-			if dt[i].Milliseconds != 0 && isValid(valid, i) {
-				if valid != nil {
-					valid.Release()
-				}
-				buf.Release()
+			if dt[i].Milliseconds != 0 && r.isValid(i) {
+				r.discard()
 				return nil, errkind.Errorf(errkind.Unimplemented, "date %s an interval with a time part", arithNames[e.op])
 			}
 			out[i] = dates[i] + sign*dt[i].Days
 		}
 	}
-	return makeArray(arrow.FixedWidthTypes.Date32, n, valid, nulls, buf), nil
+	return r.array(arrow.FixedWidthTypes.Date32), nil
 }
 
 func addMonths(days, months int32) int32 {

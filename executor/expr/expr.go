@@ -122,8 +122,7 @@ func validity(alloc memory.Allocator, n int, arrs ...arrow.Array) (*memory.Buffe
 		bm := a.NullBitmapBytes()
 		off := a.Data().Offset()
 		if out == nil {
-			out = memory.NewResizableBuffer(alloc)
-			out.Resize(int(bitutil.BytesForBits(int64(n))))
+			out = newBitmap(alloc, n)
 			bitutil.CopyBitmap(bm, off, n, out.Bytes(), 0)
 			continue
 		}
@@ -138,6 +137,13 @@ func validity(alloc memory.Allocator, n int, arrs ...arrow.Array) (*memory.Buffe
 // isValid reports whether row i is valid given a bitmap from validity.
 func isValid(bm *memory.Buffer, i int) bool {
 	return bm == nil || bitutil.BitIsSet(bm.Bytes(), i)
+}
+
+// newBitmap allocates a bitmap buffer of n bits (not cleared).
+func newBitmap(alloc memory.Allocator, n int) *memory.Buffer {
+	buf := memory.NewResizableBuffer(alloc)
+	buf.Resize(int(bitutil.BytesForBits(int64(n))))
+	return buf
 }
 
 // newFixed allocates an n-element values buffer of T.
@@ -161,11 +167,48 @@ func makeArray(dt arrow.DataType, n int, valid *memory.Buffer, nulls int, values
 	return a
 }
 
+// fixedResult is a fixed-width result under construction: its values, and a
+// validity bitmap that is created on the first null.
+type fixedResult[T arrow.FixedWidthType] struct {
+	alloc memory.Allocator
+	n     int
+	valid *memory.Buffer // nil while every row is valid
+	nulls int
+	buf   *memory.Buffer
+	vals  []T
+}
+
+// newFixedResult starts an n-row result, null where any of inputs is.
+func newFixedResult[T arrow.FixedWidthType](alloc memory.Allocator, n int, inputs ...arrow.Array) *fixedResult[T] {
+	valid, nulls := validity(alloc, n, inputs...)
+	buf, vals := newFixed[T](alloc, n)
+	return &fixedResult[T]{alloc: alloc, n: n, valid: valid, nulls: nulls, buf: buf, vals: vals}
+}
+
+func (r *fixedResult[T]) isValid(i int) bool { return isValid(r.valid, i) }
+
+func (r *fixedResult[T]) setNull(i int) {
+	r.valid = setNull(r.alloc, r.valid, r.n, i)
+	r.nulls++
+}
+
+// discard releases the buffers of a result that will not be returned.
+func (r *fixedResult[T]) discard() {
+	if r.valid != nil {
+		r.valid.Release()
+	}
+	r.buf.Release()
+}
+
+// array hands the buffers over to an array of type dt.
+func (r *fixedResult[T]) array(dt arrow.DataType) arrow.Array {
+	return makeArray(dt, r.n, r.valid, r.nulls, r.buf)
+}
+
 // newBools packs vals into a boolean array with the given validity.
 func newBools(alloc memory.Allocator, vals []bool, valid *memory.Buffer, nulls int) arrow.Array {
 	n := len(vals)
-	buf := memory.NewResizableBuffer(alloc)
-	buf.Resize(int(bitutil.BytesForBits(int64(n))))
+	buf := newBitmap(alloc, n)
 	bs := buf.Bytes()
 	clear(bs)
 	for i, v := range vals {

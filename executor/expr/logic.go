@@ -121,8 +121,7 @@ func (e *not) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBa
 	}
 	defer a.Release()
 	n := a.Len()
-	buf := memory.NewResizableBuffer(alloc)
-	buf.Resize(int(bitutil.BytesForBits(int64(n))))
+	buf := newBitmap(alloc, n)
 	bitutil.InvertBitmap(a.Data().Buffers()[1].Bytes(), a.Data().Offset(), n, buf.Bytes(), 0)
 	valid, nulls := validity(alloc, n, a)
 	return makeArray(arrow.FixedWidthTypes.Boolean, n, valid, nulls, buf), nil
@@ -158,9 +157,16 @@ func (e *isNull) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Recor
 		return nil, err
 	}
 	defer a.Release()
-	res := make([]bool, a.Len())
-	for i := range res {
-		res[i] = a.IsNull(i) != e.negated
+	// The result is the validity bitmap (is_not_null) or its inverse.
+	n := a.Len()
+	buf := newBitmap(alloc, n)
+	switch bm := a.NullBitmapBytes(); {
+	case len(bm) == 0: // every row valid
+		bitutil.SetBitsTo(buf.Bytes(), 0, int64(n), e.negated)
+	case e.negated:
+		bitutil.CopyBitmap(bm, a.Data().Offset(), n, buf.Bytes(), 0)
+	default:
+		bitutil.InvertBitmap(bm, a.Data().Offset(), n, buf.Bytes(), 0)
 	}
-	return newBools(alloc, res, nil, 0), nil
+	return makeArray(arrow.FixedWidthTypes.Boolean, n, nil, 0, buf), nil
 }

@@ -3,7 +3,6 @@ package op
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -100,13 +99,12 @@ type aggStream struct {
 	ngroups  int
 	keyBytes int64
 
-	out    arrow.RecordBatch // the result, sliced into batches
-	offset int64
-	done   bool
+	out  batchCursor // the result
+	done bool
 }
 
 func (s *aggStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
-	if s.out == nil && !s.done {
+	if !s.done {
 		if err := s.consume(ctx); err != nil {
 			return nil, fmt.Errorf("aggregate: %w", err)
 		}
@@ -114,13 +112,7 @@ func (s *aggStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if s.out == nil || s.offset >= s.out.NumRows() {
-		return nil, io.EOF
-	}
-	end := min(s.offset+int64(s.t.batchSize()), s.out.NumRows())
-	b := s.out.NewSlice(s.offset, end)
-	s.offset = end
-	return b, nil
+	return s.out.next(s.t.batchSize())
 }
 
 func (s *aggStream) consume(ctx context.Context) error {
@@ -130,22 +122,12 @@ func (s *aggStream) consume(ctx context.Context) error {
 	}
 	var keys rowKeys
 	var ids []uint32
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := s.in.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		err = s.update(ctx, b, global, &keys, &ids)
-		b.Release()
-		if err != nil {
-			return err
-		}
+	err := forEachBatch(ctx, s.in, func(b arrow.RecordBatch) error {
+		defer b.Release()
+		return s.update(ctx, b, global, &keys, &ids)
+	})
+	if err != nil {
+		return err
 	}
 	s.done = true
 	return s.finish(ctx)
@@ -246,7 +228,7 @@ func (s *aggStream) finish(ctx context.Context) error {
 		}
 		cols = append(cols, c)
 	}
-	s.out = array.NewRecordBatch(s.op.schema, cols, int64(s.ngroups))
+	s.out.b = array.NewRecordBatch(s.op.schema, cols, int64(s.ngroups))
 	return nil
 }
 
@@ -255,10 +237,7 @@ func (s *aggStream) Close() error {
 		releaseArrays(s.keyParts[k])
 		s.keyParts[k] = nil
 	}
-	if s.out != nil {
-		s.out.Release()
-		s.out = nil
-	}
+	s.out.release()
 	s.states = nil
 	s.groups = nil
 	s.res.Free()

@@ -91,6 +91,52 @@ func Collect(ctx context.Context, op Operator, t *Task) (out []arrow.RecordBatch
 	}
 }
 
+// forEachBatch calls f with each batch of in until its end, checking ctx
+// between batches. f takes over the batch it is given.
+func forEachBatch(ctx context.Context, in Stream, f func(arrow.RecordBatch) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := in.Next(ctx)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := f(b); err != nil {
+			return err
+		}
+	}
+}
+
+// batchCursor hands out a materialised result in slices; buffering
+// operators set it once their input is done.
+type batchCursor struct {
+	b      arrow.RecordBatch // nil until set
+	offset int64
+}
+
+// next returns the next slice of at most size rows, or io.EOF when all
+// rows have been handed out.
+func (c *batchCursor) next(size int) (arrow.RecordBatch, error) {
+	if c.b == nil || c.offset >= c.b.NumRows() {
+		return nil, io.EOF
+	}
+	end := min(c.offset+int64(size), c.b.NumRows())
+	out := c.b.NewSlice(c.offset, end)
+	c.offset = end
+	return out, nil
+}
+
+func (c *batchCursor) release() {
+	if c.b != nil {
+		c.b.Release()
+		c.b = nil
+	}
+}
+
 // BatchBytes estimates the memory a batch holds: the sizes of its buffers.
 func BatchBytes(b arrow.RecordBatch) int64 {
 	var n int64

@@ -75,13 +75,7 @@ func (s *projectStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 	defer b.Release()
 	cols := make([]arrow.Array, len(s.op.Exprs))
-	defer func() {
-		for _, c := range cols {
-			if c != nil {
-				c.Release()
-			}
-		}
-	}()
+	defer func() { releaseArrays(cols) }()
 	for i, e := range s.op.Exprs {
 		if cols[i], err = e.Eval(ctx, s.t.Alloc, b); err != nil {
 			return nil, fmt.Errorf("project: %w", err)

@@ -21,6 +21,7 @@ import (
 type rowKeys struct {
 	buf  []byte
 	ends []int // ends[i] is the end of row i's key in buf
+	pos  []int // scratch: where encode writes each row next
 }
 
 func checkKeyType(dt arrow.DataType) error {
@@ -37,15 +38,20 @@ func checkKeyType(dt arrow.DataType) error {
 // encode fills k with the keys of n rows of cols.
 func (k *rowKeys) encode(cols []arrow.Array, n int) {
 	k.buf = k.buf[:0]
+	// Build column by column into per-row segments: first add up each row's
+	// width (in ends), then write; this keeps the type switch out of the
+	// row loop.
 	k.ends = append(k.ends[:0], make([]int, n)...)
-	// Build column by column into per-row segments: first compute each row's
-	// width, then write; this keeps the type switch out of the row loop.
-	widths := make([]int, n)
+	k.pos = append(k.pos[:0], make([]int, n)...)
+	if n == 0 {
+		return
+	}
 	for _, c := range cols {
-		addWidths(c, widths)
+		addWidths(c, k.ends)
 	}
 	end := 0
-	for i, w := range widths {
+	for i, w := range k.ends {
+		k.pos[i] = end
 		end += w
 		k.ends[i] = end
 	}
@@ -53,12 +59,8 @@ func (k *rowKeys) encode(cols []arrow.Array, n int) {
 		k.buf = make([]byte, end)
 	}
 	k.buf = k.buf[:end]
-	pos := make([]int, n)
-	for i := 1; i < n; i++ {
-		pos[i] = k.ends[i-1]
-	}
 	for _, c := range cols {
-		writeColumn(c, k.buf, pos)
+		writeColumn(c, k.buf, k.pos)
 	}
 }
 
@@ -70,29 +72,34 @@ func (k *rowKeys) key(i int) []byte {
 	return k.buf[start:k.ends[i]]
 }
 
+// nullBits returns c's validity bitmap and the bit of its row 0, or a nil
+// bitmap when every row is valid.
+func nullBits(c arrow.Array) ([]byte, int) {
+	if c.NullN() == 0 || len(c.NullBitmapBytes()) == 0 {
+		return nil, 0
+	}
+	return c.NullBitmapBytes(), c.Data().Offset()
+}
+
+func isValid(bm []byte, off, i int) bool { return bm == nil || bitutil.BitIsSet(bm, off+i) }
+
+// varData returns the values buffer of a variable-width column; its
+// offsets index it directly.
+func varData(c arrow.Array) []byte {
+	if b := c.Data().Buffers()[2]; b != nil {
+		return b.Bytes()
+	}
+	return nil
+}
+
 func addWidths(c arrow.Array, widths []int) {
 	switch a := c.(type) {
 	case *array.String:
-		for i := range widths {
-			widths[i] += 1 + 4
-			if a.IsValid(i) {
-				widths[i] += a.ValueLen(i)
-			}
-		}
+		addVarWidths(widths, a.ValueOffsets(), c)
 	case *array.LargeString:
-		for i := range widths {
-			widths[i] += 1 + 4
-			if a.IsValid(i) {
-				widths[i] += a.ValueLen(i)
-			}
-		}
+		addVarWidths(widths, a.ValueOffsets(), c)
 	case *array.Binary:
-		for i := range widths {
-			widths[i] += 1 + 4
-			if a.IsValid(i) {
-				widths[i] += a.ValueLen(i)
-			}
-		}
+		addVarWidths(widths, a.ValueOffsets(), c)
 	case *array.Boolean:
 		for i := range widths {
 			widths[i] += 2
@@ -105,41 +112,35 @@ func addWidths(c arrow.Array, widths []int) {
 	}
 }
 
-func writeColumn(c arrow.Array, buf []byte, pos []int) {
-	valid := func(i int) bool { return c.NullN() == 0 || c.IsValid(i) }
-	putBytes := func(i int, v []byte, isValid bool) {
-		p := pos[i]
-		if !isValid {
-			buf[p] = 0
-			binary.LittleEndian.PutUint32(buf[p+1:], 0)
-			pos[i] = p + 5
-			return
+// addVarWidths adds the width of a null flag, a length and the value of each
+// row of a variable-width column c with the given offsets.
+func addVarWidths[O int32 | int64](widths []int, offsets []O, c arrow.Array) {
+	bm, off := nullBits(c)
+	for i := range widths {
+		widths[i] += 1 + 4
+		if isValid(bm, off, i) {
+			widths[i] += int(offsets[i+1] - offsets[i])
 		}
-		buf[p] = 1
-		binary.LittleEndian.PutUint32(buf[p+1:], uint32(len(v)))
-		copy(buf[p+5:], v)
-		pos[i] = p + 5 + len(v)
 	}
+}
+
+func writeColumn(c arrow.Array, buf []byte, pos []int) {
+	bm, off := nullBits(c)
 	switch a := c.(type) {
 	case *array.String:
-		for i := range pos {
-			putBytes(i, []byte(a.Value(i)), valid(i))
-		}
+		writeVar(buf, pos, a.ValueOffsets(), varData(c), bm, off)
 	case *array.LargeString:
-		for i := range pos {
-			putBytes(i, []byte(a.Value(i)), valid(i))
-		}
+		writeVar(buf, pos, a.ValueOffsets(), varData(c), bm, off)
 	case *array.Binary:
-		for i := range pos {
-			putBytes(i, a.Value(i), valid(i))
-		}
+		writeVar(buf, pos, a.ValueOffsets(), varData(c), bm, off)
 	case *array.Boolean:
+		vals, voff := c.Data().Buffers()[1].Bytes(), c.Data().Offset()
 		for i := range pos {
 			p := pos[i]
 			buf[p], buf[p+1] = 0, 0
-			if valid(i) {
+			if isValid(bm, off, i) {
 				buf[p] = 1
-				if a.Value(i) {
+				if bitutil.BitIsSet(vals, voff+i) {
 					buf[p+1] = 1
 				}
 			}
@@ -149,21 +150,33 @@ func writeColumn(c arrow.Array, buf []byte, pos []int) {
 		w := c.DataType().(arrow.FixedWidthDataType).BitWidth() / 8
 		d := c.Data()
 		raw := d.Buffers()[1].Bytes()[d.Offset()*w:]
-		var bm []byte
-		if c.NullN() > 0 {
-			bm = c.NullBitmapBytes()
-		}
-		off := d.Offset()
 		for i := range pos {
 			p := pos[i]
-			if bm != nil && !bitutil.BitIsSet(bm, off+i) {
-				buf[p] = 0
-				clear(buf[p+1 : p+1+w])
-			} else {
+			if isValid(bm, off, i) {
 				buf[p] = 1
 				copy(buf[p+1:p+1+w], raw[i*w:(i+1)*w])
+			} else {
+				buf[p] = 0
+				clear(buf[p+1 : p+1+w])
 			}
 			pos[i] = p + 1 + w
 		}
+	}
+}
+
+// writeVar writes each row of a variable-width column as a null flag, a
+// little-endian uint32 length and the value's bytes (length 0 when null).
+func writeVar[O int32 | int64](buf []byte, pos []int, offsets []O, data, bm []byte, off int) {
+	for i := range pos {
+		p := pos[i]
+		var v []byte
+		buf[p] = 0
+		if isValid(bm, off, i) {
+			buf[p] = 1
+			v = data[offsets[i]:offsets[i+1]]
+		}
+		binary.LittleEndian.PutUint32(buf[p+1:], uint32(len(v)))
+		copy(buf[p+5:], v)
+		pos[i] = p + 5 + len(v)
 	}
 }

@@ -160,13 +160,7 @@ func dedup(xs []int) []int {
 // keeps ownership of) into a new batch of the scan's schema.
 func (s *scanStream) convert(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	cols := make([]arrow.Array, len(s.pos))
-	defer func() {
-		for _, c := range cols {
-			if c != nil {
-				c.Release()
-			}
-		}
-	}()
+	defer func() { releaseArrays(cols) }()
 	for i, p := range s.pos {
 		c := in.Column(p)
 		want := s.op.schema.Field(i).Type

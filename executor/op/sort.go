@@ -4,12 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
@@ -74,13 +74,12 @@ func (s *Sort) Open(ctx context.Context, t *Task) (Stream, error) {
 }
 
 type sortStream struct {
-	op     *Sort
-	t      *Task
-	in     Stream
-	res    *spill.Reservation
-	out    arrow.RecordBatch
-	offset int64
-	done   bool
+	op   *Sort
+	t    *Task
+	in   Stream
+	res  *spill.Reservation
+	out  batchCursor // the sorted input
+	done bool
 }
 
 func (s *sortStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
@@ -93,13 +92,7 @@ func (s *sortStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if s.out == nil || s.offset >= s.out.NumRows() {
-		return nil, io.EOF
-	}
-	end := min(s.offset+int64(s.t.batchSize()), s.out.NumRows())
-	b := s.out.NewSlice(s.offset, end)
-	s.offset = end
-	return b, nil
+	return s.out.next(s.t.batchSize())
 }
 
 func (s *sortStream) sort(ctx context.Context) error {
@@ -109,21 +102,12 @@ func (s *sortStream) sort(ctx context.Context) error {
 			b.Release()
 		}
 	}()
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := s.in.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	err := forEachBatch(ctx, s.in, func(b arrow.RecordBatch) error {
 		batches = append(batches, b)
-		if err := s.res.Grow(BatchBytes(b)); err != nil {
-			return err
-		}
+		return s.res.Grow(BatchBytes(b))
+	})
+	if err != nil {
+		return err
 	}
 	if len(batches) == 0 {
 		return nil
@@ -168,7 +152,7 @@ func (s *sortStream) sort(ctx context.Context) error {
 			return errkind.Errorf(errkind.Internal, "take: %w", err)
 		}
 	}
-	s.out = array.NewRecordBatch(s.op.Schema(), cols, all.NumRows())
+	s.out.b = array.NewRecordBatch(s.op.Schema(), cols, all.NumRows())
 	return nil
 }
 
@@ -261,11 +245,12 @@ func comparator(key SortKey, a arrow.Array) (func(i, j int) int, error) {
 	if key.NullsFirst {
 		nullDir = -1
 	}
-	if a.NullN() == 0 {
+	bm, off := nullBits(a)
+	if bm == nil {
 		return func(i, j int) int { return dir * cmpValid(i, j) }, nil
 	}
 	return func(i, j int) int {
-		ni, nj := a.IsNull(i), a.IsNull(j)
+		ni, nj := !bitutil.BitIsSet(bm, off+i), !bitutil.BitIsSet(bm, off+j)
 		switch {
 		case ni && nj:
 			return 0
@@ -287,10 +272,7 @@ func ordered[T int8 | int16 | int32 | int64 | float32 | float64](a arrow.Array) 
 }
 
 func (s *sortStream) Close() error {
-	if s.out != nil {
-		s.out.Release()
-		s.out = nil
-	}
+	s.out.release()
 	s.res.Free()
 	return s.in.Close()
 }

@@ -107,11 +107,9 @@ func (b *builder) scalarFunction(f *substraitpb.Expression_ScalarFunction, sc *s
 	if err != nil {
 		return nil, err
 	}
-	var out arrow.DataType
-	if f.GetOutputType() != nil {
-		if out, _, err = arrowType(f.GetOutputType()); err != nil {
-			return nil, fmt.Errorf("function %s: output type: %w", name, err)
-		}
+	out, err := declaredType(f.GetOutputType())
+	if err != nil {
+		return nil, fmt.Errorf("function %s: output type: %w", name, err)
 	}
 	return b.reg.Scalar(&expr.Call{Name: name, Args: args, Out: out, Options: options(f.GetOptions())})
 }
@@ -140,6 +138,16 @@ func (b *builder) args(fn string, in []*substraitpb.FunctionArgument, sc *scope)
 		out[i] = e
 	}
 	return out, nil
+}
+
+// declaredType converts a function's declared output type; it is nil when
+// the producer declared none.
+func declaredType(t *substraitpb.Type) (arrow.DataType, error) {
+	if t == nil {
+		return nil, nil
+	}
+	dt, _, err := arrowType(t)
+	return dt, err
 }
 
 func options(opts []*substraitpb.FunctionOption) map[string]string {

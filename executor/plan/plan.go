@@ -196,12 +196,9 @@ func emit(o op.Operator, common *substraitpb.RelCommon) (op.Operator, error) {
 		// Fold the emit into the projection, so unused expressions are
 		// never computed.
 		pe := make([]expr.Expr, len(exprs))
-		for i, c := range exprs {
-			pe[i] = p.Exprs[c.(*expr.Column).Index]
-		}
 		names := make([]string, len(exprs))
-		for i, c := range exprs {
-			names[i] = s.Field(c.(*expr.Column).Index).Name
+		for i, m := range e.GetOutputMapping() {
+			pe[i], names[i] = p.Exprs[m], s.Field(int(m)).Name
 		}
 		return op.NewProject(p.Input, pe, names), nil
 	}

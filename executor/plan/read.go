@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -67,7 +67,7 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 	for i := range used {
 		cols = append(cols, i)
 	}
-	sort.Ints(cols)
+	slices.Sort(cols)
 	remap := make(map[int]int, len(cols))
 	fields := make([]arrow.Field, len(cols))
 	for j, i := range cols {
@@ -84,14 +84,8 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
 	}
-	if len(out) == len(cols) {
-		same := true
-		for j, i := range out {
-			same = same && cols[j] == i
-		}
-		if same {
-			return o, nil
-		}
+	if slices.Equal(out, cols) {
+		return o, nil
 	}
 	exprs := make([]expr.Expr, len(out))
 	for j, i := range out {

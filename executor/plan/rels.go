@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/scalar"
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
 
@@ -116,11 +115,9 @@ func (b *builder) measure(m *substraitpb.AggregateRel_Measure, sc *scope) (expr.
 	if err != nil {
 		return nil, err
 	}
-	var out arrow.DataType
-	if f.GetOutputType() != nil {
-		if out, _, err = arrowType(f.GetOutputType()); err != nil {
-			return nil, fmt.Errorf("%s: output type: %w", name, err)
-		}
+	out, err := declaredType(f.GetOutputType())
+	if err != nil {
+		return nil, fmt.Errorf("%s: output type: %w", name, err)
 	}
 	return b.reg.Aggregate(&expr.AggCall{Name: name, Args: args, Out: out, Options: options(f.GetOptions())})
 }

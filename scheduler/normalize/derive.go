@@ -27,16 +27,12 @@ func (d *deriver) rel(r *substraitpb.Rel) ([]*substraitpb.Type, error) {
 		x := rt.Read
 		common = x.GetCommon()
 		base := x.GetBaseSchema().GetStruct().GetTypes()
-		for _, e := range []*substraitpb.Expression{x.GetFilter(), x.GetBestEffortFilter()} {
-			if _, err := d.expr(e, base); err != nil {
-				return nil, err
-			}
+		if err := d.exprs(base, x.GetFilter(), x.GetBestEffortFilter()); err != nil {
+			return nil, err
 		}
 		for _, row := range x.GetVirtualTable().GetExpressions() {
-			for _, f := range row.GetFields() {
-				if _, err := d.expr(f, nil); err != nil {
-					return nil, err
-				}
+			if err := d.exprs(nil, row.GetFields()...); err != nil {
+				return nil, err
 			}
 		}
 		out = base
@@ -97,10 +93,8 @@ func (d *deriver) rel(r *substraitpb.Rel) ([]*substraitpb.Type, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range []*substraitpb.Expression{rt.Fetch.GetOffsetExpr(), rt.Fetch.GetCountExpr()} {
-			if _, err := d.expr(e, nil); err != nil {
-				return nil, err
-			}
+		if err := d.exprs(nil, rt.Fetch.GetOffsetExpr(), rt.Fetch.GetCountExpr()); err != nil {
+			return nil, err
 		}
 		out = in
 	case *substraitpb.Rel_Join:
@@ -115,10 +109,8 @@ func (d *deriver) rel(r *substraitpb.Rel) ([]*substraitpb.Type, error) {
 			return nil, err
 		}
 		both := concat(l, rr)
-		for _, e := range []*substraitpb.Expression{x.GetExpression(), x.GetPostJoinFilter()} {
-			if _, err := d.expr(e, both); err != nil {
-				return nil, err
-			}
+		if err := d.exprs(both, x.GetExpression(), x.GetPostJoinFilter()); err != nil {
+			return nil, err
 		}
 		out = joinOutput(x.GetType(), l, rr)
 	case *substraitpb.Rel_Cross:
@@ -202,15 +194,11 @@ func (d *deriver) aggregate(a *substraitpb.AggregateRel) ([]*substraitpb.Type, e
 				return nil, err
 			}
 		}
-		anchor, rt, err := d.r.resolve(aggregateFn, f.GetFunctionReference(), args)
+		t, err := d.resolveCall(aggregateFn, &f.FunctionReference, &f.OutputType, args)
 		if err != nil {
 			return nil, err
 		}
-		f.FunctionReference = anchor
-		if f.OutputType == nil {
-			f.OutputType = rt
-		}
-		out = append(out, f.GetOutputType())
+		out = append(out, t)
 	}
 	if len(a.GetGroupings()) > 1 || in == nil {
 		// Grouping sets add a grouping-id column; not modelled.
@@ -267,110 +255,53 @@ func (d *deriver) expr(e *substraitpb.Expression, in []*substraitpb.Type) (*subs
 		if err != nil {
 			return nil, err
 		}
-		anchor, t, err := d.r.resolve(scalarFn, f.GetFunctionReference(), args)
-		if err != nil {
-			return nil, err
-		}
-		f.FunctionReference = anchor
-		if f.OutputType == nil {
-			f.OutputType = t
-		}
-		return f.GetOutputType(), nil
+		return d.resolveCall(scalarFn, &f.FunctionReference, &f.OutputType, args)
 	case *substraitpb.Expression_WindowFunction_:
 		f := rt.WindowFunction
 		args, err := d.args(f.GetArguments(), in)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range f.GetPartitions() {
-			if _, err := d.expr(p, in); err != nil {
-				return nil, err
-			}
+		if err := d.exprs(in, f.GetPartitions()...); err != nil {
+			return nil, err
 		}
 		for _, s := range f.GetSorts() {
 			if _, err := d.expr(s.GetExpr(), in); err != nil {
 				return nil, err
 			}
 		}
-		anchor, t, err := d.r.resolve(windowFn, f.GetFunctionReference(), args)
-		if err != nil {
-			return nil, err
-		}
-		f.FunctionReference = anchor
-		if f.OutputType == nil {
-			f.OutputType = t
-		}
-		return f.GetOutputType(), nil
+		return d.resolveCall(windowFn, &f.FunctionReference, &f.OutputType, args)
 	case *substraitpb.Expression_Cast_:
 		if _, err := d.expr(rt.Cast.GetInput(), in); err != nil {
 			return nil, err
 		}
 		return rt.Cast.GetType(), nil
 	case *substraitpb.Expression_IfThen_:
-		var first *substraitpb.Type
-		for _, c := range rt.IfThen.GetIfs() {
-			if _, err := d.expr(c.GetIf(), in); err != nil {
-				return nil, err
-			}
-			t, err := d.expr(c.GetThen(), in)
-			if err != nil {
-				return nil, err
-			}
-			if first == nil {
-				first = t
-			}
-		}
-		t, err := d.expr(rt.IfThen.GetElse(), in)
-		if err != nil {
-			return nil, err
-		}
-		if first == nil {
-			first = t
-		}
-		return first, nil
+		x := rt.IfThen
+		return conditional(d, in, x.GetIfs(), (*substraitpb.Expression_IfThen_IfClause).GetIf,
+			(*substraitpb.Expression_IfThen_IfClause).GetThen, x.GetElse())
 	case *substraitpb.Expression_SwitchExpression_:
-		if _, err := d.expr(rt.SwitchExpression.GetMatch(), in); err != nil {
+		x := rt.SwitchExpression
+		if _, err := d.expr(x.GetMatch(), in); err != nil {
 			return nil, err
 		}
-		var first *substraitpb.Type
-		for _, c := range rt.SwitchExpression.GetIfs() {
-			t, err := d.expr(c.GetThen(), in)
-			if err != nil {
-				return nil, err
-			}
-			if first == nil {
-				first = t
-			}
-		}
-		t, err := d.expr(rt.SwitchExpression.GetElse(), in)
-		if err != nil {
-			return nil, err
-		}
-		if first == nil {
-			first = t
-		}
-		return first, nil
+		// A switch's case values are literals: nothing to resolve in them.
+		return conditional(d, in, x.GetIfs(), nil, (*substraitpb.Expression_SwitchExpression_IfValue).GetThen, x.GetElse())
 	case *substraitpb.Expression_SingularOrList_:
 		if _, err := d.expr(rt.SingularOrList.GetValue(), in); err != nil {
 			return nil, err
 		}
-		for _, o := range rt.SingularOrList.GetOptions() {
-			if _, err := d.expr(o, in); err != nil {
-				return nil, err
-			}
+		if err := d.exprs(in, rt.SingularOrList.GetOptions()...); err != nil {
+			return nil, err
 		}
 		return boolType(), nil
 	case *substraitpb.Expression_MultiOrList_:
-		for _, v := range rt.MultiOrList.GetValue() {
-			if _, err := d.expr(v, in); err != nil {
-				return nil, err
-			}
+		if err := d.exprs(in, rt.MultiOrList.GetValue()...); err != nil {
+			return nil, err
 		}
 		for _, rec := range rt.MultiOrList.GetOptions() {
-			for _, f := range rec.GetFields() {
-				if _, err := d.expr(f, in); err != nil {
-					return nil, err
-				}
+			if err := d.exprs(in, rec.GetFields()...); err != nil {
+				return nil, err
 			}
 		}
 		return boolType(), nil
@@ -378,6 +309,62 @@ func (d *deriver) expr(e *substraitpb.Expression, in []*substraitpb.Type) (*subs
 		return d.subquery(rt.Subquery, in)
 	}
 	return nil, nil
+}
+
+// exprs derives each of es in turn, for the functions in them; their types
+// are not needed.
+func (d *deriver) exprs(in []*substraitpb.Type, es ...*substraitpb.Expression) error {
+	for _, e := range es {
+		if _, err := d.expr(e, in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolveCall resolves a function call from its argument types: it points
+// *ref at the resolved declaration and fills in *out when the producer left
+// the output type out. It returns the call's type.
+func (d *deriver) resolveCall(kind fnKind, ref *uint32, out **substraitpb.Type, args []*substraitpb.Type) (*substraitpb.Type, error) {
+	anchor, t, err := d.r.resolve(kind, *ref, args)
+	if err != nil {
+		return nil, err
+	}
+	*ref = anchor
+	if *out == nil {
+		*out = t
+	}
+	return *out, nil
+}
+
+// conditional derives a CASE-like expression: for each clause its
+// condition (when cond is not nil), then its result; then the else. Its type
+// is the first result type known.
+func conditional[C any](d *deriver, in []*substraitpb.Type, clauses []C, cond, result func(C) *substraitpb.Expression,
+	els *substraitpb.Expression) (*substraitpb.Type, error) {
+	var first *substraitpb.Type
+	for _, c := range clauses {
+		if cond != nil {
+			if _, err := d.expr(cond(c), in); err != nil {
+				return nil, err
+			}
+		}
+		t, err := d.expr(result(c), in)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = t
+		}
+	}
+	t, err := d.expr(els, in)
+	if err != nil {
+		return nil, err
+	}
+	if first == nil {
+		first = t
+	}
+	return first, nil
 }
 
 func (d *deriver) subquery(s *substraitpb.Expression_Subquery, in []*substraitpb.Type) (*substraitpb.Type, error) {
