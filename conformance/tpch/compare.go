@@ -38,24 +38,6 @@ func QueryIDs() []string {
 	return ids
 }
 
-// KnownDifference returns why the reference answer to the query id (such as
-// "q13") differs from the result on dbgen-conforming data, such as that
-// written by gendata.sh, or "" if the answer is right. See the package
-// comment.
-func KnownDifference(id string) string {
-	switch id {
-	case "q02":
-		return "s_address and s_comment differ: DuckDB's dbgen draws random integers differently and uses a 10 MB text pool"
-	case "q10":
-		return "c_address and c_comment differ: DuckDB's dbgen draws random integers differently and uses a 10 MB text pool"
-	case "q13":
-		return "the counts differ: DuckDB's dbgen uses a 10 MB text pool, so other o_comment values match '%special%requests%'"
-	case "q15", "q20":
-		return "s_address differs: DuckDB's dbgen draws random integers differently"
-	}
-	return ""
-}
-
 // An Answer is the expected result of a query.
 type Answer struct {
 	// Path is the file the answer was loaded from, used in error messages.

@@ -1,17 +1,21 @@
 -- TPC-H schema for Isthmus (PlanTpch.java), typed as the Parquet files that
--- conformance/tpch/gendata.sh writes with tpchgen-cli:
---   identifiers and keys  BIGINT         (Parquet INT64)
---   l_linenumber, p_size, o_shippriority
+-- conformance/tpch/gendata.sh writes: gendata.py generates the tables with
+-- DuckDB's dbgen and casts every column to exactly these types:
+--   keys                  BIGINT         (Parquet INT64)
+--   l_linenumber, p_size, o_shippriority, ps_availqty
 --                         INTEGER        (Parquet INT32)
 --   money and quantities  DECIMAL(15,2)  (Parquet INT64, DECIMAL(15,2))
 --   dates                 DATE           (Parquet INT32, DATE)
 --   text                  VARCHAR        (Parquet BYTE_ARRAY, STRING)
 -- The TPC-H specification declares some text columns CHAR(n) and the others
--- VARCHAR(n); the trailing comments give those types. tpchgen-cli stores all
+-- VARCHAR(n); the trailing comments give those types. dbgen's data stores all
 -- of them unpadded and unbounded, so they are plain VARCHAR here, which
 -- Isthmus maps to the Substrait type string. Declaring CHAR(n) would make
 -- Calcite compare with blank-padded semantics and emit fixedchar types that
 -- the data does not have.
+-- Every column is NOT NULL, as in the specification, and holds no NULL; but
+-- DuckDB writes every Parquet column as optional (nullable), so the read
+-- schemas of the plans are stricter than the files' schemas.
 
 CREATE TABLE region (
     r_regionkey BIGINT NOT NULL,

@@ -1,0 +1,310 @@
+// Command tpchbench runs the TPC-H queries' Substrait plans on Trebuchet's
+// engine in this process, checks every result against the reference
+// answers, and reports per-query median times, side by side with a peer
+// engine's times on the same files when -peer is given.
+//
+//	go run ./conformance/cmd/tpchbench -data bench/data/tpch/sf1 \
+//	    -answers conformance/testdata/tpch/answers/sf1 -runs 3 \
+//	    -peer '.venv/bin/python conformance/tpch/bench_datafusion.py'
+//
+// A wrong answer is reported as WRONG and never timed; the command exits
+// non-zero if any query is wrong or fails. The peer command is run with
+// "--data DIR --runs N --queries DIR q01 q02 ..." appended and must print a
+// JSON object mapping query ids to lists of seconds.
+//
+// Results derived from TPC-H are not comparable to published TPC-H results.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
+	"github.com/trebuchet-dev/trebuchet/executor/catalog"
+	"github.com/trebuchet-dev/trebuchet/executor/op"
+	"github.com/trebuchet-dev/trebuchet/executor/plan"
+	"github.com/trebuchet-dev/trebuchet/scheduler/normalize"
+)
+
+var tables = []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
+
+func main() {
+	var (
+		data      = flag.String("data", "conformance/testdata/tpch/sf0.01", "folder of <table>.parquet files")
+		answers   = flag.String("answers", "conformance/testdata/tpch/answers/sf0.01", "folder of qNN.csv reference answers")
+		plans     = flag.String("plans", "conformance/testdata/tpch/plans", "folder of <producer>/qNN.json plans")
+		queriesIn = flag.String("queries", "conformance/testdata/tpch/queries", "folder of qNN.sql query texts, for the peer")
+		producers = flag.String("producers", "datafusion,isthmus", "comma-separated producers whose plans to run")
+		runs      = flag.Int("runs", 1, "timed runs per query; the median is reported")
+		peer      = flag.String("peer", "", "command running the same queries on a peer engine (see the package comment)")
+		out       = flag.String("json", "", "also write the results as JSON to this file")
+		profile   = flag.String("cpuprofile", "", "write a CPU profile of Trebuchet's runs to this file")
+	)
+	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "tpchbench:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "tpchbench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	ids := flag.Args()
+	if len(ids) == 0 {
+		for i := 1; i <= 22; i++ {
+			ids = append(ids, fmt.Sprintf("q%02d", i))
+		}
+	}
+	if err := run(context.Background(), config{
+		data: *data, answers: *answers, plans: *plans, queries: *queriesIn,
+		producers: strings.Split(*producers, ","), runs: max(*runs, 1), peer: *peer, json: *out, ids: ids,
+	}); err != nil {
+		fmt.Fprintln(os.Stderr, "tpchbench:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	data, answers, plans, queries string
+	producers                     []string
+	runs                          int
+	peer, json                    string
+	ids                           []string
+}
+
+// result is one query's outcome for one engine.
+type result struct {
+	Status  string    `json:"status"` // ok, WRONG, FAILED
+	Error   string    `json:"error,omitempty"`
+	Seconds []float64 `json:"seconds,omitempty"`
+}
+
+func (r result) median() float64 {
+	if len(r.Seconds) == 0 {
+		return 0
+	}
+	s := slices.Clone(r.Seconds)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func run(ctx context.Context, cfg config) error {
+	var defs []*plan.Table
+	for _, t := range tables {
+		def, err := catalog.ParseTableFlag(t + "=" + filepath.Join(cfg.data, t+".parquet"))
+		if err != nil {
+			return err
+		}
+		defs = append(defs, def)
+	}
+	cat, err := catalog.New(defs...)
+	if err != nil {
+		return err
+	}
+	results := map[string]map[string]result{} // engine → query → result
+	failed := 0
+	for _, producer := range cfg.producers {
+		engine := "trebuchet/" + producer
+		results[engine] = map[string]result{}
+		for _, id := range cfg.ids {
+			r := runQuery(ctx, cat, cfg, producer, id)
+			if r.Status != "ok" {
+				failed++
+			}
+			results[engine][id] = r
+			fmt.Fprintf(os.Stderr, "%s %s: %s %.3fs %s\n", engine, id, r.Status, r.median(), r.Error)
+		}
+	}
+	var peerName string
+	if cfg.peer != "" {
+		peerName = "peer"
+		peerResults, err := runPeer(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("peer: %w", err)
+		}
+		results[peerName] = peerResults
+	}
+	report(os.Stdout, cfg, results, peerName)
+	if cfg.json != "" {
+		data, err := json.MarshalIndent(results, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(cfg.json, data, 0o644); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d query runs failed or gave wrong answers", failed)
+	}
+	return nil
+}
+
+// runQuery checks the query's answer once, then times cfg.runs more runs.
+func runQuery(ctx context.Context, cat plan.Catalog, cfg config, producer, id string) result {
+	data, err := os.ReadFile(filepath.Join(cfg.plans, producer, id+".json"))
+	if err != nil {
+		return result{Status: "FAILED", Error: err.Error()}
+	}
+	want, err := tpch.LoadAnswer(filepath.Join(cfg.answers, id+".csv"))
+	if err != nil {
+		return result{Status: "FAILED", Error: err.Error()}
+	}
+	execute := func() ([]arrow.RecordBatch, time.Duration, error) {
+		start := time.Now()
+		p, err := normalize.Decode(data, true)
+		if err != nil {
+			return nil, 0, err
+		}
+		physical, err := plan.Build(ctx, p, cat)
+		if err != nil {
+			return nil, 0, err
+		}
+		out, err := op.Collect(ctx, physical.Root, op.NewTask())
+		return out, time.Since(start), err
+	}
+	release := func(bs []arrow.RecordBatch) {
+		for _, b := range bs {
+			b.Release()
+		}
+	}
+	got, _, err := execute()
+	if err != nil {
+		return result{Status: "FAILED", Error: err.Error()}
+	}
+	err = want.Compare(got)
+	release(got)
+	if err != nil {
+		return result{Status: "WRONG", Error: err.Error()}
+	}
+	r := result{Status: "ok"}
+	for range cfg.runs {
+		got, elapsed, err := execute()
+		release(got)
+		if err != nil {
+			return result{Status: "FAILED", Error: err.Error()}
+		}
+		r.Seconds = append(r.Seconds, elapsed.Seconds())
+	}
+	return r
+}
+
+func runPeer(ctx context.Context, cfg config) (map[string]result, error) {
+	args := strings.Fields(cfg.peer)
+	args = append(args, "--data", cfg.data, "--runs", fmt.Sprint(cfg.runs), "--queries", cfg.queries)
+	args = append(args, cfg.ids...)
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return nil, err
+	}
+	var times map[string][]float64
+	if err := json.Unmarshal(stdout.Bytes(), &times); err != nil {
+		return nil, fmt.Errorf("reading its JSON: %w", err)
+	}
+	out := map[string]result{}
+	for id, s := range times {
+		out[id] = result{Status: "ok", Seconds: s}
+	}
+	return out, nil
+}
+
+func report(w *os.File, cfg config, results map[string]map[string]result, peer string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	engines := make([]string, 0, len(cfg.producers))
+	for _, p := range cfg.producers {
+		engines = append(engines, "trebuchet/"+p)
+	}
+	header := "query\t"
+	for _, e := range engines {
+		header += e + " s\t"
+	}
+	if peer != "" {
+		header += "peer s\t"
+		for _, e := range engines {
+			header += strings.TrimPrefix(e, "trebuchet/") + "/peer\t"
+		}
+	}
+	fmt.Fprintln(tw, header)
+	totals := map[string]float64{}
+	complete := map[string]bool{}
+	for _, e := range append(engines, peer) {
+		complete[e] = true
+	}
+	for _, id := range cfg.ids {
+		line := id + "\t"
+		for _, e := range append(engines, peer) {
+			if e == "" {
+				continue
+			}
+			r, ok := results[e][id]
+			if !ok || r.Status != "ok" {
+				complete[e] = false
+				status := "missing"
+				if ok {
+					status = r.Status
+				}
+				line += status + "\t"
+				continue
+			}
+			totals[e] += r.median()
+			line += fmt.Sprintf("%.3f\t", r.median())
+		}
+		if peer != "" {
+			for _, e := range engines {
+				a, b := results[e][id], results[peer][id]
+				if a.Status == "ok" && b.Status == "ok" && b.median() > 0 {
+					line += fmt.Sprintf("%.2f\t", a.median()/b.median())
+				} else {
+					line += "-\t"
+				}
+			}
+		}
+		fmt.Fprintln(tw, line)
+	}
+	line := "total\t"
+	for _, e := range append(engines, peer) {
+		if e == "" {
+			continue
+		}
+		mark := ""
+		if !complete[e] {
+			mark = "*"
+		}
+		line += fmt.Sprintf("%.3f%s\t", totals[e], mark)
+	}
+	if peer != "" {
+		for _, e := range engines {
+			if complete[e] && complete[peer] && totals[peer] > 0 {
+				line += fmt.Sprintf("%.2f\t", totals[e]/totals[peer])
+			} else {
+				line += "-\t"
+			}
+		}
+	}
+	fmt.Fprintln(tw, line)
+	tw.Flush()
+	fmt.Fprintf(w, "medians of %d runs; * = total over the queries that ran correctly. Derived from TPC-H; not comparable to published TPC-H results.\n", cfg.runs)
+}
