@@ -26,14 +26,18 @@ import sys
 
 import duckdb
 import duckdb_extension_tpch
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 TABLES = ["region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem"]
 
 INTEGER_COLUMNS = {"l_linenumber", "p_size", "o_shippriority", "ps_availqty"}
 
 # Rows per row group: a few row groups per large table at SF 0.01, so scans
-# and row-group pruning meet more than one.
-ROW_GROUP_ROWS = 16384
+# and row-group pruning meet more than one; at larger scales DuckDB's
+# default, so files are shaped like the ones users bring.
+def row_group_rows(sf):
+    return 16384 if sf < 1 else 122880
 
 
 def main():
@@ -56,10 +60,14 @@ def main():
             else:
                 cols.append(name)
         path = os.path.join(outdir, f"{table}.parquet")
-        con.execute(
-            f"COPY (SELECT {', '.join(cols)} FROM {table}) TO '{path}' "
-            f"(FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
-        )
+        # DuckDB's COPY writes every column as optional; TPC-H columns are
+        # NOT NULL, as producers' plans declare them, so write through
+        # pyarrow with required fields, streaming batch by batch.
+        reader = con.execute(f"SELECT {', '.join(cols)} FROM {table}").fetch_record_batch(row_group_rows(sf))
+        schema = pa.schema([f.with_nullable(False) for f in reader.schema])
+        with pq.ParquetWriter(path, schema, compression="zstd", compression_level=3) as writer:
+            for batch in reader:
+                writer.write_batch(batch.cast(schema), row_group_size=row_group_rows(sf))
     print(f"gendata.py: wrote SF {sys.argv[1]} to {outdir}", file=sys.stderr)
 
 

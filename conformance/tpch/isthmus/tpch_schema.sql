@@ -13,9 +13,8 @@
 -- Isthmus maps to the Substrait type string. Declaring CHAR(n) would make
 -- Calcite compare with blank-padded semantics and emit fixedchar types that
 -- the data does not have.
--- Every column is NOT NULL, as in the specification, and holds no NULL; but
--- DuckDB writes every Parquet column as optional (nullable), so the read
--- schemas of the plans are stricter than the files' schemas.
+-- Every column is NOT NULL, as in the specification; gendata.py writes the
+-- Parquet columns as required to match.
 
 CREATE TABLE region (
     r_regionkey BIGINT NOT NULL,
