@@ -62,10 +62,12 @@ def main():
         path = os.path.join(outdir, f"{table}.parquet")
         # DuckDB's COPY writes every column as optional; TPC-H columns are
         # NOT NULL, as producers' plans declare them, so write through
-        # pyarrow with required fields, streaming batch by batch.
+        # pyarrow with required fields, streaming batch by batch; decimals
+        # as INT64, as DuckDB and most writers store DECIMAL(15,2), rather
+        # than pyarrow's default fixed-size byte arrays.
         reader = con.execute(f"SELECT {', '.join(cols)} FROM {table}").fetch_record_batch(row_group_rows(sf))
         schema = pa.schema([f.with_nullable(False) for f in reader.schema])
-        with pq.ParquetWriter(path, schema, compression="zstd", compression_level=3) as writer:
+        with pq.ParquetWriter(path, schema, compression="zstd", compression_level=3, store_decimal_as_integer=True) as writer:
             for batch in reader:
                 writer.write_batch(batch.cast(schema), row_group_size=row_group_rows(sf))
     print(f"gendata.py: wrote SF {sys.argv[1]} to {outdir}", file=sys.stderr)
