@@ -20,7 +20,7 @@ PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
 # Files make generate writes; CI fails if they differ from what is committed.
 GENERATED := spec/gen clients/python/src/trebuchet clients/java/src/main/java/dev/trebuchet/v1
 
-.PHONY: build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
+.PHONY: tpch-data tpch-verify tpch-bench build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
 
 ## build: the trebuchet binary, in bin/.
 build:
@@ -78,6 +78,25 @@ test-java:
 ## demo: a standalone cluster on the bundled sample data runs TPC-H Q1 and Q6.
 demo: build
 	TREBUCHET_BIN=$(BIN)/trebuchet cmd/trebuchet/demo.sh
+
+## tpch-data: TPC-H Parquet at scale factor SF in bench/data (not committed).
+SF ?= 1
+RUNS ?= 3
+TPCH_DATA := bench/data/tpch/sf$(SF)
+TPCH_ANSWERS := conformance/testdata/tpch/answers/sf$(SF)
+tpch-data: $(TPCH_DATA)/.complete
+$(TPCH_DATA)/.complete: | venv
+	VENV=$(VENV) CHECK=0 conformance/tpch/gendata.sh $(SF) $(TPCH_DATA)
+	touch $@
+
+## tpch-verify: all 22 queries, plans from every producer, against the answers at SF.
+tpch-verify: tpch-data
+	$(GO) run ./conformance/cmd/tpchbench -data $(TPCH_DATA) -answers $(TPCH_ANSWERS) -runs 1
+
+## tpch-bench: per-query medians of Trebuchet and DataFusion on the same files at SF.
+tpch-bench: tpch-data
+	$(GO) run ./conformance/cmd/tpchbench -data $(TPCH_DATA) -answers $(TPCH_ANSWERS) -runs $(RUNS) \
+		-peer "$(VPY) conformance/tpch/bench_datafusion.py" -json bench/results/tpch-sf$(SF).json
 
 ## fixtures: regenerate the sample data and the Substrait plan fixtures.
 fixtures: venv

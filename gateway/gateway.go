@@ -24,6 +24,7 @@ import (
 // Jobs is what the gateway needs of the scheduler.
 type Jobs interface {
 	Submit(ctx context.Context, src scheduler.PlanSource, settings map[string]string, name string) (string, error)
+	Explain(ctx context.Context, src scheduler.PlanSource) (string, error)
 	Status(id string) (*trebuchetv1.JobStatus, <-chan struct{}, error)
 	Wait(ctx context.Context, id string) (*trebuchetv1.JobStatus, error)
 	Cancel(id string) (*trebuchetv1.JobStatus, error)

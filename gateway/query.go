@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"strings"
 
 	"connectrpc.com/connect"
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
@@ -156,6 +159,56 @@ func (q *queryService) ExecutePlan(ctx context.Context, req *connect.Request[tre
 		return nil, connectError(err)
 	}
 	return connect.NewResponse(resp), nil
+}
+
+func (q *queryService) ExplainPlan(ctx context.Context, req *connect.Request[trebuchetv1.ExplainPlanRequest]) (*connect.Response[trebuchetv1.ExplainPlanResponse], error) {
+	src, err := planSource(req.Msg.GetPlan())
+	if err != nil {
+		return nil, connectError(err)
+	}
+	if !req.Msg.GetAnalyze() {
+		text, err := q.g.jobs.Explain(ctx, src)
+		if err != nil {
+			return nil, connectError(err)
+		}
+		return connect.NewResponse(&trebuchetv1.ExplainPlanResponse{Text: text}), nil
+	}
+	settings := maps.Clone(req.Msg.GetSettings().GetValues())
+	if settings == nil {
+		settings = map[string]string{}
+	}
+	settings[scheduler.ExplainAnalyzeSetting] = "true"
+	id, err := q.g.jobs.Submit(ctx, src, settings, "explain analyze")
+	if err != nil {
+		return nil, connectError(err)
+	}
+	st, err := q.g.finished(ctx, id)
+	if err != nil {
+		if ctx.Err() != nil {
+			_, _ = q.g.jobs.Cancel(id)
+		}
+		return nil, connectError(err)
+	}
+	// The job's result is the annotated plan, one line per row.
+	var text strings.Builder
+	err = q.g.readResults(ctx, st, resultSink{
+		schema: func(*arrow.Schema) error { return nil },
+		batch: func(b arrow.RecordBatch) error {
+			lines, ok := b.Column(0).(*array.String)
+			if !ok || b.NumCols() != 1 {
+				return errkind.Errorf(errkind.Internal, "job %s: explain analyze returned %s, want one string column", id, b.Schema())
+			}
+			for i := range lines.Len() {
+				text.WriteString(lines.Value(i))
+				text.WriteByte('\n')
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		return nil, connectError(err)
+	}
+	return connect.NewResponse(&trebuchetv1.ExplainPlanResponse{Text: text.String(), JobId: id}), nil
 }
 
 // finished waits for a job to end and returns its status if it succeeded,

@@ -21,6 +21,8 @@ func runSubmit(ctx context.Context, args []string, stdout io.Writer) error {
 	gw := fs.String("gateway", "127.0.0.1:50050", "address of the gateway")
 	timeout := fs.Duration("timeout", 0, "give up (and cancel the job) after this long; 0 for no limit")
 	timing := fs.Bool("timing", false, "print the elapsed time after the result")
+	explain := fs.Bool("explain", false, "print the physical plan instead of running it")
+	analyze := fs.Bool("analyze", false, "run the plan and print the physical plan with each operator's rows and time (EXPLAIN ANALYZE)")
 	var settings repeated
 	fs.Var(&settings, "set", "a session setting key=value (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -48,7 +50,16 @@ func runSubmit(ctx context.Context, args []string, stdout io.Writer) error {
 		defer cancel()
 	}
 	start := time.Now()
-	res, err := client.New(*gw).Execute(ctx, plan, values)
+	c := client.New(*gw)
+	if *explain || *analyze {
+		text, err := c.Explain(ctx, plan, values, *analyze)
+		if err != nil {
+			return fmt.Errorf("%s: %w", connect.CodeOf(err), err)
+		}
+		_, err = io.WriteString(stdout, text)
+		return err
+	}
+	res, err := c.Execute(ctx, plan, values)
 	if err != nil {
 		return fmt.Errorf("%s: %w", connect.CodeOf(err), err)
 	}

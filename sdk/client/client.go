@@ -177,3 +177,17 @@ func (s *streamReader) Read(p []byte) (int, error) {
 
 // rpcGrace bounds the clean-up calls made after the caller's context ended.
 const rpcGrace = 5 * time.Second
+
+// Explain returns the physical plan of plan as text. With analyze it runs
+// the plan and annotates each operator with its output rows and time.
+func (c *Client) Explain(ctx context.Context, plan *trebuchetv1.Plan, settings map[string]string, analyze bool) (string, error) {
+	resp, err := c.query.ExplainPlan(ctx, connect.NewRequest(&trebuchetv1.ExplainPlanRequest{
+		Plan:     plan,
+		Settings: &trebuchetv1.SessionSettings{Values: settings},
+		Analyze:  analyze,
+	}))
+	if err != nil {
+		return "", err
+	}
+	return resp.Msg.GetText(), nil
+}

@@ -156,6 +156,24 @@ class ExecutePlanResponse(_message.Message):
     rows: _containers.RepeatedCompositeFieldContainer[_struct_pb2.ListValue]
     def __init__(self, job_id: _Optional[str] = ..., columns: _Optional[_Iterable[_Union[Column, _Mapping]]] = ..., arrow_ipc: _Optional[bytes] = ..., rows: _Optional[_Iterable[_Union[_struct_pb2.ListValue, _Mapping]]] = ...) -> None: ...
 
+class ExplainPlanRequest(_message.Message):
+    __slots__ = ("plan", "settings", "analyze")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    ANALYZE_FIELD_NUMBER: _ClassVar[int]
+    plan: Plan
+    settings: SessionSettings
+    analyze: bool
+    def __init__(self, plan: _Optional[_Union[Plan, _Mapping]] = ..., settings: _Optional[_Union[SessionSettings, _Mapping]] = ..., analyze: bool = ...) -> None: ...
+
+class ExplainPlanResponse(_message.Message):
+    __slots__ = ("text", "job_id")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    job_id: str
+    def __init__(self, text: _Optional[str] = ..., job_id: _Optional[str] = ...) -> None: ...
+
 class CancelJobRequest(_message.Message):
     __slots__ = ("job_id",)
     JOB_ID_FIELD_NUMBER: _ClassVar[int]

@@ -61,6 +61,11 @@ class QueryServiceStub(object):
                 request_serializer=trebuchet_dot_v1_dot_query__pb2.ExecutePlanRequest.SerializeToString,
                 response_deserializer=trebuchet_dot_v1_dot_query__pb2.ExecutePlanResponse.FromString,
                 _registered_method=True)
+        self.ExplainPlan = channel.unary_unary(
+                '/trebuchet.v1.QueryService/ExplainPlan',
+                request_serializer=trebuchet_dot_v1_dot_query__pb2.ExplainPlanRequest.SerializeToString,
+                response_deserializer=trebuchet_dot_v1_dot_query__pb2.ExplainPlanResponse.FromString,
+                _registered_method=True)
         self.CancelJob = channel.unary_unary(
                 '/trebuchet.v1.QueryService/CancelJob',
                 request_serializer=trebuchet_dot_v1_dot_query__pb2.CancelJobRequest.SerializeToString,
@@ -121,6 +126,15 @@ class QueryServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExplainPlan(self, request, context):
+        """ExplainPlan returns the physical plan of a Substrait plan as text. With
+        analyze set it runs the plan as a job, discards its rows, and returns the
+        plan annotated with each operator's output rows, batches and time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CancelJob(self, request, context):
         """CancelJob cancels a queued or running job. Cancelling a finished job is a
         no-op that returns its final status.
@@ -163,6 +177,11 @@ def add_QueryServiceServicer_to_server(servicer, server):
                     servicer.ExecutePlan,
                     request_deserializer=trebuchet_dot_v1_dot_query__pb2.ExecutePlanRequest.FromString,
                     response_serializer=trebuchet_dot_v1_dot_query__pb2.ExecutePlanResponse.SerializeToString,
+            ),
+            'ExplainPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExplainPlan,
+                    request_deserializer=trebuchet_dot_v1_dot_query__pb2.ExplainPlanRequest.FromString,
+                    response_serializer=trebuchet_dot_v1_dot_query__pb2.ExplainPlanResponse.SerializeToString,
             ),
             'CancelJob': grpc.unary_unary_rpc_method_handler(
                     servicer.CancelJob,
@@ -312,6 +331,33 @@ class QueryService(object):
             '/trebuchet.v1.QueryService/ExecutePlan',
             trebuchet_dot_v1_dot_query__pb2.ExecutePlanRequest.SerializeToString,
             trebuchet_dot_v1_dot_query__pb2.ExecutePlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExplainPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/trebuchet.v1.QueryService/ExplainPlan',
+            trebuchet_dot_v1_dot_query__pb2.ExplainPlanRequest.SerializeToString,
+            trebuchet_dot_v1_dot_query__pb2.ExplainPlanResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -916,6 +916,121 @@ func (x *ExecutePlanResponse) GetRows() []*structpb.ListValue {
 	return nil
 }
 
+type ExplainPlanRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Plan     *Plan                  `protobuf:"bytes,1,opt,name=plan,proto3" json:"plan,omitempty"`
+	Settings *SessionSettings       `protobuf:"bytes,2,opt,name=settings,proto3" json:"settings,omitempty"`
+	// Run the plan and report per-operator metrics (EXPLAIN ANALYZE).
+	Analyze       bool `protobuf:"varint,3,opt,name=analyze,proto3" json:"analyze,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExplainPlanRequest) Reset() {
+	*x = ExplainPlanRequest{}
+	mi := &file_trebuchet_v1_query_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExplainPlanRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExplainPlanRequest) ProtoMessage() {}
+
+func (x *ExplainPlanRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_query_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExplainPlanRequest.ProtoReflect.Descriptor instead.
+func (*ExplainPlanRequest) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ExplainPlanRequest) GetPlan() *Plan {
+	if x != nil {
+		return x.Plan
+	}
+	return nil
+}
+
+func (x *ExplainPlanRequest) GetSettings() *SessionSettings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
+func (x *ExplainPlanRequest) GetAnalyze() bool {
+	if x != nil {
+		return x.Analyze
+	}
+	return false
+}
+
+type ExplainPlanResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The indented physical plan, one operator per line.
+	Text string `protobuf:"bytes,1,opt,name=text,proto3" json:"text,omitempty"`
+	// The job that ran the plan, with analyze.
+	JobId         string `protobuf:"bytes,2,opt,name=job_id,json=jobId,proto3" json:"job_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExplainPlanResponse) Reset() {
+	*x = ExplainPlanResponse{}
+	mi := &file_trebuchet_v1_query_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExplainPlanResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExplainPlanResponse) ProtoMessage() {}
+
+func (x *ExplainPlanResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_query_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExplainPlanResponse.ProtoReflect.Descriptor instead.
+func (*ExplainPlanResponse) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ExplainPlanResponse) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *ExplainPlanResponse) GetJobId() string {
+	if x != nil {
+		return x.JobId
+	}
+	return ""
+}
+
 type CancelJobRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	JobId         string                 `protobuf:"bytes,1,opt,name=job_id,json=jobId,proto3" json:"job_id,omitempty"`
@@ -925,7 +1040,7 @@ type CancelJobRequest struct {
 
 func (x *CancelJobRequest) Reset() {
 	*x = CancelJobRequest{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[14]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -937,7 +1052,7 @@ func (x *CancelJobRequest) String() string {
 func (*CancelJobRequest) ProtoMessage() {}
 
 func (x *CancelJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[14]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -950,7 +1065,7 @@ func (x *CancelJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelJobRequest.ProtoReflect.Descriptor instead.
 func (*CancelJobRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{14}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CancelJobRequest) GetJobId() string {
@@ -969,7 +1084,7 @@ type CancelJobResponse struct {
 
 func (x *CancelJobResponse) Reset() {
 	*x = CancelJobResponse{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[15]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -981,7 +1096,7 @@ func (x *CancelJobResponse) String() string {
 func (*CancelJobResponse) ProtoMessage() {}
 
 func (x *CancelJobResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[15]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -994,7 +1109,7 @@ func (x *CancelJobResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelJobResponse.ProtoReflect.Descriptor instead.
 func (*CancelJobResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{15}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CancelJobResponse) GetStatus() *JobStatus {
@@ -1016,7 +1131,7 @@ type ListJobsRequest struct {
 
 func (x *ListJobsRequest) Reset() {
 	*x = ListJobsRequest{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[16]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1028,7 +1143,7 @@ func (x *ListJobsRequest) String() string {
 func (*ListJobsRequest) ProtoMessage() {}
 
 func (x *ListJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[16]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1041,7 +1156,7 @@ func (x *ListJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListJobsRequest.ProtoReflect.Descriptor instead.
 func (*ListJobsRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{16}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListJobsRequest) GetStates() []JobState {
@@ -1067,7 +1182,7 @@ type ListJobsResponse struct {
 
 func (x *ListJobsResponse) Reset() {
 	*x = ListJobsResponse{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[17]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1079,7 +1194,7 @@ func (x *ListJobsResponse) String() string {
 func (*ListJobsResponse) ProtoMessage() {}
 
 func (x *ListJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[17]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1092,7 +1207,7 @@ func (x *ListJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListJobsResponse.ProtoReflect.Descriptor instead.
 func (*ListJobsResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{17}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListJobsResponse) GetJobs() []*JobStatus {
@@ -1166,7 +1281,14 @@ const file_trebuchet_v1_query_proto_rawDesc = "" +
 	"\x06job_id\x18\x01 \x01(\tR\x05jobId\x12.\n" +
 	"\acolumns\x18\x02 \x03(\v2\x14.trebuchet.v1.ColumnR\acolumns\x12\x1b\n" +
 	"\tarrow_ipc\x18\x03 \x01(\fR\barrowIpc\x12.\n" +
-	"\x04rows\x18\x04 \x03(\v2\x1a.google.protobuf.ListValueR\x04rows\")\n" +
+	"\x04rows\x18\x04 \x03(\v2\x1a.google.protobuf.ListValueR\x04rows\"\x91\x01\n" +
+	"\x12ExplainPlanRequest\x12&\n" +
+	"\x04plan\x18\x01 \x01(\v2\x12.trebuchet.v1.PlanR\x04plan\x129\n" +
+	"\bsettings\x18\x02 \x01(\v2\x1d.trebuchet.v1.SessionSettingsR\bsettings\x12\x18\n" +
+	"\aanalyze\x18\x03 \x01(\bR\aanalyze\"@\n" +
+	"\x13ExplainPlanResponse\x12\x12\n" +
+	"\x04text\x18\x01 \x01(\tR\x04text\x12\x15\n" +
+	"\x06job_id\x18\x02 \x01(\tR\x05jobId\")\n" +
 	"\x10CancelJobRequest\x12\x15\n" +
 	"\x06job_id\x18\x01 \x01(\tR\x05jobId\"D\n" +
 	"\x11CancelJobResponse\x12/\n" +
@@ -1179,14 +1301,15 @@ const file_trebuchet_v1_query_proto_rawDesc = "" +
 	"\fResultFormat\x12\x1d\n" +
 	"\x19RESULT_FORMAT_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17RESULT_FORMAT_ARROW_IPC\x10\x01\x12\x16\n" +
-	"\x12RESULT_FORMAT_JSON\x10\x022\xb7\x04\n" +
+	"\x12RESULT_FORMAT_JSON\x10\x022\x8b\x05\n" +
 	"\fQueryService\x12O\n" +
 	"\n" +
 	"SubmitPlan\x12\x1f.trebuchet.v1.SubmitPlanRequest\x1a .trebuchet.v1.SubmitPlanResponse\x12K\n" +
 	"\bWatchJob\x12\x1d.trebuchet.v1.WatchJobRequest\x1a\x1e.trebuchet.v1.WatchJobResponse0\x01\x12C\n" +
 	"\x06GetJob\x12\x1b.trebuchet.v1.GetJobRequest\x1a\x1c.trebuchet.v1.GetJobResponse\x12W\n" +
 	"\fFetchResults\x12!.trebuchet.v1.FetchResultsRequest\x1a\".trebuchet.v1.FetchResultsResponse0\x01\x12R\n" +
-	"\vExecutePlan\x12 .trebuchet.v1.ExecutePlanRequest\x1a!.trebuchet.v1.ExecutePlanResponse\x12L\n" +
+	"\vExecutePlan\x12 .trebuchet.v1.ExecutePlanRequest\x1a!.trebuchet.v1.ExecutePlanResponse\x12R\n" +
+	"\vExplainPlan\x12 .trebuchet.v1.ExplainPlanRequest\x1a!.trebuchet.v1.ExplainPlanResponse\x12L\n" +
 	"\tCancelJob\x12\x1e.trebuchet.v1.CancelJobRequest\x1a\x1f.trebuchet.v1.CancelJobResponse\x12I\n" +
 	"\bListJobs\x12\x1d.trebuchet.v1.ListJobsRequest\x1a\x1e.trebuchet.v1.ListJobsResponseB]\n" +
 	"\x10dev.trebuchet.v1P\x01ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1b\x06proto3"
@@ -1204,7 +1327,7 @@ func file_trebuchet_v1_query_proto_rawDescGZIP() []byte {
 }
 
 var file_trebuchet_v1_query_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_trebuchet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_trebuchet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_trebuchet_v1_query_proto_goTypes = []any{
 	(ResultFormat)(0),             // 0: trebuchet.v1.ResultFormat
 	(*Plan)(nil),                  // 1: trebuchet.v1.Plan
@@ -1221,56 +1344,62 @@ var file_trebuchet_v1_query_proto_goTypes = []any{
 	(*ExecutePlanRequest)(nil),    // 12: trebuchet.v1.ExecutePlanRequest
 	(*Column)(nil),                // 13: trebuchet.v1.Column
 	(*ExecutePlanResponse)(nil),   // 14: trebuchet.v1.ExecutePlanResponse
-	(*CancelJobRequest)(nil),      // 15: trebuchet.v1.CancelJobRequest
-	(*CancelJobResponse)(nil),     // 16: trebuchet.v1.CancelJobResponse
-	(*ListJobsRequest)(nil),       // 17: trebuchet.v1.ListJobsRequest
-	(*ListJobsResponse)(nil),      // 18: trebuchet.v1.ListJobsResponse
-	nil,                           // 19: trebuchet.v1.SessionSettings.ValuesEntry
-	(JobState)(0),                 // 20: trebuchet.v1.JobState
-	(*Failure)(nil),               // 21: trebuchet.v1.Failure
-	(*timestamppb.Timestamp)(nil), // 22: google.protobuf.Timestamp
-	(*Location)(nil),              // 23: trebuchet.v1.Location
-	(*structpb.ListValue)(nil),    // 24: google.protobuf.ListValue
+	(*ExplainPlanRequest)(nil),    // 15: trebuchet.v1.ExplainPlanRequest
+	(*ExplainPlanResponse)(nil),   // 16: trebuchet.v1.ExplainPlanResponse
+	(*CancelJobRequest)(nil),      // 17: trebuchet.v1.CancelJobRequest
+	(*CancelJobResponse)(nil),     // 18: trebuchet.v1.CancelJobResponse
+	(*ListJobsRequest)(nil),       // 19: trebuchet.v1.ListJobsRequest
+	(*ListJobsResponse)(nil),      // 20: trebuchet.v1.ListJobsResponse
+	nil,                           // 21: trebuchet.v1.SessionSettings.ValuesEntry
+	(JobState)(0),                 // 22: trebuchet.v1.JobState
+	(*Failure)(nil),               // 23: trebuchet.v1.Failure
+	(*timestamppb.Timestamp)(nil), // 24: google.protobuf.Timestamp
+	(*Location)(nil),              // 25: trebuchet.v1.Location
+	(*structpb.ListValue)(nil),    // 26: google.protobuf.ListValue
 }
 var file_trebuchet_v1_query_proto_depIdxs = []int32{
-	19, // 0: trebuchet.v1.SessionSettings.values:type_name -> trebuchet.v1.SessionSettings.ValuesEntry
+	21, // 0: trebuchet.v1.SessionSettings.values:type_name -> trebuchet.v1.SessionSettings.ValuesEntry
 	1,  // 1: trebuchet.v1.SubmitPlanRequest.plan:type_name -> trebuchet.v1.Plan
 	2,  // 2: trebuchet.v1.SubmitPlanRequest.settings:type_name -> trebuchet.v1.SessionSettings
-	20, // 3: trebuchet.v1.JobStatus.state:type_name -> trebuchet.v1.JobState
-	21, // 4: trebuchet.v1.JobStatus.failure:type_name -> trebuchet.v1.Failure
-	22, // 5: trebuchet.v1.JobStatus.submitted_at:type_name -> google.protobuf.Timestamp
-	22, // 6: trebuchet.v1.JobStatus.started_at:type_name -> google.protobuf.Timestamp
-	22, // 7: trebuchet.v1.JobStatus.finished_at:type_name -> google.protobuf.Timestamp
-	23, // 8: trebuchet.v1.JobStatus.result_locations:type_name -> trebuchet.v1.Location
+	22, // 3: trebuchet.v1.JobStatus.state:type_name -> trebuchet.v1.JobState
+	23, // 4: trebuchet.v1.JobStatus.failure:type_name -> trebuchet.v1.Failure
+	24, // 5: trebuchet.v1.JobStatus.submitted_at:type_name -> google.protobuf.Timestamp
+	24, // 6: trebuchet.v1.JobStatus.started_at:type_name -> google.protobuf.Timestamp
+	24, // 7: trebuchet.v1.JobStatus.finished_at:type_name -> google.protobuf.Timestamp
+	25, // 8: trebuchet.v1.JobStatus.result_locations:type_name -> trebuchet.v1.Location
 	5,  // 9: trebuchet.v1.WatchJobResponse.status:type_name -> trebuchet.v1.JobStatus
 	5,  // 10: trebuchet.v1.GetJobResponse.status:type_name -> trebuchet.v1.JobStatus
 	1,  // 11: trebuchet.v1.ExecutePlanRequest.plan:type_name -> trebuchet.v1.Plan
 	2,  // 12: trebuchet.v1.ExecutePlanRequest.settings:type_name -> trebuchet.v1.SessionSettings
 	0,  // 13: trebuchet.v1.ExecutePlanRequest.format:type_name -> trebuchet.v1.ResultFormat
 	13, // 14: trebuchet.v1.ExecutePlanResponse.columns:type_name -> trebuchet.v1.Column
-	24, // 15: trebuchet.v1.ExecutePlanResponse.rows:type_name -> google.protobuf.ListValue
-	5,  // 16: trebuchet.v1.CancelJobResponse.status:type_name -> trebuchet.v1.JobStatus
-	20, // 17: trebuchet.v1.ListJobsRequest.states:type_name -> trebuchet.v1.JobState
-	5,  // 18: trebuchet.v1.ListJobsResponse.jobs:type_name -> trebuchet.v1.JobStatus
-	3,  // 19: trebuchet.v1.QueryService.SubmitPlan:input_type -> trebuchet.v1.SubmitPlanRequest
-	6,  // 20: trebuchet.v1.QueryService.WatchJob:input_type -> trebuchet.v1.WatchJobRequest
-	8,  // 21: trebuchet.v1.QueryService.GetJob:input_type -> trebuchet.v1.GetJobRequest
-	10, // 22: trebuchet.v1.QueryService.FetchResults:input_type -> trebuchet.v1.FetchResultsRequest
-	12, // 23: trebuchet.v1.QueryService.ExecutePlan:input_type -> trebuchet.v1.ExecutePlanRequest
-	15, // 24: trebuchet.v1.QueryService.CancelJob:input_type -> trebuchet.v1.CancelJobRequest
-	17, // 25: trebuchet.v1.QueryService.ListJobs:input_type -> trebuchet.v1.ListJobsRequest
-	4,  // 26: trebuchet.v1.QueryService.SubmitPlan:output_type -> trebuchet.v1.SubmitPlanResponse
-	7,  // 27: trebuchet.v1.QueryService.WatchJob:output_type -> trebuchet.v1.WatchJobResponse
-	9,  // 28: trebuchet.v1.QueryService.GetJob:output_type -> trebuchet.v1.GetJobResponse
-	11, // 29: trebuchet.v1.QueryService.FetchResults:output_type -> trebuchet.v1.FetchResultsResponse
-	14, // 30: trebuchet.v1.QueryService.ExecutePlan:output_type -> trebuchet.v1.ExecutePlanResponse
-	16, // 31: trebuchet.v1.QueryService.CancelJob:output_type -> trebuchet.v1.CancelJobResponse
-	18, // 32: trebuchet.v1.QueryService.ListJobs:output_type -> trebuchet.v1.ListJobsResponse
-	26, // [26:33] is the sub-list for method output_type
-	19, // [19:26] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	26, // 15: trebuchet.v1.ExecutePlanResponse.rows:type_name -> google.protobuf.ListValue
+	1,  // 16: trebuchet.v1.ExplainPlanRequest.plan:type_name -> trebuchet.v1.Plan
+	2,  // 17: trebuchet.v1.ExplainPlanRequest.settings:type_name -> trebuchet.v1.SessionSettings
+	5,  // 18: trebuchet.v1.CancelJobResponse.status:type_name -> trebuchet.v1.JobStatus
+	22, // 19: trebuchet.v1.ListJobsRequest.states:type_name -> trebuchet.v1.JobState
+	5,  // 20: trebuchet.v1.ListJobsResponse.jobs:type_name -> trebuchet.v1.JobStatus
+	3,  // 21: trebuchet.v1.QueryService.SubmitPlan:input_type -> trebuchet.v1.SubmitPlanRequest
+	6,  // 22: trebuchet.v1.QueryService.WatchJob:input_type -> trebuchet.v1.WatchJobRequest
+	8,  // 23: trebuchet.v1.QueryService.GetJob:input_type -> trebuchet.v1.GetJobRequest
+	10, // 24: trebuchet.v1.QueryService.FetchResults:input_type -> trebuchet.v1.FetchResultsRequest
+	12, // 25: trebuchet.v1.QueryService.ExecutePlan:input_type -> trebuchet.v1.ExecutePlanRequest
+	15, // 26: trebuchet.v1.QueryService.ExplainPlan:input_type -> trebuchet.v1.ExplainPlanRequest
+	17, // 27: trebuchet.v1.QueryService.CancelJob:input_type -> trebuchet.v1.CancelJobRequest
+	19, // 28: trebuchet.v1.QueryService.ListJobs:input_type -> trebuchet.v1.ListJobsRequest
+	4,  // 29: trebuchet.v1.QueryService.SubmitPlan:output_type -> trebuchet.v1.SubmitPlanResponse
+	7,  // 30: trebuchet.v1.QueryService.WatchJob:output_type -> trebuchet.v1.WatchJobResponse
+	9,  // 31: trebuchet.v1.QueryService.GetJob:output_type -> trebuchet.v1.GetJobResponse
+	11, // 32: trebuchet.v1.QueryService.FetchResults:output_type -> trebuchet.v1.FetchResultsResponse
+	14, // 33: trebuchet.v1.QueryService.ExecutePlan:output_type -> trebuchet.v1.ExecutePlanResponse
+	16, // 34: trebuchet.v1.QueryService.ExplainPlan:output_type -> trebuchet.v1.ExplainPlanResponse
+	18, // 35: trebuchet.v1.QueryService.CancelJob:output_type -> trebuchet.v1.CancelJobResponse
+	20, // 36: trebuchet.v1.QueryService.ListJobs:output_type -> trebuchet.v1.ListJobsResponse
+	29, // [29:37] is the sub-list for method output_type
+	21, // [21:29] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_trebuchet_v1_query_proto_init() }
@@ -1289,7 +1418,7 @@ func file_trebuchet_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trebuchet_v1_query_proto_rawDesc), len(file_trebuchet_v1_query_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   19,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

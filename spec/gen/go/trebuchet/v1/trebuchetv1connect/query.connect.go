@@ -45,6 +45,9 @@ const (
 	// QueryServiceExecutePlanProcedure is the fully-qualified name of the QueryService's ExecutePlan
 	// RPC.
 	QueryServiceExecutePlanProcedure = "/trebuchet.v1.QueryService/ExecutePlan"
+	// QueryServiceExplainPlanProcedure is the fully-qualified name of the QueryService's ExplainPlan
+	// RPC.
+	QueryServiceExplainPlanProcedure = "/trebuchet.v1.QueryService/ExplainPlan"
 	// QueryServiceCancelJobProcedure is the fully-qualified name of the QueryService's CancelJob RPC.
 	QueryServiceCancelJobProcedure = "/trebuchet.v1.QueryService/CancelJob"
 	// QueryServiceListJobsProcedure is the fully-qualified name of the QueryService's ListJobs RPC.
@@ -71,6 +74,10 @@ type QueryServiceClient interface {
 	// max_rows fail with RESOURCE_EXHAUSTED; use SubmitPlan and FetchResults
 	// for large ones.
 	ExecutePlan(context.Context, *connect.Request[v1.ExecutePlanRequest]) (*connect.Response[v1.ExecutePlanResponse], error)
+	// ExplainPlan returns the physical plan of a Substrait plan as text. With
+	// analyze set it runs the plan as a job, discards its rows, and returns the
+	// plan annotated with each operator's output rows, batches and time.
+	ExplainPlan(context.Context, *connect.Request[v1.ExplainPlanRequest]) (*connect.Response[v1.ExplainPlanResponse], error)
 	// CancelJob cancels a queued or running job. Cancelling a finished job is a
 	// no-op that returns its final status.
 	CancelJob(context.Context, *connect.Request[v1.CancelJobRequest]) (*connect.Response[v1.CancelJobResponse], error)
@@ -119,6 +126,12 @@ func NewQueryServiceClient(httpClient connect.HTTPClient, baseURL string, opts .
 			connect.WithSchema(queryServiceMethods.ByName("ExecutePlan")),
 			connect.WithClientOptions(opts...),
 		),
+		explainPlan: connect.NewClient[v1.ExplainPlanRequest, v1.ExplainPlanResponse](
+			httpClient,
+			baseURL+QueryServiceExplainPlanProcedure,
+			connect.WithSchema(queryServiceMethods.ByName("ExplainPlan")),
+			connect.WithClientOptions(opts...),
+		),
 		cancelJob: connect.NewClient[v1.CancelJobRequest, v1.CancelJobResponse](
 			httpClient,
 			baseURL+QueryServiceCancelJobProcedure,
@@ -141,6 +154,7 @@ type queryServiceClient struct {
 	getJob       *connect.Client[v1.GetJobRequest, v1.GetJobResponse]
 	fetchResults *connect.Client[v1.FetchResultsRequest, v1.FetchResultsResponse]
 	executePlan  *connect.Client[v1.ExecutePlanRequest, v1.ExecutePlanResponse]
+	explainPlan  *connect.Client[v1.ExplainPlanRequest, v1.ExplainPlanResponse]
 	cancelJob    *connect.Client[v1.CancelJobRequest, v1.CancelJobResponse]
 	listJobs     *connect.Client[v1.ListJobsRequest, v1.ListJobsResponse]
 }
@@ -168,6 +182,11 @@ func (c *queryServiceClient) FetchResults(ctx context.Context, req *connect.Requ
 // ExecutePlan calls trebuchet.v1.QueryService.ExecutePlan.
 func (c *queryServiceClient) ExecutePlan(ctx context.Context, req *connect.Request[v1.ExecutePlanRequest]) (*connect.Response[v1.ExecutePlanResponse], error) {
 	return c.executePlan.CallUnary(ctx, req)
+}
+
+// ExplainPlan calls trebuchet.v1.QueryService.ExplainPlan.
+func (c *queryServiceClient) ExplainPlan(ctx context.Context, req *connect.Request[v1.ExplainPlanRequest]) (*connect.Response[v1.ExplainPlanResponse], error) {
+	return c.explainPlan.CallUnary(ctx, req)
 }
 
 // CancelJob calls trebuchet.v1.QueryService.CancelJob.
@@ -200,6 +219,10 @@ type QueryServiceHandler interface {
 	// max_rows fail with RESOURCE_EXHAUSTED; use SubmitPlan and FetchResults
 	// for large ones.
 	ExecutePlan(context.Context, *connect.Request[v1.ExecutePlanRequest]) (*connect.Response[v1.ExecutePlanResponse], error)
+	// ExplainPlan returns the physical plan of a Substrait plan as text. With
+	// analyze set it runs the plan as a job, discards its rows, and returns the
+	// plan annotated with each operator's output rows, batches and time.
+	ExplainPlan(context.Context, *connect.Request[v1.ExplainPlanRequest]) (*connect.Response[v1.ExplainPlanResponse], error)
 	// CancelJob cancels a queued or running job. Cancelling a finished job is a
 	// no-op that returns its final status.
 	CancelJob(context.Context, *connect.Request[v1.CancelJobRequest]) (*connect.Response[v1.CancelJobResponse], error)
@@ -244,6 +267,12 @@ func NewQueryServiceHandler(svc QueryServiceHandler, opts ...connect.HandlerOpti
 		connect.WithSchema(queryServiceMethods.ByName("ExecutePlan")),
 		connect.WithHandlerOptions(opts...),
 	)
+	queryServiceExplainPlanHandler := connect.NewUnaryHandler(
+		QueryServiceExplainPlanProcedure,
+		svc.ExplainPlan,
+		connect.WithSchema(queryServiceMethods.ByName("ExplainPlan")),
+		connect.WithHandlerOptions(opts...),
+	)
 	queryServiceCancelJobHandler := connect.NewUnaryHandler(
 		QueryServiceCancelJobProcedure,
 		svc.CancelJob,
@@ -268,6 +297,8 @@ func NewQueryServiceHandler(svc QueryServiceHandler, opts ...connect.HandlerOpti
 			queryServiceFetchResultsHandler.ServeHTTP(w, r)
 		case QueryServiceExecutePlanProcedure:
 			queryServiceExecutePlanHandler.ServeHTTP(w, r)
+		case QueryServiceExplainPlanProcedure:
+			queryServiceExplainPlanHandler.ServeHTTP(w, r)
 		case QueryServiceCancelJobProcedure:
 			queryServiceCancelJobHandler.ServeHTTP(w, r)
 		case QueryServiceListJobsProcedure:
@@ -299,6 +330,10 @@ func (UnimplementedQueryServiceHandler) FetchResults(context.Context, *connect.R
 
 func (UnimplementedQueryServiceHandler) ExecutePlan(context.Context, *connect.Request[v1.ExecutePlanRequest]) (*connect.Response[v1.ExecutePlanResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("trebuchet.v1.QueryService.ExecutePlan is not implemented"))
+}
+
+func (UnimplementedQueryServiceHandler) ExplainPlan(context.Context, *connect.Request[v1.ExplainPlanRequest]) (*connect.Response[v1.ExplainPlanResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("trebuchet.v1.QueryService.ExplainPlan is not implemented"))
 }
 
 func (UnimplementedQueryServiceHandler) CancelJob(context.Context, *connect.Request[v1.CancelJobRequest]) (*connect.Response[v1.CancelJobResponse], error) {

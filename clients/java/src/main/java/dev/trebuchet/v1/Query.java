@@ -102,6 +102,16 @@ public final class Query {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_trebuchet_v1_ExecutePlanResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_ExplainPlanRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_ExplainPlanRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_ExplainPlanResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_ExplainPlanResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_trebuchet_v1_CancelJobRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -168,32 +178,38 @@ public final class Query {
       "\023ExecutePlanResponse\022\016\n\006job_id\030\001 \001(\t\022%\n\007" +
       "columns\030\002 \003(\0132\024.trebuchet.v1.Column\022\021\n\ta" +
       "rrow_ipc\030\003 \001(\014\022(\n\004rows\030\004 \003(\0132\032.google.pr" +
-      "otobuf.ListValue\"\"\n\020CancelJobRequest\022\016\n\006" +
-      "job_id\030\001 \001(\t\"<\n\021CancelJobResponse\022\'\n\006sta" +
-      "tus\030\001 \001(\0132\027.trebuchet.v1.JobStatus\"H\n\017Li" +
-      "stJobsRequest\022&\n\006states\030\001 \003(\0162\026.trebuche" +
-      "t.v1.JobState\022\r\n\005limit\030\002 \001(\r\"9\n\020ListJobs" +
-      "Response\022%\n\004jobs\030\001 \003(\0132\027.trebuchet.v1.Jo" +
-      "bStatus*b\n\014ResultFormat\022\035\n\031RESULT_FORMAT" +
-      "_UNSPECIFIED\020\000\022\033\n\027RESULT_FORMAT_ARROW_IP" +
-      "C\020\001\022\026\n\022RESULT_FORMAT_JSON\020\0022\267\004\n\014QuerySer" +
-      "vice\022O\n\nSubmitPlan\022\037.trebuchet.v1.Submit" +
-      "PlanRequest\032 .trebuchet.v1.SubmitPlanRes" +
-      "ponse\022K\n\010WatchJob\022\035.trebuchet.v1.WatchJo" +
-      "bRequest\032\036.trebuchet.v1.WatchJobResponse" +
-      "0\001\022C\n\006GetJob\022\033.trebuchet.v1.GetJobReques" +
-      "t\032\034.trebuchet.v1.GetJobResponse\022W\n\014Fetch" +
-      "Results\022!.trebuchet.v1.FetchResultsReque" +
-      "st\032\".trebuchet.v1.FetchResultsResponse0\001" +
-      "\022R\n\013ExecutePlan\022 .trebuchet.v1.ExecutePl" +
-      "anRequest\032!.trebuchet.v1.ExecutePlanResp" +
-      "onse\022L\n\tCancelJob\022\036.trebuchet.v1.CancelJ" +
-      "obRequest\032\037.trebuchet.v1.CancelJobRespon" +
-      "se\022I\n\010ListJobs\022\035.trebuchet.v1.ListJobsRe" +
-      "quest\032\036.trebuchet.v1.ListJobsResponseB]\n" +
-      "\020dev.trebuchet.v1P\001ZGgithub.com/trebuche" +
-      "t-dev/trebuchet/spec/gen/go/trebuchet/v1" +
-      ";trebuchetv1b\006proto3"
+      "otobuf.ListValue\"x\n\022ExplainPlanRequest\022 " +
+      "\n\004plan\030\001 \001(\0132\022.trebuchet.v1.Plan\022/\n\010sett" +
+      "ings\030\002 \001(\0132\035.trebuchet.v1.SessionSetting" +
+      "s\022\017\n\007analyze\030\003 \001(\010\"3\n\023ExplainPlanRespons" +
+      "e\022\014\n\004text\030\001 \001(\t\022\016\n\006job_id\030\002 \001(\t\"\"\n\020Cance" +
+      "lJobRequest\022\016\n\006job_id\030\001 \001(\t\"<\n\021CancelJob" +
+      "Response\022\'\n\006status\030\001 \001(\0132\027.trebuchet.v1." +
+      "JobStatus\"H\n\017ListJobsRequest\022&\n\006states\030\001" +
+      " \003(\0162\026.trebuchet.v1.JobState\022\r\n\005limit\030\002 " +
+      "\001(\r\"9\n\020ListJobsResponse\022%\n\004jobs\030\001 \003(\0132\027." +
+      "trebuchet.v1.JobStatus*b\n\014ResultFormat\022\035" +
+      "\n\031RESULT_FORMAT_UNSPECIFIED\020\000\022\033\n\027RESULT_" +
+      "FORMAT_ARROW_IPC\020\001\022\026\n\022RESULT_FORMAT_JSON" +
+      "\020\0022\213\005\n\014QueryService\022O\n\nSubmitPlan\022\037.treb" +
+      "uchet.v1.SubmitPlanRequest\032 .trebuchet.v" +
+      "1.SubmitPlanResponse\022K\n\010WatchJob\022\035.trebu" +
+      "chet.v1.WatchJobRequest\032\036.trebuchet.v1.W" +
+      "atchJobResponse0\001\022C\n\006GetJob\022\033.trebuchet." +
+      "v1.GetJobRequest\032\034.trebuchet.v1.GetJobRe" +
+      "sponse\022W\n\014FetchResults\022!.trebuchet.v1.Fe" +
+      "tchResultsRequest\032\".trebuchet.v1.FetchRe" +
+      "sultsResponse0\001\022R\n\013ExecutePlan\022 .trebuch" +
+      "et.v1.ExecutePlanRequest\032!.trebuchet.v1." +
+      "ExecutePlanResponse\022R\n\013ExplainPlan\022 .tre" +
+      "buchet.v1.ExplainPlanRequest\032!.trebuchet" +
+      ".v1.ExplainPlanResponse\022L\n\tCancelJob\022\036.t" +
+      "rebuchet.v1.CancelJobRequest\032\037.trebuchet" +
+      ".v1.CancelJobResponse\022I\n\010ListJobs\022\035.treb" +
+      "uchet.v1.ListJobsRequest\032\036.trebuchet.v1." +
+      "ListJobsResponseB]\n\020dev.trebuchet.v1P\001ZG" +
+      "github.com/trebuchet-dev/trebuchet/spec/" +
+      "gen/go/trebuchet/v1;trebuchetv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -292,26 +308,38 @@ public final class Query {
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ExecutePlanResponse_descriptor,
         new java.lang.String[] { "JobId", "Columns", "ArrowIpc", "Rows", });
-    internal_static_trebuchet_v1_CancelJobRequest_descriptor =
+    internal_static_trebuchet_v1_ExplainPlanRequest_descriptor =
       getDescriptor().getMessageTypes().get(14);
+    internal_static_trebuchet_v1_ExplainPlanRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_ExplainPlanRequest_descriptor,
+        new java.lang.String[] { "Plan", "Settings", "Analyze", });
+    internal_static_trebuchet_v1_ExplainPlanResponse_descriptor =
+      getDescriptor().getMessageTypes().get(15);
+    internal_static_trebuchet_v1_ExplainPlanResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_ExplainPlanResponse_descriptor,
+        new java.lang.String[] { "Text", "JobId", });
+    internal_static_trebuchet_v1_CancelJobRequest_descriptor =
+      getDescriptor().getMessageTypes().get(16);
     internal_static_trebuchet_v1_CancelJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_CancelJobRequest_descriptor,
         new java.lang.String[] { "JobId", });
     internal_static_trebuchet_v1_CancelJobResponse_descriptor =
-      getDescriptor().getMessageTypes().get(15);
+      getDescriptor().getMessageTypes().get(17);
     internal_static_trebuchet_v1_CancelJobResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_CancelJobResponse_descriptor,
         new java.lang.String[] { "Status", });
     internal_static_trebuchet_v1_ListJobsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(16);
+      getDescriptor().getMessageTypes().get(18);
     internal_static_trebuchet_v1_ListJobsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ListJobsRequest_descriptor,
         new java.lang.String[] { "States", "Limit", });
     internal_static_trebuchet_v1_ListJobsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(17);
+      getDescriptor().getMessageTypes().get(19);
     internal_static_trebuchet_v1_ListJobsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ListJobsResponse_descriptor,

@@ -171,6 +171,37 @@ public final class QueryServiceGrpc {
     return getExecutePlanMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.trebuchet.v1.ExplainPlanRequest,
+      dev.trebuchet.v1.ExplainPlanResponse> getExplainPlanMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ExplainPlan",
+      requestType = dev.trebuchet.v1.ExplainPlanRequest.class,
+      responseType = dev.trebuchet.v1.ExplainPlanResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.trebuchet.v1.ExplainPlanRequest,
+      dev.trebuchet.v1.ExplainPlanResponse> getExplainPlanMethod() {
+    io.grpc.MethodDescriptor<dev.trebuchet.v1.ExplainPlanRequest, dev.trebuchet.v1.ExplainPlanResponse> getExplainPlanMethod;
+    if ((getExplainPlanMethod = QueryServiceGrpc.getExplainPlanMethod) == null) {
+      synchronized (QueryServiceGrpc.class) {
+        if ((getExplainPlanMethod = QueryServiceGrpc.getExplainPlanMethod) == null) {
+          QueryServiceGrpc.getExplainPlanMethod = getExplainPlanMethod =
+              io.grpc.MethodDescriptor.<dev.trebuchet.v1.ExplainPlanRequest, dev.trebuchet.v1.ExplainPlanResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ExplainPlan"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.trebuchet.v1.ExplainPlanRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.trebuchet.v1.ExplainPlanResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new QueryServiceMethodDescriptorSupplier("ExplainPlan"))
+              .build();
+        }
+      }
+    }
+    return getExplainPlanMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<dev.trebuchet.v1.CancelJobRequest,
       dev.trebuchet.v1.CancelJobResponse> getCancelJobMethod;
 
@@ -360,6 +391,18 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
+     * ExplainPlan returns the physical plan of a Substrait plan as text. With
+     * analyze set it runs the plan as a job, discards its rows, and returns the
+     * plan annotated with each operator's output rows, batches and time.
+     * </pre>
+     */
+    default void explainPlan(dev.trebuchet.v1.ExplainPlanRequest request,
+        io.grpc.stub.StreamObserver<dev.trebuchet.v1.ExplainPlanResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getExplainPlanMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
      * CancelJob cancels a queued or running job. Cancelling a finished job is a
      * no-op that returns its final status.
      * </pre>
@@ -480,6 +523,19 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
+     * ExplainPlan returns the physical plan of a Substrait plan as text. With
+     * analyze set it runs the plan as a job, discards its rows, and returns the
+     * plan annotated with each operator's output rows, batches and time.
+     * </pre>
+     */
+    public void explainPlan(dev.trebuchet.v1.ExplainPlanRequest request,
+        io.grpc.stub.StreamObserver<dev.trebuchet.v1.ExplainPlanResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getExplainPlanMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
      * CancelJob cancels a queued or running job. Cancelling a finished job is a
      * no-op that returns its final status.
      * </pre>
@@ -586,6 +642,18 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
+     * ExplainPlan returns the physical plan of a Substrait plan as text. With
+     * analyze set it runs the plan as a job, discards its rows, and returns the
+     * plan annotated with each operator's output rows, batches and time.
+     * </pre>
+     */
+    public dev.trebuchet.v1.ExplainPlanResponse explainPlan(dev.trebuchet.v1.ExplainPlanRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getExplainPlanMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
      * CancelJob cancels a queued or running job. Cancelling a finished job is a
      * no-op that returns its final status.
      * </pre>
@@ -688,6 +756,18 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
+     * ExplainPlan returns the physical plan of a Substrait plan as text. With
+     * analyze set it runs the plan as a job, discards its rows, and returns the
+     * plan annotated with each operator's output rows, batches and time.
+     * </pre>
+     */
+    public dev.trebuchet.v1.ExplainPlanResponse explainPlan(dev.trebuchet.v1.ExplainPlanRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getExplainPlanMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
      * CancelJob cancels a queued or running job. Cancelling a finished job is a
      * no-op that returns its final status.
      * </pre>
@@ -768,6 +848,19 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
+     * ExplainPlan returns the physical plan of a Substrait plan as text. With
+     * analyze set it runs the plan as a job, discards its rows, and returns the
+     * plan annotated with each operator's output rows, batches and time.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.trebuchet.v1.ExplainPlanResponse> explainPlan(
+        dev.trebuchet.v1.ExplainPlanRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getExplainPlanMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
      * CancelJob cancels a queued or running job. Cancelling a finished job is a
      * no-op that returns its final status.
      * </pre>
@@ -795,8 +888,9 @@ public final class QueryServiceGrpc {
   private static final int METHODID_GET_JOB = 2;
   private static final int METHODID_FETCH_RESULTS = 3;
   private static final int METHODID_EXECUTE_PLAN = 4;
-  private static final int METHODID_CANCEL_JOB = 5;
-  private static final int METHODID_LIST_JOBS = 6;
+  private static final int METHODID_EXPLAIN_PLAN = 5;
+  private static final int METHODID_CANCEL_JOB = 6;
+  private static final int METHODID_LIST_JOBS = 7;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -834,6 +928,10 @@ public final class QueryServiceGrpc {
         case METHODID_EXECUTE_PLAN:
           serviceImpl.executePlan((dev.trebuchet.v1.ExecutePlanRequest) request,
               (io.grpc.stub.StreamObserver<dev.trebuchet.v1.ExecutePlanResponse>) responseObserver);
+          break;
+        case METHODID_EXPLAIN_PLAN:
+          serviceImpl.explainPlan((dev.trebuchet.v1.ExplainPlanRequest) request,
+              (io.grpc.stub.StreamObserver<dev.trebuchet.v1.ExplainPlanResponse>) responseObserver);
           break;
         case METHODID_CANCEL_JOB:
           serviceImpl.cancelJob((dev.trebuchet.v1.CancelJobRequest) request,
@@ -896,6 +994,13 @@ public final class QueryServiceGrpc {
               dev.trebuchet.v1.ExecutePlanRequest,
               dev.trebuchet.v1.ExecutePlanResponse>(
                 service, METHODID_EXECUTE_PLAN)))
+        .addMethod(
+          getExplainPlanMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.trebuchet.v1.ExplainPlanRequest,
+              dev.trebuchet.v1.ExplainPlanResponse>(
+                service, METHODID_EXPLAIN_PLAN)))
         .addMethod(
           getCancelJobMethod(),
           io.grpc.stub.ServerCalls.asyncUnaryCall(
@@ -963,6 +1068,7 @@ public final class QueryServiceGrpc {
               .addMethod(getGetJobMethod())
               .addMethod(getFetchResultsMethod())
               .addMethod(getExecutePlanMethod())
+              .addMethod(getExplainPlanMethod())
               .addMethod(getCancelJobMethod())
               .addMethod(getListJobsMethod())
               .build();
