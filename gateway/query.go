@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	"github.com/trebuchet-dev/trebuchet/scheduler"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
@@ -177,7 +178,7 @@ func (q *queryService) ExplainPlan(ctx context.Context, req *connect.Request[tre
 	if settings == nil {
 		settings = map[string]string{}
 	}
-	settings[scheduler.ExplainAnalyzeSetting] = "true"
+	settings[plan.ExplainAnalyzeSetting] = "true"
 	id, err := q.g.jobs.Submit(ctx, src, settings, "explain analyze")
 	if err != nil {
 		return nil, connectError(err)

@@ -193,11 +193,6 @@ func (s *Scheduler) Submit(ctx context.Context, src PlanSource, settings map[str
 	return j.id, nil
 }
 
-// ExplainAnalyzeSetting is the session setting that makes a job's tasks run
-// their plan for its metrics: the result is the annotated physical plan, one
-// line per row of a single string column "plan", instead of the plan's rows.
-const ExplainAnalyzeSetting = "trebuchet.explain_analyze"
-
 // Explain returns the physical plan of a plan as text, without running it.
 func (s *Scheduler) Explain(ctx context.Context, src PlanSource) (string, error) {
 	p, err := normalize.Decode(src.Data, src.IsJSON)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +74,31 @@ func TestLargeResult(t *testing.T) {
 	}))
 	if connect.CodeOf(err) != connect.CodeResourceExhausted || !strings.Contains(err.Error(), "max_rows") {
 		t.Errorf("ExecutePlan over max_rows: %v, want ResourceExhausted naming max_rows", err)
+	}
+}
+
+// TestExplain checks EXPLAIN and EXPLAIN ANALYZE through the gateway.
+func TestExplain(t *testing.T) {
+	_, addr := startStandalone(t)
+	c := client.New(addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	plan := client.JSONPlan([]byte(scanLineitem))
+	text, err := c.Explain(ctx, plan, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "ParquetScan lineitem") || strings.Contains(text, "rows=") {
+		t.Errorf("EXPLAIN:\n%s\nwant the scan, without run metrics", text)
+	}
+	text, err = c.Explain(ctx, plan, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "ParquetScan lineitem") || !strings.Contains(text, fmt.Sprintf("rows=%d ", lineitemRows)) {
+		t.Errorf("EXPLAIN ANALYZE:\n%s\nwant the scan with rows=%d", text, lineitemRows)
+	}
+	if _, err := c.Explain(ctx, client.JSONPlan([]byte("{")), nil, true); connect.CodeOf(err) != connect.CodeInvalidArgument {
+		t.Errorf("EXPLAIN of a bad plan: %v, want InvalidArgument", err)
 	}
 }

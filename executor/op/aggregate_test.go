@@ -3,23 +3,26 @@ package op
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/scalar"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
 	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
-func aggs(t *testing.T, calls ...*expr.AggCall) []expr.AggFunc {
+func aggs(t *testing.T, calls ...*expr.AggCall) []Measure {
 	t.Helper()
 	reg := expr.NewRegistry()
-	out := make([]expr.AggFunc, len(calls))
+	out := make([]Measure, len(calls))
 	for i, c := range calls {
 		f, err := reg.Aggregate(c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[i] = f
+		out[i] = Measure{Func: f}
 	}
 	return out
 }
@@ -82,5 +85,104 @@ func TestSumOverflow(t *testing.T) {
 	_, err := Collect(context.Background(), h, testTask(t))
 	if errkind.KindOf(err) != errkind.Execution {
 		t.Fatalf("got %v, want an Execution error", err)
+	}
+}
+
+func TestAggregateDistinctAndFilter(t *testing.T) {
+	src := &memSource{schema: testSchema, batches: []string{
+		`[{"k":"x","v":1,"d":"1.00"},{"k":"a","v":2,"d":"2.00"},{"k":"a","v":2,"d":null},{"k":"b","v":null,"d":"1.00"}]`,
+		`[{"k":"x","v":9},{"k":"a","v":3,"d":"2.00"},{"k":"b","v":null,"d":"3.00"},{"k":"a","v":2,"d":"5.00"}]`,
+	}}
+	reg := expr.NewRegistry()
+	bind := func(name string, args ...expr.Expr) expr.AggFunc {
+		f, err := reg.Aggregate(&expr.AggCall{Name: name, Args: args})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	v, d := col(t, testSchema, 1), col(t, testSchema, 2)
+	big, err := reg.Scalar(&expr.Call{Name: "gt", Args: []expr.Expr{v, expr.NewLiteral(scalar.NewInt64Scalar(2))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := []Measure{
+		{Func: bind("count", v), Distinct: true},
+		{Func: bind("sum", v), Distinct: true},
+		{Func: bind("count"), Filter: big}, // count(*) FILTER (WHERE v > 2): nulls drop out
+		{Func: bind("sum", d), Distinct: true, Filter: big},
+		{Func: bind("count", d), Distinct: true},
+	}
+	// The first row of each batch is sliced away.
+	h, err := NewHashAggregate(slicedSource{src}, []expr.Expr{col(t, testSchema, 0)}, ms, []string{"k", "cd", "sd", "cf", "sdf", "c2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"c2":2,"cd":2,"cf":1,"k":"a","sd":5,"sdf":"2"},` +
+		`{"c2":2,"cd":0,"cf":0,"k":"b","sd":null,"sdf":null}]`
+	if got := collectJSON(t, h, testTask(t)); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if s := h.String(); !strings.Contains(s, "count(DISTINCT v#1)") || !strings.Contains(s, "FILTER gt(") {
+		t.Errorf("String() = %s", s)
+	}
+}
+
+func TestAggregateGroupingSets(t *testing.T) {
+	k, v := col(t, testSchema, 0), col(t, testSchema, 1)
+	fs := aggs(t, &expr.AggCall{Name: "sum", Args: []expr.Expr{v}}, &expr.AggCall{Name: "count"})
+	// GROUPING SETS ((k, v), (k), ())
+	h, err := NewGroupingSetsAggregate(testInput(), []expr.Expr{k, v}, [][]int{{0, 1}, {0}, {}}, fs, []string{"k", "v", "s", "c", "g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"c":1,"g":0,"k":"b","s":1,"v":1},{"c":1,"g":0,"k":"a","s":2,"v":2},{"c":1,"g":0,"k":null,"s":3,"v":3},` +
+		`{"c":1,"g":0,"k":"a","s":null,"v":null},{"c":1,"g":0,"k":"b","s":5,"v":5},` +
+		`{"c":2,"g":1,"k":"b","s":6,"v":null},{"c":2,"g":1,"k":"a","s":2,"v":null},{"c":1,"g":1,"k":null,"s":3,"v":null},` +
+		`{"c":5,"g":2,"k":null,"s":11,"v":null}]`
+	if got := collectJSON(t, h, testTask(t)); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+
+	// Empty input: only the empty grouping set yields a row.
+	h, _ = NewGroupingSetsAggregate(&memSource{schema: testSchema}, []expr.Expr{k}, [][]int{{0}, {}}, fs, []string{"k", "s", "c", "g"})
+	if got, want := collectJSON(t, h, testTask(t)), `[{"c":0,"g":1,"k":null,"s":null}]`; got != want {
+		t.Errorf("empty input: got %s, want %s", got, want)
+	}
+}
+
+func TestAggregateMergePhase(t *testing.T) {
+	reg := expr.NewRegistry()
+	v := col(t, testSchema, 1)
+	f, err := reg.AggregatePhase(&expr.AggCall{Name: "count", Args: []expr.Expr{v}}, expr.PhaseMerge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := NewHashAggregate(testInput(), []expr.Expr{col(t, testSchema, 0)}, []Measure{{Func: f}}, []string{"k", "c"})
+	if got, want := collectJSON(t, h, testTask(t)), `[{"c":6,"k":"b"},{"c":2,"k":"a"},{"c":3,"k":null}]`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	// Merging no partial counts is 0, not null.
+	h, _ = NewHashAggregate(&memSource{schema: testSchema}, nil, []Measure{{Func: f}}, []string{"c"})
+	if got, want := collectJSON(t, h, testTask(t)), `[{"c":0}]`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if _, err := reg.AggregatePhase(&expr.AggCall{Name: "avg", Args: []expr.Expr{v}}, expr.PhasePartial); errkind.KindOf(err) != errkind.Unimplemented {
+		t.Errorf("avg partial: got %v, want Unimplemented", err)
+	}
+}
+
+func TestAggregateDistinctMemoryLimit(t *testing.T) {
+	f := aggs(t, &expr.AggCall{Name: "count", Args: []expr.Expr{col(t, testSchema, 1)}})
+	f[0].Distinct = true
+	h, _ := NewHashAggregate(testInput(), nil, f, nil)
+	task := testTask(t)
+	task.Pool = spill.NewPool(40)
+	_, err := Collect(context.Background(), h, task)
+	if !errors.Is(err, spill.ErrExhausted) {
+		t.Fatalf("got %v, want the pool exhausted", err)
+	}
+	if task.Pool.Used() != 0 {
+		t.Errorf("reservation not freed: %d bytes", task.Pool.Used())
 	}
 }

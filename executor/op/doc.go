@@ -8,12 +8,16 @@
 // operator that passes an input batch through unchanged hands over its
 // reference.
 //
-// Operators are streaming (ParquetScan, Filter, Project, Fetch) or buffering
-// (HashAggregate, Sort). Buffering operators take a spill.Reservation from
+// Operators are streaming (ParquetScan, Values, Filter, Project, Fetch,
+// Union) or buffering (HashAggregate, Sort, TopN, HashSetOp). Buffering operators take a spill.Reservation from
 // the task's pool when they open, grow it before holding more data, and free
 // it when they close; a refused reservation fails the task with an
 // errkind.ResourceExhausted error until spilling lands. Streaming operators
 // reserve nothing.
+//
+// Every operator embeds a Meter and wraps the streams it opens with it, so
+// each Next records output rows, batches and time into the operator's
+// metrics.Set; ExplainAnalyze runs a tree and prints them per operator.
 //
 // Every stream checks its context between batches, so cancelling a task stops
 // it within one batch's work.

@@ -15,6 +15,7 @@ type Fetch struct {
 	Input  Operator
 	Offset int64
 	Count  int64
+	Meter
 }
 
 // NewFetch returns a fetch of input; count < 0 means no limit.
@@ -37,7 +38,7 @@ func (f *Fetch) Open(ctx context.Context, t *Task) (Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fetchStream{in: in, skip: f.Offset, left: f.Count}, nil
+	return f.Wrap(&fetchStream{in: in, skip: f.Offset, left: f.Count}), nil
 }
 
 type fetchStream struct {

@@ -19,6 +19,7 @@ import (
 type Filter struct {
 	Input Operator
 	Pred  expr.Expr
+	Meter
 }
 
 // NewFilter returns a filter of input by pred, which must be boolean.
@@ -38,7 +39,7 @@ func (f *Filter) Open(ctx context.Context, t *Task) (Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &filterStream{op: f, t: t, in: in}, nil
+	return f.Wrap(&filterStream{op: f, t: t, in: in}), nil
 }
 
 type filterStream struct {

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/trebuchet-dev/trebuchet/spill"
@@ -157,4 +158,10 @@ func arrayBytes(d arrow.ArrayData) int64 {
 		n += arrayBytes(c)
 	}
 	return n
+}
+
+// arrowRelabel returns b's columns under schema, which has b's column types;
+// the caller keeps its reference to b.
+func arrowRelabel(b arrow.RecordBatch, schema *arrow.Schema) arrow.RecordBatch {
+	return array.NewRecordBatch(schema, b.Columns(), b.NumRows())
 }

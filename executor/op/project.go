@@ -17,6 +17,7 @@ type Project struct {
 	Input  Operator
 	Exprs  []expr.Expr
 	schema *arrow.Schema
+	Meter
 }
 
 // NewProject returns a projection of input; names[i] names Exprs[i] in the
@@ -56,7 +57,7 @@ func (p *Project) Open(ctx context.Context, t *Task) (Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &projectStream{op: p, t: t, in: in}, nil
+	return p.Wrap(&projectStream{op: p, t: t, in: in}), nil
 }
 
 type projectStream struct {

@@ -28,6 +28,7 @@ type ParquetScan struct {
 	Table  string
 	Paths  []string
 	schema *arrow.Schema
+	Meter
 }
 
 // NewParquetScan returns a scan of files producing the columns of schema.
@@ -47,7 +48,7 @@ func (s *ParquetScan) String() string {
 }
 
 func (s *ParquetScan) Open(_ context.Context, t *Task) (Stream, error) {
-	return &scanStream{op: s, t: t}, nil
+	return s.Wrap(&scanStream{op: s, t: t}), nil
 }
 
 type scanStream struct {

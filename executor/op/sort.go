@@ -1,6 +1,7 @@
 package op
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -42,6 +43,7 @@ func (k SortKey) String() string {
 type Sort struct {
 	Input Operator
 	Keys  []SortKey
+	Meter
 }
 
 // NewSort returns a sort of input by keys.
@@ -70,7 +72,7 @@ func (s *Sort) Open(ctx context.Context, t *Task) (Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sortStream{op: s, t: t, in: in, res: t.Pool.NewReservation("sort")}, nil
+	return s.Wrap(&sortStream{op: s, t: t, in: in, res: t.Pool.NewReservation("sort")}), nil
 }
 
 type sortStream struct {
@@ -117,18 +119,25 @@ func (s *sortStream) sort(ctx context.Context) error {
 		return err
 	}
 	defer all.Release()
-	keys, err := evalAll(ctx, s.t, all, keyExprs(s.op.Keys))
+	s.out.b, err = sortBatch(ctx, s.t, all, s.op.Keys, -1)
+	return err
+}
+
+// sortBatch returns the rows of b ordered by keys, stably: all of them, or
+// the first limit when limit >= 0.
+func sortBatch(ctx context.Context, t *Task, b arrow.RecordBatch, keys []SortKey, limit int) (arrow.RecordBatch, error) {
+	keyCols, err := evalAll(ctx, t, b, keyExprs(keys))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer releaseArrays(keys)
+	defer releaseArrays(keyCols)
 	cmps := make([]func(i, j int) int, len(keys))
-	for k, key := range s.op.Keys {
-		if cmps[k], err = comparator(key, keys[k]); err != nil {
-			return err
+	for k, key := range keys {
+		if cmps[k], err = comparator(key, keyCols[k]); err != nil {
+			return nil, err
 		}
 	}
-	idx := make([]int32, all.NumRows())
+	idx := make([]int32, b.NumRows())
 	for i := range idx {
 		idx[i] = int32(i)
 	}
@@ -140,20 +149,19 @@ func (s *sortStream) sort(ctx context.Context) error {
 		}
 		return 0
 	})
-	ib := array.NewInt32Builder(s.t.Alloc)
-	defer ib.Release()
-	ib.AppendValues(idx, nil)
-	indices := ib.NewArray()
+	if limit >= 0 && limit < len(idx) {
+		idx = idx[:limit]
+	}
+	indices := int32Array(idx)
 	defer indices.Release()
-	cols := make([]arrow.Array, all.NumCols())
+	cols := make([]arrow.Array, b.NumCols())
 	defer func() { releaseArrays(cols) }()
 	for c := range cols {
-		if cols[c], err = compute.TakeArray(compute.WithAllocator(ctx, s.t.Alloc), all.Column(c), indices); err != nil {
-			return errkind.Errorf(errkind.Internal, "take: %w", err)
+		if cols[c], err = compute.TakeArray(compute.WithAllocator(ctx, t.Alloc), b.Column(c), indices); err != nil {
+			return nil, errkind.Errorf(errkind.Internal, "take: %w", err)
 		}
 	}
-	s.out.b = array.NewRecordBatch(s.op.Schema(), cols, all.NumRows())
-	return nil
+	return array.NewRecordBatch(b.Schema(), cols, int64(len(idx))), nil
 }
 
 func keyExprs(keys []SortKey) []expr.Expr {
@@ -216,6 +224,16 @@ func comparator(key SortKey, a arrow.Array) (func(i, j int) int, error) {
 		if a != nil {
 			s := a.(*array.String)
 			cmpValid = func(i, j int) int { return strings.Compare(s.Value(i), s.Value(j)) }
+		}
+	case arrow.LARGE_STRING:
+		if a != nil {
+			s := a.(*array.LargeString)
+			cmpValid = func(i, j int) int { return strings.Compare(s.Value(i), s.Value(j)) }
+		}
+	case arrow.BINARY:
+		if a != nil {
+			s := a.(*array.Binary)
+			cmpValid = func(i, j int) int { return bytes.Compare(s.Value(i), s.Value(j)) }
 		}
 	case arrow.BOOL:
 		if a != nil {

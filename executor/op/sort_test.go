@@ -1,7 +1,10 @@
 package op
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
 )
@@ -25,6 +28,44 @@ func TestSort(t *testing.T) {
 		p := NewProject(s, []expr.Expr{col(t, testSchema, 0), col(t, testSchema, 1)}, nil)
 		if got := collectJSON(t, p, testTask(t)); got != tc.want {
 			t.Errorf("%v:\ngot  %s\nwant %s", s, got, tc.want)
+		}
+	}
+}
+
+func TestSortKeyTypes(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "dt", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "d", Type: &arrow.Decimal128Type{Precision: 10, Scale: 2}, Nullable: true},
+		{Name: "i", Type: arrow.PrimitiveTypes.Int32},
+	}, nil)
+	// The first row of each batch is sliced away.
+	src := slicedSource{&memSource{schema: schema, batches: []string{
+		`[{"dt":"1999-01-01","s":"zz","d":"-9.00","i":-1},{"dt":"2020-01-02","s":"b","d":"1.50","i":0},{"dt":null,"s":"a","d":"-2.00","i":1},{"dt":"1998-12-31","s":null,"d":"1.50","i":2}]`,
+		`[{"dt":"1999-01-01","s":"zz","d":"-9.00","i":-2},{"dt":"2020-01-02","s":"ab","d":null,"i":3},{"dt":"1998-12-31","s":"a","d":"10.00","i":4}]`,
+	}}}
+	asc, desc := SortKey{}, SortKey{Descending: true}
+	nf := func(k SortKey) SortKey { k.NullsFirst = true; return k }
+	with := func(k SortKey, c int) SortKey { k.Expr = col(t, schema, c); return k }
+	for _, tc := range []struct {
+		keys []SortKey
+		want string // the i column, in output order
+	}{
+		{[]SortKey{with(asc, 0), with(asc, 1)}, `[4,2,3,0,1]`},
+		{[]SortKey{with(nf(desc), 0), with(desc, 1)}, `[1,0,3,4,2]`},
+		{[]SortKey{with(asc, 1)}, `[1,4,3,0,2]`},
+		{[]SortKey{with(nf(asc), 1)}, `[2,1,4,3,0]`},
+		{[]SortKey{with(desc, 2), with(desc, 3)}, `[4,2,0,1,3]`},
+		{[]SortKey{with(nf(asc), 2), with(asc, 3)}, `[3,1,0,2,4]`},
+	} {
+		s, err := NewSort(src, tc.keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := collectJSON(t, NewProject(s, []expr.Expr{col(t, schema, 3)}, nil), testTask(t))
+		got = strings.NewReplacer(`{"i":`, "", `}`, "").Replace(got)
+		if got != tc.want {
+			t.Errorf("%s: got %s, want %s", s, got, tc.want)
 		}
 	}
 }

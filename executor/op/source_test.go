@@ -112,3 +112,33 @@ func testInput() *memSource {
 		`[{"k":"a","v":null,"d":"0.25"},{"k":"b","v":5,"d":"10.00"}]`,
 	}}
 }
+
+// slicedSource returns its input's batches sliced to drop their first row,
+// so operators see arrays with non-zero offsets.
+type slicedSource struct{ Operator }
+
+func (s slicedSource) Open(ctx context.Context, t *Task) (Stream, error) {
+	in, err := s.Operator.Open(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return &slicedStream{in}, nil
+}
+
+type slicedStream struct{ Stream }
+
+func (s *slicedStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	for {
+		b, err := s.Stream.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if b.NumRows() <= 1 {
+			b.Release()
+			continue
+		}
+		out := b.NewSlice(1, b.NumRows())
+		b.Release()
+		return out, nil
+	}
+}

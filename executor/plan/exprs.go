@@ -15,6 +15,20 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
 )
 
+// CompileExpr binds one Substrait expression outside a plan: funcs maps
+// the function anchors it uses to their (simple or compound) names, and
+// field references resolve against in. It is what a plan's relations do
+// for each of their expressions, for tools and tests that work on single
+// expressions (the Substrait function test cases).
+func CompileExpr(e *substraitpb.Expression, funcs map[uint32]string, in *arrow.Schema) (expr.Expr, error) {
+	b := &builder{reg: expr.NewRegistry(), funcs: funcs}
+	return b.expr(e, &scope{schema: in})
+}
+
+// Literal converts a Substrait literal to the Arrow scalar the engine
+// computes with.
+func Literal(l *substraitpb.Expression_Literal) (scalar.Scalar, error) { return literal(l) }
+
 // scope is what field references in an expression resolve against.
 type scope struct {
 	schema *arrow.Schema
@@ -49,11 +63,88 @@ func (b *builder) expr(e *substraitpb.Expression, sc *scope) (expr.Expr, error) 
 		}
 		nullOnFailure := rt.Cast.GetFailureBehavior() == substraitpb.Expression_Cast_FAILURE_BEHAVIOR_RETURN_NULL
 		return expr.NewCast(in, to, nullOnFailure)
+	case *substraitpb.Expression_IfThen_:
+		return b.ifThen(rt.IfThen, sc)
+	case *substraitpb.Expression_SwitchExpression_:
+		return b.switchExpr(rt.SwitchExpression, sc)
+	case *substraitpb.Expression_SingularOrList_:
+		v, err := b.expr(rt.SingularOrList.GetValue(), sc)
+		if err != nil {
+			return nil, fmt.Errorf("singular_or_list: %w", err)
+		}
+		opts, err := b.exprs("singular_or_list: option", rt.SingularOrList.GetOptions(), sc)
+		if err != nil {
+			return nil, err
+		}
+		return expr.NewInList(v, opts)
 	case nil:
 		return nil, errkind.Errorf(errkind.InvalidArgument, "empty expression")
 	default:
 		return nil, errkind.Errorf(errkind.Unimplemented, "expression %s is not supported", exprName(e))
 	}
+}
+
+// exprs builds each of es; what names them in errors ("if_then: then").
+func (b *builder) exprs(what string, es []*substraitpb.Expression, sc *scope) ([]expr.Expr, error) {
+	out := make([]expr.Expr, len(es))
+	for i, e := range es {
+		x, err := b.expr(e, sc)
+		if err != nil {
+			return nil, fmt.Errorf("%s %d: %w", what, i, err)
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+func (b *builder) ifThen(x *substraitpb.Expression_IfThen, sc *scope) (expr.Expr, error) {
+	conds := make([]*substraitpb.Expression, len(x.GetIfs()))
+	results := make([]*substraitpb.Expression, len(x.GetIfs()))
+	for i, c := range x.GetIfs() {
+		conds[i], results[i] = c.GetIf(), c.GetThen()
+	}
+	ce, err := b.exprs("if_then: condition", conds, sc)
+	if err != nil {
+		return nil, err
+	}
+	re, err := b.exprs("if_then: result", results, sc)
+	if err != nil {
+		return nil, err
+	}
+	var els expr.Expr
+	if x.GetElse() != nil {
+		if els, err = b.expr(x.GetElse(), sc); err != nil {
+			return nil, fmt.Errorf("if_then: else: %w", err)
+		}
+	}
+	return expr.NewIfThen(ce, re, els)
+}
+
+func (b *builder) switchExpr(x *substraitpb.Expression_SwitchExpression, sc *scope) (expr.Expr, error) {
+	match, err := b.expr(x.GetMatch(), sc)
+	if err != nil {
+		return nil, fmt.Errorf("switch: match: %w", err)
+	}
+	values := make([]expr.Expr, len(x.GetIfs()))
+	results := make([]*substraitpb.Expression, len(x.GetIfs()))
+	for i, c := range x.GetIfs() {
+		v, err := literal(c.GetIf())
+		if err != nil {
+			return nil, fmt.Errorf("switch: value %d: %w", i, err)
+		}
+		values[i], results[i] = expr.NewLiteral(v), c.GetThen()
+	}
+	re, err := b.exprs("switch: result", results, sc)
+	if err != nil {
+		return nil, err
+	}
+	var els expr.Expr
+	if x.GetElse() != nil {
+		if els, err = b.expr(x.GetElse(), sc); err != nil {
+			return nil, fmt.Errorf("switch: else: %w", err)
+		}
+	}
+	return expr.NewSwitch(match, values, re, els)
 }
 
 // exprName names an expression's kind as the spec does ("if_then").
@@ -127,9 +218,13 @@ func (b *builder) funcName(anchor uint32) (string, error) {
 func (b *builder) args(fn string, in []*substraitpb.FunctionArgument, sc *scope) ([]expr.Expr, error) {
 	out := make([]expr.Expr, len(in))
 	for i, a := range in {
+		if en, ok := a.GetArgType().(*substraitpb.FunctionArgument_Enum); ok {
+			out[i] = &expr.EnumArg{Value: strings.ToUpper(en.Enum)}
+			continue
+		}
 		v := a.GetValue()
 		if v == nil {
-			return nil, errkind.Errorf(errkind.Unimplemented, "function %s: argument %d: only value arguments are supported", fn, i)
+			return nil, errkind.Errorf(errkind.Unimplemented, "function %s: argument %d: type arguments are not supported", fn, i)
 		}
 		e, err := b.expr(v, sc)
 		if err != nil {
@@ -222,6 +317,14 @@ func literal(l *substraitpb.Expression_Literal) (scalar.Scalar, error) {
 		}
 		ms += int64(iv.GetMicroseconds()) / 1000
 		return scalar.NewDayTimeIntervalScalar(arrow.DayTimeInterval{Days: iv.GetDays(), Milliseconds: int32(ms)}), nil
+	case *substraitpb.Expression_Literal_Timestamp:
+		return scalar.NewTimestampScalar(arrow.Timestamp(v.Timestamp), &arrow.TimestampType{Unit: arrow.Microsecond}), nil
+	case *substraitpb.Expression_Literal_PrecisionTimestamp_:
+		unit, err := timeUnit(v.PrecisionTimestamp.GetPrecision())
+		if err != nil {
+			return nil, err
+		}
+		return scalar.NewTimestampScalar(arrow.Timestamp(v.PrecisionTimestamp.GetValue()), &arrow.TimestampType{Unit: unit}), nil
 	case *substraitpb.Expression_Literal_Null:
 		dt, _, err := arrowType(v.Null)
 		if err != nil {

@@ -60,6 +60,7 @@ func Build(ctx context.Context, p *substraitpb.Plan, cat Catalog) (*Plan, error)
 		return nil, errkind.Errorf(errkind.InvalidArgument, "plan: no plan")
 	}
 	b := &builder{cat: cat, reg: expr.NewRegistry(), funcs: map[uint32]string{}}
+	b.plan = p
 	for _, ext := range p.GetExtensions() {
 		if f := ext.GetExtensionFunction(); f != nil {
 			b.funcs[f.GetFunctionAnchor()] = f.GetName()
@@ -120,6 +121,13 @@ type builder struct {
 	reg    *expr.Registry
 	funcs  map[uint32]string
 	tables []*Table
+	// rowCounts caches Parquet files' row counts, for estimates.
+	rowCounts map[string]int64
+	// plan is the plan being built; refs and building hold the plan-level
+	// relations ReferenceRels have built and are building, by ordinal.
+	plan     *substraitpb.Plan
+	refs     map[int]op.Operator
+	building map[int]bool
 }
 
 func (b *builder) rel(ctx context.Context, r *substraitpb.Rel) (op.Operator, error) {
@@ -140,7 +148,7 @@ func (b *builder) rel(ctx context.Context, r *substraitpb.Rel) (op.Operator, err
 		o, err = b.read(ctx, rt.Read)
 	case *substraitpb.Rel_Filter:
 		common = rt.Filter.GetCommon()
-		o, err = b.filter(ctx, rt.Filter)
+		o, err = b.filterRel(ctx, rt.Filter)
 	case *substraitpb.Rel_Project:
 		common = rt.Project.GetCommon()
 		o, err = b.project(ctx, rt.Project)
@@ -153,6 +161,17 @@ func (b *builder) rel(ctx context.Context, r *substraitpb.Rel) (op.Operator, err
 	case *substraitpb.Rel_Fetch:
 		common = rt.Fetch.GetCommon()
 		o, err = b.fetch(ctx, rt.Fetch)
+	case *substraitpb.Rel_Join:
+		common = rt.Join.GetCommon()
+		o, err = b.join(ctx, rt.Join)
+	case *substraitpb.Rel_Cross:
+		common = rt.Cross.GetCommon()
+		o, err = b.cross(ctx, rt.Cross)
+	case *substraitpb.Rel_Set:
+		common = rt.Set.GetCommon()
+		o, err = b.set(ctx, rt.Set)
+	case *substraitpb.Rel_Reference:
+		o, err = b.reference(ctx, rt.Reference)
 	default:
 		return nil, errkind.Errorf(errkind.Unimplemented, "relation %s is not supported", relName(r))
 	}

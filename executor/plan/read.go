@@ -23,6 +23,9 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 	if err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
+	if r.GetVirtualTable() != nil {
+		return b.virtualTable(r, base)
+	}
 	name, paths, err := b.source(r)
 	if err != nil {
 		return nil, err

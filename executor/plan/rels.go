@@ -3,9 +3,11 @@ package plan
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow/scalar"
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
@@ -50,76 +52,112 @@ func (b *builder) project(ctx context.Context, r *substraitpb.ProjectRel) (op.Op
 	return op.NewProject(in, exprs, nil), nil
 }
 
+// aggregate plans an AggregateRel. Its keys are the grouping expressions:
+// the rel's grouping_expressions, then any distinct expression a grouping
+// lists inline (the older form, which producers still emit); each grouping
+// is a grouping set over them.
 func (b *builder) aggregate(ctx context.Context, r *substraitpb.AggregateRel) (op.Operator, error) {
 	in, err := b.rel(ctx, r.GetInput())
 	if err != nil {
 		return nil, err
 	}
 	sc := &scope{schema: in.Schema()}
-	if len(r.GetGroupings()) > 1 {
-		return nil, errkind.Errorf(errkind.Unimplemented, "aggregate: grouping sets (%d groupings)", len(r.GetGroupings()))
-	}
-	var keys []expr.Expr
-	if len(r.GetGroupings()) == 1 {
-		g := r.GetGroupings()[0]
-		var protoKeys []*substraitpb.Expression
+	protoKeys := append([]*substraitpb.Expression(nil), r.GetGroupingExpressions()...)
+	sets := make([][]int, len(r.GetGroupings()))
+	for gi, g := range r.GetGroupings() {
+		sets[gi] = []int{}
 		if refs := g.GetExpressionReferences(); len(refs) > 0 {
 			for _, ref := range refs {
 				if int(ref) >= len(r.GetGroupingExpressions()) {
 					return nil, errkind.Errorf(errkind.InvalidArgument,
 						"aggregate: grouping expression reference %d out of range: %d grouping expressions", ref, len(r.GetGroupingExpressions()))
 				}
-				protoKeys = append(protoKeys, r.GetGroupingExpressions()[ref])
+				sets[gi] = append(sets[gi], int(ref))
 			}
-		} else {
-			protoKeys = g.GetGroupingExpressions()
+			continue
 		}
-		for i, e := range protoKeys {
-			k, err := b.expr(e, sc)
-			if err != nil {
-				return nil, fmt.Errorf("aggregate: grouping key %d: %w", i, err)
+		for _, e := range g.GetGroupingExpressions() {
+			k := slices.IndexFunc(protoKeys, func(x *substraitpb.Expression) bool { return proto.Equal(x, e) })
+			if k < 0 {
+				k = len(protoKeys)
+				protoKeys = append(protoKeys, e)
 			}
-			keys = append(keys, k)
+			sets[gi] = append(sets[gi], k)
 		}
 	}
-	aggs := make([]expr.AggFunc, len(r.GetMeasures()))
+	keys := make([]expr.Expr, len(protoKeys))
+	for i, e := range protoKeys {
+		if keys[i], err = b.expr(e, sc); err != nil {
+			return nil, fmt.Errorf("aggregate: grouping key %d: %w", i, err)
+		}
+	}
+	if len(sets) == 0 {
+		sets = [][]int{{}} // a global aggregate
+	}
+	if len(sets) == 1 && len(sets[0]) == len(keys) && slices.IsSorted(sets[0]) && !hasDup(sets[0]) {
+		sets = nil // one set of every key: plain grouping
+	}
+	measures := make([]op.Measure, len(r.GetMeasures()))
 	for i, m := range r.GetMeasures() {
-		if aggs[i], err = b.measure(m, sc); err != nil {
+		if measures[i], err = b.measure(m, sc); err != nil {
 			return nil, fmt.Errorf("aggregate: measure %d: %w", i, err)
 		}
 	}
-	return op.NewHashAggregate(in, keys, aggs, nil)
+	return op.NewGroupingSetsAggregate(in, keys, sets, measures, nil)
 }
 
-func (b *builder) measure(m *substraitpb.AggregateRel_Measure, sc *scope) (expr.AggFunc, error) {
-	if m.GetFilter() != nil {
-		return nil, errkind.Errorf(errkind.Unimplemented, "measure filters are not supported")
+func hasDup(xs []int) bool {
+	for i := 1; i < len(xs); i++ {
+		if xs[i] == xs[i-1] {
+			return true
+		}
 	}
+	return false
+}
+
+func (b *builder) measure(m *substraitpb.AggregateRel_Measure, sc *scope) (op.Measure, error) {
 	f := m.GetMeasure()
 	name, err := b.funcName(f.GetFunctionReference())
 	if err != nil {
-		return nil, err
+		return op.Measure{}, err
 	}
+	var phase expr.Phase
 	switch f.GetPhase() {
 	case substraitpb.AggregationPhase_AGGREGATION_PHASE_UNSPECIFIED, substraitpb.AggregationPhase_AGGREGATION_PHASE_INITIAL_TO_RESULT:
+		phase = expr.PhaseComplete
+	case substraitpb.AggregationPhase_AGGREGATION_PHASE_INITIAL_TO_INTERMEDIATE:
+		phase = expr.PhasePartial
+	case substraitpb.AggregationPhase_AGGREGATION_PHASE_INTERMEDIATE_TO_INTERMEDIATE, substraitpb.AggregationPhase_AGGREGATION_PHASE_INTERMEDIATE_TO_RESULT:
+		phase = expr.PhaseMerge
 	default:
-		return nil, errkind.Errorf(errkind.Unimplemented, "%s: aggregation phase %s", name, f.GetPhase())
+		return op.Measure{}, errkind.Errorf(errkind.Unimplemented, "%s: aggregation phase %s", name, f.GetPhase())
 	}
-	if f.GetInvocation() == substraitpb.AggregateFunction_AGGREGATION_INVOCATION_DISTINCT {
-		return nil, errkind.Errorf(errkind.Unimplemented, "%s: DISTINCT aggregates", name)
+	distinct := f.GetInvocation() == substraitpb.AggregateFunction_AGGREGATION_INVOCATION_DISTINCT
+	if distinct && phase != expr.PhaseComplete {
+		return op.Measure{}, errkind.Errorf(errkind.Unimplemented, "%s: DISTINCT in a split aggregation (phase %s)", name, f.GetPhase())
 	}
 	if len(f.GetSorts()) > 0 {
-		return nil, errkind.Errorf(errkind.Unimplemented, "%s: ordered aggregates", name)
+		return op.Measure{}, errkind.Errorf(errkind.Unimplemented, "%s: ordered aggregates", name)
 	}
 	args, err := b.args(name, f.GetArguments(), sc)
 	if err != nil {
-		return nil, err
+		return op.Measure{}, err
 	}
 	out, err := declaredType(f.GetOutputType())
 	if err != nil {
-		return nil, fmt.Errorf("%s: output type: %w", name, err)
+		return op.Measure{}, fmt.Errorf("%s: output type: %w", name, err)
 	}
-	return b.reg.Aggregate(&expr.AggCall{Name: name, Args: args, Out: out, Options: options(f.GetOptions())})
+	fn, err := b.reg.AggregatePhase(&expr.AggCall{Name: name, Args: args, Out: out, Options: options(f.GetOptions())}, phase)
+	if err != nil {
+		return op.Measure{}, err
+	}
+	ms := op.Measure{Func: fn, Distinct: distinct}
+	if m.GetFilter() != nil {
+		if ms.Filter, err = b.expr(m.GetFilter(), sc); err != nil {
+			return op.Measure{}, fmt.Errorf("%s: filter: %w", name, err)
+		}
+	}
+	return ms, nil
 }
 
 func (b *builder) sort(ctx context.Context, r *substraitpb.SortRel) (op.Operator, error) {
@@ -137,7 +175,9 @@ func (b *builder) sort(ctx context.Context, r *substraitpb.SortRel) (op.Operator
 		switch s.GetDirection() {
 		case substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_FIRST:
 			keys[i].NullsFirst = true
-		case substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_LAST:
+		case substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_LAST, substraitpb.SortField_SORT_DIRECTION_CLUSTERED:
+			// Clustered only asks equal values to be adjacent; ascending
+			// order does that.
 		case substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_FIRST:
 			keys[i].Descending, keys[i].NullsFirst = true, true
 		case substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_LAST:
@@ -184,6 +224,10 @@ func (b *builder) fetch(ctx context.Context, r *substraitpb.FetchRel) (op.Operat
 	}
 	if count < -1 {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "fetch: negative count %d", count)
+	}
+	if s, ok := in.(*op.Sort); ok && count >= 0 {
+		// A limit on a sort: keep only the top rows instead of sorting all.
+		return op.NewTopN(s.Input, s.Keys, offset, count)
 	}
 	return op.NewFetch(in, offset, count), nil
 }

@@ -57,6 +57,8 @@ func arrowType(t *substraitpb.Type) (arrow.DataType, bool, error) {
 		dt, n = arrow.FixedWidthTypes.MonthInterval, k.IntervalYear
 	case *substraitpb.Type_IntervalDay_:
 		dt, n = arrow.FixedWidthTypes.DayTimeInterval, k.IntervalDay
+	case *substraitpb.Type_Timestamp_: //nolint:staticcheck // deprecated, still written by producers and the test cases
+		dt, n = &arrow.TimestampType{Unit: arrow.Microsecond}, k.Timestamp
 	case *substraitpb.Type_PrecisionTimestamp_:
 		unit, err := timeUnit(k.PrecisionTimestamp.GetPrecision())
 		if err != nil {

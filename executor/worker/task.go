@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"connectrpc.com/connect"
@@ -113,12 +114,7 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 	if err != nil {
 		return nil, err
 	}
-	stream, err := physical.Root.Open(ctx, &op.Task{Alloc: e.alloc, Pool: e.pool, BatchSize: op.DefaultBatchSize})
-	if err != nil {
-		return nil, err
-	}
-	defer stream.Close()
-
+	task := &op.Task{Alloc: e.alloc, Pool: e.pool, BatchSize: op.DefaultBatchSize}
 	out := &output{
 		job:         def.GetTaskId().GetJobId(),
 		schema:      physical.Schema,
@@ -129,6 +125,30 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 			out.release()
 		}
 	}()
+	if def.GetSettings()[plan.ExplainAnalyzeSetting] == "true" {
+		text, err := physical.ExplainAnalyze(ctx, task)
+		if err != nil {
+			return nil, err
+		}
+		out.schema = plan.ExplainSchema()
+		b := array.NewStringBuilder(e.alloc)
+		defer b.Release()
+		b.AppendValues(strings.Split(strings.TrimRight(text, "\n"), "\n"), nil)
+		lines := b.NewArray()
+		defer lines.Release()
+		batch := array.NewRecordBatch(out.schema, []arrow.Array{lines}, int64(lines.Len()))
+		if err := out.reservation.Grow(op.BatchBytes(batch)); err != nil {
+			batch.Release()
+			return nil, err
+		}
+		out.batches = append(out.batches, batch)
+		return out, nil
+	}
+	stream, err := physical.Root.Open(ctx, task)
+	if err != nil {
+		return nil, err
+	}
+	defer stream.Close()
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err

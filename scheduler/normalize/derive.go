@@ -219,6 +219,8 @@ func (d *deriver) args(in []*substraitpb.FunctionArgument, scope []*substraitpb.
 			out[i] = t
 		case a.GetType() != nil:
 			out[i] = a.GetType()
+		case a.GetEnum() != "":
+			out[i] = d.r.enum
 		}
 	}
 	return out, nil
@@ -251,6 +253,7 @@ func (d *deriver) expr(e *substraitpb.Expression, in []*substraitpb.Type) (*subs
 		return nil, nil
 	case *substraitpb.Expression_ScalarFunction_:
 		f := rt.ScalarFunction
+		d.r.standardCall(&f.Arguments, f.GetFunctionReference())
 		args, err := d.args(f.GetArguments(), in)
 		if err != nil {
 			return nil, err

@@ -14,8 +14,38 @@ import (
 // aliases maps engine-specific simple names producers emit to the standard
 // extension's name.
 var aliases = map[string]string{
-	"substr": "substring",
-	"mod":    "modulus",
+	"substr":    "substring",
+	"mod":       "modulus",
+	"date_part": "extract", // arguments rewritten by standardCall
+}
+
+// standardCall rewrites the arguments of a call whose producer-specific
+// function differs from the standard one in more than its name:
+//
+//   - DataFusion's date_part('YEAR', x) is extract(YEAR, x), the component
+//     an enum argument;
+//   - DataFusion's like(x, pattern, escape) passes a null escape for "none";
+//     the standard like has no escape argument, so a null one is dropped
+//     (a real escape character stays, for the engine to honour).
+func (r *resolver) standardCall(args *[]*substraitpb.FunctionArgument, anchor uint32) {
+	decl, ok := r.decls[anchor]
+	if !ok {
+		return
+	}
+	simple, _, _ := strings.Cut(decl.GetName(), ":")
+	a := *args
+	switch simple {
+	case "date_part":
+		if len(a) == 2 {
+			if s, ok := a[0].GetValue().GetLiteral().GetLiteralType().(*substraitpb.Expression_Literal_String_); ok {
+				a[0] = &substraitpb.FunctionArgument{ArgType: &substraitpb.FunctionArgument_Enum{Enum: strings.ToUpper(s.String_)}}
+			}
+		}
+	case "like":
+		if len(a) == 3 && a[2].GetValue().GetLiteral().GetNull() != nil {
+			*args = a[:2]
+		}
+	}
 }
 
 type fnKind int
@@ -42,6 +72,8 @@ type resolver struct {
 	scalars map[string][]*extensions.ScalarFunctionVariant
 	aggs    map[string][]*extensions.AggregateFunctionVariant
 	windows map[string][]*extensions.WindowFunctionVariant
+	// enum stands for an enum argument among argument types (see sgTypes).
+	enum *substraitpb.Type
 	// producer is the plan's producer, for return types it leaves to the
 	// consumer and means its own way (see producerReturnType).
 	producer string
@@ -50,6 +82,7 @@ type resolver struct {
 func resolveFunctions(p *substraitpb.Plan, coll *extensions.Collection) error {
 	r := &resolver{
 		producer: strings.ToLower(p.GetVersion().GetProducer()),
+		enum:     &substraitpb.Type{},
 		coll:     coll,
 		urns:     map[uint32]string{},
 		decls:    map[uint32]*extensionspb.SimpleExtensionDeclaration_ExtensionFunction{},
@@ -198,7 +231,7 @@ func (r *resolver) resolve(kind fnKind, anchor uint32, args []*substraitpb.Type)
 			}
 		}
 	}
-	if st, ok := sgTypes(args); ok {
+	if st, ok := r.sgTypes(args); ok {
 		// Prefer the declared extension, then any.
 		for pass := 0; pass < 2; pass++ {
 			for _, v := range cands {
@@ -241,7 +274,7 @@ func (r *resolver) returnType(v variant, args []*substraitpb.Type) *substraitpb.
 	if t := producerReturnType(r.producer, v.CompoundName(), args); t != nil {
 		return t
 	}
-	st, ok := sgTypes(args)
+	st, ok := r.sgTypes(args)
 	if !ok {
 		return nil
 	}
@@ -252,11 +285,15 @@ func (r *resolver) returnType(v variant, args []*substraitpb.Type) *substraitpb.
 	return types.TypeToProto(t)
 }
 
-// sgTypes converts argument types to substrait-go's; ok is false if any is
-// unknown.
-func sgTypes(args []*substraitpb.Type) ([]types.Type, bool) {
+// sgTypes converts argument types to substrait-go's (r.enum to its enum
+// type); ok is false if any is unknown.
+func (r *resolver) sgTypes(args []*substraitpb.Type) ([]types.Type, bool) {
 	out := make([]types.Type, len(args))
 	for i, a := range args {
+		if a == r.enum {
+			out[i] = types.CommonEnumType
+			continue
+		}
 		if a == nil || a.GetKind() == nil {
 			return nil, false
 		}

@@ -1,0 +1,791 @@
+package op
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/executor/expr"
+	"github.com/trebuchet-dev/trebuchet/spill"
+)
+
+// JoinType says which rows a join returns. Left is the probe input, right
+// the build input.
+type JoinType uint8
+
+const (
+	// InnerJoin returns the matching pairs.
+	InnerJoin JoinType = iota
+	// LeftJoin also returns unmatched left rows, with nulls on the right.
+	LeftJoin
+	// RightJoin also returns unmatched right rows, with nulls on the left.
+	RightJoin
+	// FullJoin returns the matching pairs and the unmatched rows of both
+	// sides.
+	FullJoin
+	// LeftSemiJoin returns, once, each left row that has a match; only left
+	// columns.
+	LeftSemiJoin
+	// LeftAntiJoin returns each left row that has no match (NOT EXISTS);
+	// only left columns.
+	LeftAntiJoin
+	// RightSemiJoin returns, once, each right row that has a match; only
+	// right columns.
+	RightSemiJoin
+	// RightAntiJoin returns each right row that has no match; only right
+	// columns.
+	RightAntiJoin
+	// SingleJoin returns each left row with its match, or nulls when there
+	// is none; more than one match is an error (a scalar subquery).
+	SingleJoin
+	// MarkJoin returns each left row with a boolean "mark": true when it has
+	// a match; otherwise null when the left key or some right key is null
+	// (and the right side is not empty), else false. It is x IN (subquery)
+	// with SQL's null semantics.
+	MarkJoin
+)
+
+var joinTypeNames = [...]string{"inner", "left", "right", "full", "left semi", "left anti", "right semi", "right anti", "single", "mark"}
+
+func (t JoinType) String() string {
+	if int(t) < len(joinTypeNames) {
+		return joinTypeNames[t]
+	}
+	return fmt.Sprintf("JoinType(%d)", uint8(t))
+}
+
+// keepsLeftUnmatched and the like describe the join types.
+func (t JoinType) keepsLeftUnmatched() bool { return t == LeftJoin || t == FullJoin }
+func (t JoinType) tracksRight() bool {
+	return t == RightJoin || t == FullJoin || t == RightSemiJoin || t == RightAntiJoin
+}
+func (t JoinType) emitsPairs() bool {
+	return t == InnerJoin || t == LeftJoin || t == RightJoin || t == FullJoin
+}
+
+// HashJoin joins two inputs on equal keys, with an optional residual
+// condition on the candidate pairs. It is a buffering operator on its right
+// (build) input: the first Next reads all of it, under a reservation from
+// the task's pool, and builds a hash table; the left (probe) input then
+// streams through batch by batch. With no keys it is a nested-loop join.
+//
+// Keys never match when null, unless NullEq marks the key as null-safe
+// (IS NOT DISTINCT FROM). Left and right keys must have the same types (the
+// planner casts them); their values are compared through the row-key
+// encoding.
+//
+// Output columns: the left's then the right's for inner, outer and single
+// joins; the left's for left semi and anti joins, plus a "mark" column for
+// mark joins; the right's for right semi and anti joins.
+type HashJoin struct {
+	Meter
+	Left, Right         Operator
+	LeftKeys, RightKeys []expr.Expr
+	// NullEq[i] makes key i match nulls with nulls; nil means none does.
+	NullEq []bool
+	// Residual, if not nil, is a boolean condition over the left's columns
+	// followed by the right's; a pair matches only when it is true.
+	Residual expr.Expr
+	Type     JoinType
+	schema   *arrow.Schema
+}
+
+// NewHashJoin returns a join of left (probe) and right (build).
+func NewHashJoin(left, right Operator, leftKeys, rightKeys []expr.Expr, nullEq []bool, residual expr.Expr, typ JoinType) (*HashJoin, error) {
+	if len(leftKeys) != len(rightKeys) {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "hash join: %d left keys, %d right keys", len(leftKeys), len(rightKeys))
+	}
+	for i := range leftKeys {
+		lt, rt := leftKeys[i].DataType(), rightKeys[i].DataType()
+		if !arrow.TypeEqual(lt, rt) {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "hash join: key %d: left is %s, right is %s", i, lt, rt)
+		}
+		if err := checkKeyType(lt); err != nil {
+			return nil, fmt.Errorf("hash join: key %d: %w", i, err)
+		}
+	}
+	if residual != nil && residual.DataType().ID() != arrow.BOOL {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "hash join: condition %s is %s, not boolean", residual, residual.DataType())
+	}
+	if int(typ) >= len(joinTypeNames) {
+		return nil, errkind.Errorf(errkind.Unimplemented, "hash join: join type %d", typ)
+	}
+	nullable := func(fs []arrow.Field) []arrow.Field {
+		out := make([]arrow.Field, len(fs))
+		for i, f := range fs {
+			f.Nullable = true
+			out[i] = f
+		}
+		return out
+	}
+	lf, rf := left.Schema().Fields(), right.Schema().Fields()
+	var fields []arrow.Field
+	switch typ {
+	case InnerJoin:
+		fields = append(lf, rf...)
+	case LeftJoin, SingleJoin:
+		fields = append(lf, nullable(rf)...)
+	case RightJoin:
+		fields = append(nullable(lf), rf...)
+	case FullJoin:
+		fields = append(nullable(lf), nullable(rf)...)
+	case LeftSemiJoin, LeftAntiJoin:
+		fields = lf
+	case RightSemiJoin, RightAntiJoin:
+		fields = rf
+	case MarkJoin:
+		fields = append(lf, arrow.Field{Name: "mark", Type: arrow.FixedWidthTypes.Boolean, Nullable: true})
+	}
+	return &HashJoin{Left: left, Right: right, LeftKeys: leftKeys, RightKeys: rightKeys, NullEq: nullEq,
+		Residual: residual, Type: typ, schema: arrow.NewSchema(fields, nil)}, nil
+}
+
+func (j *HashJoin) Schema() *arrow.Schema { return j.schema }
+func (j *HashJoin) Children() []Operator  { return []Operator{j.Left, j.Right} }
+
+func (j *HashJoin) String() string {
+	var b strings.Builder
+	if len(j.LeftKeys) == 0 {
+		fmt.Fprintf(&b, "NestedLoopJoin %s", j.Type)
+	} else {
+		fmt.Fprintf(&b, "HashJoin %s on", j.Type)
+		for i := range j.LeftKeys {
+			op := "="
+			if j.nullEq(i) {
+				op = "<=>"
+			}
+			if i > 0 {
+				b.WriteString(" and")
+			}
+			fmt.Fprintf(&b, " %s %s %s", j.LeftKeys[i], op, j.RightKeys[i])
+		}
+	}
+	if j.Residual != nil {
+		fmt.Fprintf(&b, " if %s", j.Residual)
+	}
+	return b.String()
+}
+
+func (j *HashJoin) nullEq(i int) bool { return i < len(j.NullEq) && j.NullEq[i] }
+
+func (j *HashJoin) Open(ctx context.Context, t *Task) (Stream, error) {
+	right, err := j.Right.Open(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	left, err := j.Left.Open(ctx, t)
+	if err != nil {
+		right.Close()
+		return nil, err
+	}
+	s := &hashJoinStream{op: j, t: t, left: left, right: right, res: t.Pool.NewReservation("hash join"),
+		seed: maphash.MakeSeed()}
+	s.pairSchema = arrow.NewSchema(append(j.Left.Schema().Fields(), j.Right.Schema().Fields()...), nil)
+	return j.Wrap(s), nil
+}
+
+// hashJoinStream is one run of a HashJoin.
+type hashJoinStream struct {
+	op    *HashJoin
+	t     *Task
+	left  Stream
+	right Stream // nil once the build side is read and closed
+	res   *spill.Reservation
+	seed  maphash.Seed
+
+	pairSchema *arrow.Schema // left columns, then right columns
+
+	// The build side.
+	built     bool
+	build     arrow.RecordBatch // all right rows
+	bkeys     rowKeys
+	bhash     []uint64
+	heads     []int32 // bucket -> first row, -1 for none
+	next      []int32 // row -> next row in its bucket, -1 at the end
+	mask      uint64
+	bNullKey  bool   // some right row has a null key
+	bMatched  []bool // right rows matched, when the type tracks them
+	rightTail int    // next right row the final phase looks at
+
+	// The probe batch in progress.
+	pb       arrow.RecordBatch
+	pkeys    rowKeys
+	phash    []uint64
+	pnull    []bool // row has a null in a non-null-safe key
+	prow     int    // next probe row
+	pchain   int32  // where to resume prow's chain; chainStart to begin
+	pMatched []bool
+	pSingle  []int32 // single join: the match of each probe row, -1 for none
+
+	pi, bi    []int32 // candidate pairs
+	idx       []int32 // scratch for tails
+	probeDone bool
+	done      bool
+	queue     []arrow.RecordBatch
+}
+
+const chainStart = -2
+
+func (s *hashJoinStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	b, err := s.step(ctx)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("hash join: %w", err)
+	}
+	return b, err
+}
+
+func (s *hashJoinStream) step(ctx context.Context) (arrow.RecordBatch, error) {
+	for {
+		if len(s.queue) > 0 {
+			b := s.queue[0]
+			s.queue[0] = nil
+			s.queue = s.queue[1:]
+			return b, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if s.done {
+			return nil, io.EOF
+		}
+		if !s.built {
+			if err := s.buildTable(ctx); err != nil {
+				return nil, fmt.Errorf("build side: %w", err)
+			}
+			if s.build.NumRows() == 0 {
+				switch s.op.Type {
+				case InnerJoin, RightJoin, LeftSemiJoin, RightSemiJoin, RightAntiJoin:
+					s.done = true
+					continue
+				}
+			}
+		}
+		if s.pb == nil {
+			if s.probeDone {
+				if err := s.rightTailStep(ctx); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			b, err := s.left.Next(ctx)
+			if err == io.EOF {
+				s.probeDone = true
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if err := s.startProbe(ctx, b); err != nil {
+				return nil, fmt.Errorf("probe side: %w", err)
+			}
+			continue
+		}
+		if err := s.probeStep(ctx); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// buildTable reads the right input and indexes it.
+func (s *hashJoinStream) buildTable(ctx context.Context) error {
+	var parts []arrow.RecordBatch
+	defer func() { releaseBatches(parts) }()
+	err := forEachBatch(ctx, s.right, func(b arrow.RecordBatch) error {
+		if b.NumRows() == 0 {
+			b.Release()
+			return nil
+		}
+		if err := s.res.Grow(BatchBytes(b)); err != nil {
+			b.Release()
+			return err
+		}
+		parts = append(parts, b)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = s.right.Close()
+	s.right = nil
+	if err != nil {
+		return err
+	}
+	rs := s.op.Right.Schema()
+	var build arrow.RecordBatch
+	switch len(parts) {
+	case 0:
+		cols := make([]arrow.Array, rs.NumFields())
+		for i, f := range rs.Fields() {
+			cols[i] = array.MakeArrayOfNull(s.t.Alloc, f.Type, 0)
+		}
+		build = array.NewRecordBatch(rs, cols, 0)
+		releaseArrays(cols)
+	case 1:
+		build = parts[0]
+		build.Retain()
+	default:
+		var total int64
+		for _, p := range parts {
+			total += BatchBytes(p)
+		}
+		if err := s.res.Grow(total); err != nil {
+			return err
+		}
+		if build, err = concatBatches(s.t, rs, parts); err != nil {
+			return err
+		}
+		releaseBatches(parts)
+		parts = nil
+		s.res.Shrink(total)
+	}
+	s.build = build
+	s.built = true
+	n := int(build.NumRows())
+
+	keys, err := evalAll(ctx, s.t, build, s.op.RightKeys)
+	if err != nil {
+		return err
+	}
+	defer releaseArrays(keys)
+	s.bkeys.encode(keys, n)
+	nulls := s.nullRows(keys, n, nil)
+	size := int64(1)
+	for size < int64(2*n) {
+		size <<= 1
+	}
+	// The table: heads, next, hashes, and the encoded keys.
+	if err := s.res.Grow(size*4 + int64(n)*(4+8+8) + int64(len(s.bkeys.buf))); err != nil {
+		return err
+	}
+	s.mask = uint64(size - 1)
+	s.heads = make([]int32, size)
+	for i := range s.heads {
+		s.heads[i] = -1
+	}
+	s.next = make([]int32, n)
+	s.bhash = make([]uint64, n)
+	// Insert in reverse so chains list rows in input order.
+	for i := n - 1; i >= 0; i-- {
+		if nulls != nil && nulls[i] {
+			s.bNullKey = true
+			s.next[i] = -1
+			continue
+		}
+		h := maphash.Bytes(s.seed, s.bkeys.key(i))
+		s.bhash[i] = h
+		bucket := h & s.mask
+		s.next[i] = s.heads[bucket]
+		s.heads[bucket] = int32(i)
+	}
+	if s.op.Type.tracksRight() {
+		if err := s.res.Grow(int64(n)); err != nil {
+			return err
+		}
+		s.bMatched = make([]bool, n)
+	}
+	return nil
+}
+
+// nullRows marks the rows with a null in a key that is not null-safe; it
+// returns nil when there are none. dst is reused.
+func (s *hashJoinStream) nullRows(keys []arrow.Array, n int, dst []bool) []bool {
+	var out []bool
+	for k, c := range keys {
+		if s.op.nullEq(k) || c.NullN() == 0 {
+			continue
+		}
+		if out == nil {
+			out = append(dst[:0], make([]bool, n)...)
+		}
+		bm, off := nullBits(c)
+		for i := range n {
+			if !bitutil.BitIsSet(bm, off+i) {
+				out[i] = true
+			}
+		}
+	}
+	return out
+}
+
+func (s *hashJoinStream) startProbe(ctx context.Context, b arrow.RecordBatch) error {
+	n := int(b.NumRows())
+	if n == 0 {
+		b.Release()
+		return nil
+	}
+	keys, err := evalAll(ctx, s.t, b, s.op.LeftKeys)
+	if err != nil {
+		b.Release()
+		return err
+	}
+	defer releaseArrays(keys)
+	s.pb = b
+	s.pkeys.encode(keys, n)
+	s.pnull = s.nullRows(keys, n, s.pnull)
+	if cap(s.phash) < n {
+		s.phash = make([]uint64, n)
+	}
+	s.phash = s.phash[:n]
+	for i := range n {
+		s.phash[i] = maphash.Bytes(s.seed, s.pkeys.key(i))
+	}
+	s.pMatched = append(s.pMatched[:0], make([]bool, n)...)
+	if s.op.Type == SingleJoin {
+		s.pSingle = s.pSingle[:0]
+		for range n {
+			s.pSingle = append(s.pSingle, -1)
+		}
+	}
+	s.prow, s.pchain = 0, chainStart
+	return nil
+}
+
+// probeStep finds up to a batch of candidate pairs for the probe batch,
+// processes them, and at the batch's end emits what depends on the whole
+// batch.
+func (s *hashJoinStream) probeStep(ctx context.Context) error {
+	bs := s.t.batchSize()
+	n := int(s.pb.NumRows())
+	s.pi, s.bi = s.pi[:0], s.bi[:0]
+	// Existence is enough when no residual must be checked per pair.
+	exists := s.op.Residual == nil && (s.op.Type == LeftSemiJoin || s.op.Type == LeftAntiJoin || s.op.Type == MarkJoin)
+	heads, next, bhash, phash := s.heads, s.next, s.bhash, s.phash
+	full := false
+	for s.prow < n && !full {
+		i := s.prow
+		j := s.pchain
+		if j == chainStart {
+			if s.pnull != nil && s.pnull[i] {
+				j = -1
+			} else {
+				j = heads[phash[i]&s.mask]
+			}
+		}
+		h := phash[i]
+		key := s.pkeys.key(i)
+		// INVARIANT: pairs (i, j') for chain rows before j are recorded.
+		for ; j >= 0; j = next[j] {
+			if bhash[j] != h || !bytes.Equal(s.bkeys.key(int(j)), key) {
+				continue
+			}
+			if exists {
+				s.pMatched[i] = true
+				break
+			}
+			if len(s.pi) == bs {
+				full = true
+				break
+			}
+			s.pi = append(s.pi, int32(i))
+			s.bi = append(s.bi, j)
+		}
+		if full {
+			s.pchain = j
+			break
+		}
+		s.prow++
+		s.pchain = chainStart
+	}
+	if len(s.pi) > 0 {
+		if err := s.pairs(ctx); err != nil {
+			return err
+		}
+	}
+	if s.prow == n {
+		err := s.probeTail(ctx)
+		s.pb.Release()
+		s.pb = nil
+		return err
+	}
+	return nil
+}
+
+// pairs checks the candidate pairs against the residual, records matches
+// and queues the output pairs.
+func (s *hashJoinStream) pairs(ctx context.Context) error {
+	var out arrow.RecordBatch
+	if s.op.Residual != nil {
+		cand, err := s.gatherPairs(ctx, s.pairSchema)
+		if err != nil {
+			return err
+		}
+		mask, err := s.op.Residual.Eval(ctx, s.t.Alloc, cand)
+		if err != nil {
+			cand.Release()
+			return err
+		}
+		m := mask.(*array.Boolean)
+		kept := countTrue(m)
+		k := 0
+		for r := range s.pi {
+			if m.IsValid(r) && m.Value(r) {
+				s.pi[k], s.bi[k] = s.pi[r], s.bi[r]
+				k++
+			}
+		}
+		s.pi, s.bi = s.pi[:k], s.bi[:k]
+		if s.op.Type.emitsPairs() && kept > 0 {
+			if kept == int(cand.NumRows()) {
+				cand.Retain()
+				out = cand
+			} else {
+				out, err = compute.FilterRecordBatch(compute.WithAllocator(ctx, s.t.Alloc), cand, m, compute.DefaultFilterOptions())
+				if err != nil {
+					mask.Release()
+					cand.Release()
+					return errkind.Errorf(errkind.Internal, "filter pairs: %w", err)
+				}
+			}
+		}
+		mask.Release()
+		cand.Release()
+	}
+	for r, i := range s.pi {
+		if s.op.Type == SingleJoin {
+			if s.pMatched[i] {
+				if out != nil {
+					out.Release()
+				}
+				return errkind.Errorf(errkind.Execution, "scalar subquery returned more than one row")
+			}
+			s.pSingle[i] = s.bi[r]
+		}
+		s.pMatched[i] = true
+	}
+	if s.bMatched != nil {
+		for _, j := range s.bi {
+			s.bMatched[j] = true
+		}
+	}
+	if s.op.Type.emitsPairs() && out == nil && len(s.pi) > 0 {
+		var err error
+		if out, err = s.gatherPairs(ctx, s.op.schema); err != nil {
+			return err
+		}
+	}
+	if out != nil {
+		s.emit(out)
+	}
+	return nil
+}
+
+// gatherPairs materialises the pairs (pi, bi) as left columns then right
+// columns.
+func (s *hashJoinStream) gatherPairs(ctx context.Context, schema *arrow.Schema) (arrow.RecordBatch, error) {
+	cols := make([]arrow.Array, 0, schema.NumFields())
+	for _, c := range s.pb.Columns() {
+		a, err := gather(ctx, s.t.Alloc, c, s.pi)
+		if err != nil {
+			releaseArrays(cols)
+			return nil, err
+		}
+		cols = append(cols, a)
+	}
+	for _, c := range s.build.Columns() {
+		a, err := gather(ctx, s.t.Alloc, c, s.bi)
+		if err != nil {
+			releaseArrays(cols)
+			return nil, err
+		}
+		cols = append(cols, a)
+	}
+	b := array.NewRecordBatch(schema, cols, int64(len(s.pi)))
+	releaseArrays(cols)
+	return b, nil
+}
+
+func (s *hashJoinStream) emit(b arrow.RecordBatch) {
+	if b.NumRows() == 0 {
+		b.Release()
+		return
+	}
+	s.queue = append(s.queue, b)
+}
+
+// probeTail queues the output that needs the whole probe batch's matches.
+func (s *hashJoinStream) probeTail(ctx context.Context) error {
+	n := int(s.pb.NumRows())
+	typ := s.op.Type
+	switch typ {
+	case LeftJoin, FullJoin, LeftSemiJoin, LeftAntiJoin:
+		want := typ == LeftSemiJoin
+		s.idx = s.idx[:0]
+		for i := range n {
+			if s.pMatched[i] == want {
+				s.idx = append(s.idx, int32(i))
+			}
+		}
+		if len(s.idx) == 0 {
+			return nil
+		}
+		if (typ == LeftSemiJoin || typ == LeftAntiJoin) && len(s.idx) == n {
+			s.pb.Retain()
+			s.emit(array.NewRecordBatch(s.op.schema, s.pb.Columns(), int64(n)))
+			s.pb.Release()
+			return nil
+		}
+		cols, err := s.gatherCols(ctx, s.pb.Columns(), s.idx)
+		if err != nil {
+			return err
+		}
+		if typ.keepsLeftUnmatched() {
+			cols = append(cols, s.nullCols(s.op.Right.Schema(), len(s.idx))...)
+		}
+		s.emit(array.NewRecordBatch(s.op.schema, cols, int64(len(s.idx))))
+		releaseArrays(cols)
+	case SingleJoin:
+		rc, err := s.gatherCols(ctx, s.build.Columns(), s.pSingle)
+		if err != nil {
+			return err
+		}
+		cols := append(append([]arrow.Array{}, s.pb.Columns()...), rc...)
+		s.emit(array.NewRecordBatch(s.op.schema, cols, int64(n)))
+		releaseArrays(rc)
+	case MarkJoin:
+		mark := s.markColumn(n)
+		cols := append(append([]arrow.Array{}, s.pb.Columns()...), mark)
+		s.emit(array.NewRecordBatch(s.op.schema, cols, int64(n)))
+		mark.Release()
+	}
+	return nil
+}
+
+func (s *hashJoinStream) markColumn(n int) arrow.Array {
+	alloc := s.t.Alloc
+	vals := memory.NewResizableBuffer(alloc)
+	vals.Resize(int(bitutil.BytesForBits(int64(n))))
+	valid := memory.NewResizableBuffer(alloc)
+	valid.Resize(int(bitutil.BytesForBits(int64(n))))
+	vb, mb := vals.Bytes(), valid.Bytes()
+	clear(vb)
+	clear(mb)
+	nonEmpty := s.build.NumRows() > 0
+	nulls := 0
+	for i := range n {
+		switch {
+		case s.pMatched[i]:
+			bitutil.SetBit(vb, i)
+			bitutil.SetBit(mb, i)
+		case nonEmpty && (s.bNullKey || (s.pnull != nil && s.pnull[i])):
+			nulls++
+		default:
+			bitutil.SetBit(mb, i)
+		}
+	}
+	bufs := []*memory.Buffer{valid, vals}
+	if nulls == 0 {
+		bufs[0] = nil
+	}
+	d := array.NewData(arrow.FixedWidthTypes.Boolean, n, bufs, nil, nulls, 0)
+	valid.Release()
+	vals.Release()
+	a := array.MakeFromData(d)
+	d.Release()
+	return a
+}
+
+// nullCols returns all-null columns of schema's types.
+func (s *hashJoinStream) nullCols(schema *arrow.Schema, n int) []arrow.Array {
+	out := make([]arrow.Array, schema.NumFields())
+	for i, f := range schema.Fields() {
+		out[i] = array.MakeArrayOfNull(s.t.Alloc, f.Type, n)
+	}
+	return out
+}
+
+func (s *hashJoinStream) gatherCols(ctx context.Context, cols []arrow.Array, idx []int32) ([]arrow.Array, error) {
+	out := make([]arrow.Array, 0, len(cols))
+	for _, c := range cols {
+		a, err := gather(ctx, s.t.Alloc, c, idx)
+		if err != nil {
+			releaseArrays(out)
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// rightTailStep queues up to a batch of the right rows the join type keeps
+// after the probe side is done, and ends the join when there are no more.
+func (s *hashJoinStream) rightTailStep(ctx context.Context) error {
+	typ := s.op.Type
+	if !typ.tracksRight() {
+		s.done = true
+		return nil
+	}
+	bs := s.t.batchSize()
+	n := int(s.build.NumRows())
+	want := typ == RightSemiJoin
+	s.idx = s.idx[:0]
+	for s.rightTail < n && len(s.idx) < bs {
+		if s.bMatched[s.rightTail] == want {
+			s.idx = append(s.idx, int32(s.rightTail))
+		}
+		s.rightTail++
+	}
+	if s.rightTail == n {
+		s.done = true
+	}
+	if len(s.idx) == 0 {
+		return nil
+	}
+	rc, err := s.gatherCols(ctx, s.build.Columns(), s.idx)
+	if err != nil {
+		return err
+	}
+	var cols []arrow.Array
+	if typ == RightJoin || typ == FullJoin {
+		cols = append(s.nullCols(s.op.Left.Schema(), len(s.idx)), rc...)
+	} else {
+		cols = rc
+	}
+	s.emit(array.NewRecordBatch(s.op.schema, cols, int64(len(s.idx))))
+	releaseArrays(cols)
+	return nil
+}
+
+func (s *hashJoinStream) Close() error {
+	var err error
+	if s.right != nil {
+		err = s.right.Close()
+		s.right = nil
+	}
+	if s.left != nil {
+		if lerr := s.left.Close(); err == nil {
+			err = lerr
+		}
+		s.left = nil
+	}
+	if s.pb != nil {
+		s.pb.Release()
+		s.pb = nil
+	}
+	if s.build != nil {
+		s.build.Release()
+		s.build = nil
+	}
+	releaseBatches(s.queue)
+	s.queue = nil
+	s.heads, s.next, s.bhash, s.bMatched = nil, nil, nil, nil
+	s.res.Free()
+	return err
+}
+
+func releaseBatches(bs []arrow.RecordBatch) {
+	for _, b := range bs {
+		if b != nil {
+			b.Release()
+		}
+	}
+}
