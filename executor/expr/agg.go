@@ -144,6 +144,56 @@ func bindCount(c *AggCall) (AggFunc, error) {
 	return newAgg(c, arrow.PrimitiveTypes.Int64, func(*aggFunc) AggState { return &count{} })
 }
 
+// Phase is the part of a split aggregation an aggregate call computes.
+type Phase int
+
+const (
+	// PhaseComplete folds raw input into the result.
+	PhaseComplete Phase = iota
+	// PhasePartial folds raw input into an intermediate value.
+	PhasePartial
+	// PhaseMerge folds intermediate values into an intermediate value or
+	// the result.
+	PhaseMerge
+)
+
+func (p Phase) String() string {
+	switch p {
+	case PhaseComplete:
+		return "complete"
+	case PhasePartial:
+		return "partial"
+	}
+	return "merge"
+}
+
+// AggregatePhase binds an aggregate call for one phase of a split
+// aggregation. Only aggregates whose intermediate value is a single value of
+// the result's kind split: sum, min and max merge with themselves, count
+// merges by summing partial counts. Others are Unimplemented outside
+// PhaseComplete.
+func (r *Registry) AggregatePhase(c *AggCall, p Phase) (AggFunc, error) {
+	if p == PhaseComplete {
+		return r.Aggregate(c)
+	}
+	switch c.Name {
+	case "sum", "min", "max":
+		return r.Aggregate(c)
+	case "count":
+		if p == PhasePartial {
+			return r.Aggregate(c)
+		}
+		if err := oneArg(c); err != nil {
+			return nil, fmt.Errorf("aggregate %s(%s), %s phase: %w", c.Name, argTypes(c.Args), p, err)
+		}
+		if !isInteger(c.Args[0].DataType()) {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "aggregate count, %s phase: partial counts are %s, not integers", p, c.Args[0].DataType())
+		}
+		return newAgg(c, arrow.PrimitiveTypes.Int64, func(*aggFunc) AggState { return &sumInt{zeroEmpty: true} })
+	}
+	return nil, errkind.Errorf(errkind.Unimplemented, "aggregate %s: %s phase (its intermediate state is not supported)", c.Name, p)
+}
+
 func bindMinMax(isMin bool) aggBinder {
 	return func(c *AggCall) (AggFunc, error) {
 		if err := oneArg(c); err != nil {
@@ -222,12 +272,15 @@ func forValid(a arrow.Array, f func(i int)) {
 }
 
 // sumInt sums integers into int64, failing on overflow; with avg set it
-// returns the mean as dt: float64 exactly, an integer type truncated.
+// returns the mean as dt: float64 exactly, an integer type truncated. With
+// zeroEmpty set, a group with no values sums to 0, not null (merging
+// partial counts).
 type sumInt struct {
-	avg    bool
-	dt     arrow.DataType
-	sums   []int64
-	counts []int64
+	avg       bool
+	zeroEmpty bool
+	dt        arrow.DataType
+	sums      []int64
+	counts    []int64
 }
 
 func (s *sumInt) Update(groups []uint32, ngroups int, args []arrow.Array) error {
@@ -259,7 +312,7 @@ func (s *sumInt) Finish(alloc memory.Allocator, n int) (arrow.Array, error) {
 	s.sums, s.counts = extend(s.sums, n), extend(s.counts, n)
 	seen := make([]bool, n)
 	for i := range seen {
-		seen[i] = s.counts[i] > 0
+		seen[i] = s.counts[i] > 0 || s.zeroEmpty
 	}
 	if !s.avg {
 		return finishFixed(alloc, arrow.PrimitiveTypes.Int64, s.sums, seen, n), nil

@@ -3,6 +3,7 @@ package expr
 import (
 	"context"
 	"fmt"
+	"math"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -121,10 +122,48 @@ type arith struct {
 	op   arithOp
 	a, b Expr
 	dt   arrow.DataType
-	// nullOnOverflow and nullOnDivZero turn overflow and division by zero
-	// into nulls, as the options overflow=SILENT and on_division_by_zero=NULL
-	// ask.
-	nullOnOverflow, nullOnDivZero bool
+	arithOptions
+}
+
+// arithOptions are the function options arithmetic honours.
+type arithOptions struct {
+	// overflow: ERROR fails the query; SATURATE clamps to the type's range;
+	// SILENT (whose result the spec leaves undefined) gives null.
+	overflow string
+	// divZero is on_division_by_zero: ERROR; NULL; for floats IEEE (±inf or
+	// NaN, their default) or LIMIT (the largest finite value of the sign).
+	// For integers NAN means NULL, as there is no integer NaN.
+	divZero string
+}
+
+// arithOptionsOf reads and checks a call's overflow and
+// on_division_by_zero options for operands of type dt.
+func arithOptionsOf(c *Call, dt arrow.DataType) (arithOptions, error) {
+	var o arithOptions
+	var err error
+	if o.overflow, err = optionOf(c, "overflow", "ERROR", "SATURATE", "SILENT"); err != nil {
+		return o, err
+	}
+	if o.overflow == "SATURATE" && !isInteger(dt) {
+		return o, errkind.Errorf(errkind.Unimplemented, "option overflow=SATURATE on %s", dt)
+	}
+	if isFloat(dt) {
+		o.divZero, err = optionOf(c, "on_division_by_zero", "IEEE", "LIMIT", "NULL", "ERROR")
+	} else {
+		o.divZero, err = optionOf(c, "on_division_by_zero", "ERROR", "NULL", "NAN")
+		if o.divZero == "NAN" {
+			o.divZero = "NULL"
+		}
+	}
+	if err != nil {
+		return o, err
+	}
+	if isFloat(dt) {
+		if _, err := optionOf(c, "rounding", "TIE_TO_EVEN"); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
 }
 
 func bindArith(op arithOp) scalarBinder {
@@ -139,22 +178,12 @@ func bindArith(op arithOp) scalarBinder {
 		if err != nil {
 			return nil, err
 		}
-		e := &arith{op: op, a: args[0], b: args[1]}
-		switch o := c.option("overflow", "ERROR"); o {
-		case "ERROR":
-		case "SILENT":
-			e.nullOnOverflow = true
-		default:
-			return nil, errkind.Errorf(errkind.Unimplemented, "option overflow=%s", o)
-		}
-		switch o := c.option("on_division_by_zero", "ERROR"); o {
-		case "ERROR", "IEEE":
-		case "NULL":
-			e.nullOnDivZero = true
-		default:
-			return nil, errkind.Errorf(errkind.Unimplemented, "option on_division_by_zero=%s", o)
-		}
 		at := args[0].DataType()
+		opts, err := arithOptionsOf(c, at)
+		if err != nil {
+			return nil, err
+		}
+		e := &arith{op: op, a: args[0], b: args[1], arithOptions: opts}
 		if ad, ok := at.(*arrow.Decimal128Type); ok {
 			bd := args[1].DataType().(*arrow.Decimal128Type)
 			if d, ok := c.Out.(*arrow.Decimal128Type); ok {
@@ -209,8 +238,61 @@ func (e *arith) evalArrays(alloc memory.Allocator, x, y arrow.Array) (arrow.Arra
 
 func evalFloat[T float](e *arith, alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
 	r := newFixedResult[T](alloc, x.Len(), x, y)
-	floatInto(e.op, r.vals, arrow.GetValues[T](x.Data(), 1), arrow.GetValues[T](y.Data(), 1))
+	yv := arrow.GetValues[T](y.Data(), 1)
+	floatInto(e.op, r.vals, arrow.GetValues[T](x.Data(), 1), yv)
+	if e.op != opDiv || e.divZero == "IEEE" {
+		return r.array(e.dt), nil
+	}
+	for i, d := range yv {
+		if d != 0 || !r.isValid(i) {
+			continue
+		}
+		switch e.divZero {
+		case "NULL":
+			r.setNull(i)
+		case "LIMIT":
+			r.vals[i] = T(math.Copysign(maxFloat(r.vals[i]), float64(r.vals[i])))
+		default:
+			r.discard()
+			return nil, errkind.Errorf(errkind.Execution, "%s: division by zero", arithNames[e.op])
+		}
+	}
 	return r.array(e.dt), nil
+}
+
+// maxFloat is the largest finite value of v's type.
+func maxFloat[T float](v T) float64 {
+	if sizeOf(v) == 4 {
+		return math.MaxFloat32
+	}
+	return math.MaxFloat64
+}
+
+// intRange returns the smallest and largest values of T.
+func intRange[T integer]() (T, T) {
+	var zero T
+	hi := uint64(1)<<(8*sizeOf(zero)-1) - 1
+	return -T(hi) - 1, T(hi)
+}
+
+// saturate is the clamped result of x op y, which overflowed T.
+func saturate[T integer](op arithOp, x, y T) T {
+	lo, hi := intRange[T]()
+	var neg bool
+	switch op {
+	case opAdd:
+		neg = x < 0
+	case opSub:
+		neg = x < 0
+	case opMul:
+		neg = (x < 0) != (y < 0)
+	case opDiv:
+		neg = false // only MinInt / -1 overflows
+	}
+	if neg {
+		return lo
+	}
+	return hi
 }
 
 func evalInt[T integer](e *arith, alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
@@ -225,8 +307,12 @@ func evalInt[T integer](e *arith, alloc memory.Allocator, x, y arrow.Array) (arr
 				continue
 			}
 			divZero := e.op == opDiv && yv[i] == 0
-			if (divZero && e.nullOnDivZero) || (!divZero && e.nullOnOverflow) {
+			switch {
+			case divZero && e.divZero == "NULL", !divZero && e.overflow == "SILENT":
 				r.setNull(i)
+				continue
+			case !divZero && e.overflow == "SATURATE":
+				out[i] = saturate(e.op, xv[i], yv[i])
 				continue
 			}
 			r.discard()
@@ -252,7 +338,7 @@ func (e *arith) evalDecimal(alloc memory.Allocator, x, y arrow.Array) (arrow.Arr
 			continue
 		}
 		if e.op == opDiv && yv[i].Sign() == 0 {
-			if e.nullOnDivZero {
+			if e.divZero == "NULL" {
 				r.setNull(i)
 				continue
 			}
@@ -261,7 +347,7 @@ func (e *arith) evalDecimal(alloc memory.Allocator, x, y arrow.Array) (arrow.Arr
 		}
 		v, ok := decimalOp(e.op, xv[i], yv[i], sx, sy, out)
 		if !ok {
-			if e.nullOnOverflow {
+			if e.overflow == "SILENT" {
 				r.setNull(i)
 				continue
 			}
@@ -285,16 +371,26 @@ func setNull(alloc memory.Allocator, valid *memory.Buffer, n, i int) *memory.Buf
 	return valid
 }
 
-// negate is unary minus.
-type negate struct{ a Expr }
+// negate is unary minus, computed as 0 - x so overflow (of the smallest
+// integer) follows the overflow option as subtraction does.
+type negate struct {
+	a    Expr
+	opts arithOptions
+}
 
 func bindNegate(_ *Registry, c *Call) (Expr, error) {
 	if err := wantArgs(c, 1); err != nil {
 		return nil, err
 	}
-	switch c.Args[0].DataType().ID() {
+	switch dt := c.Args[0].DataType(); dt.ID() {
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL128:
-		return &negate{a: c.Args[0]}, nil
+		opts, err := arithOptionsOf(c, dt)
+		if err != nil {
+			return nil, err
+		}
+		return &negate{a: c.Args[0], opts: opts}, nil
+	case arrow.NULL:
+		return allNull("negate", c.Args, dt), nil
 	}
 	return nil, errkind.Errorf(errkind.Unimplemented, "negate of %s", c.Args[0].DataType())
 }
@@ -313,7 +409,7 @@ func (e *negate) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Recor
 		return nil, err
 	}
 	defer zero.Release()
-	sub := &arith{op: opSub, dt: x.DataType()}
+	sub := &arith{op: opSub, dt: x.DataType(), arithOptions: e.opts}
 	return sub.evalArrays(alloc, zero, x)
 }
 

@@ -100,7 +100,8 @@ func coerceComparable(args []Expr) ([]Expr, error) {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "cannot compare %s with %s", a, b)
 	}
 	switch a.ID() {
-	case arrow.BOOL, arrow.DATE32, arrow.DATE64, arrow.TIMESTAMP, arrow.STRING, arrow.BINARY, arrow.LARGE_STRING:
+	case arrow.BOOL, arrow.DATE32, arrow.DATE64, arrow.TIMESTAMP, arrow.STRING, arrow.BINARY, arrow.LARGE_STRING,
+		arrow.INTERVAL_MONTHS, arrow.INTERVAL_DAY_TIME:
 		return args, nil
 	}
 	return nil, errkind.Errorf(errkind.Unimplemented, "comparison of %s", a)

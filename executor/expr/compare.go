@@ -127,8 +127,10 @@ func (e *compare) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Reco
 		cmpInto(e.op, res, arrow.GetValues[int8](x.Data(), 1), arrow.GetValues[int8](y.Data(), 1))
 	case arrow.INT16:
 		cmpInto(e.op, res, arrow.GetValues[int16](x.Data(), 1), arrow.GetValues[int16](y.Data(), 1))
-	case arrow.INT32, arrow.DATE32:
+	case arrow.INT32, arrow.DATE32, arrow.INTERVAL_MONTHS:
 		cmpInto(e.op, res, arrow.GetValues[int32](x.Data(), 1), arrow.GetValues[int32](y.Data(), 1))
+	case arrow.INTERVAL_DAY_TIME:
+		cmpInto(e.op, res, dayTimeMillis(x), dayTimeMillis(y))
 	case arrow.INT64, arrow.DATE64, arrow.TIMESTAMP:
 		cmpInto(e.op, res, arrow.GetValues[int64](x.Data(), 1), arrow.GetValues[int64](y.Data(), 1))
 	case arrow.FLOAT32:
@@ -149,6 +151,17 @@ func (e *compare) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Reco
 	}
 	valid, nulls := validity(alloc, n, x, y)
 	return newBools(alloc, res, valid, nulls), nil
+}
+
+// dayTimeMillis orders day-time intervals by their length, a day being
+// 86,400 seconds.
+func dayTimeMillis(x arrow.Array) []int64 {
+	v := arrow.GetValues[arrow.DayTimeInterval](x.Data(), 1)
+	out := make([]int64, len(v))
+	for i, d := range v {
+		out[i] = int64(d.Days)*86_400_000 + int64(d.Milliseconds)
+	}
+	return out
 }
 
 func boolCmp(a, b bool) int {

@@ -11,27 +11,32 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 )
 
-// dateArith adds or subtracts an interval to or from a date. Year-month
-// intervals move by calendar months and clamp to the month's last day, as
-// SQL does ('2000-01-31' + 1 month = '2000-02-29').
+// dateArith adds or subtracts an interval to or from a date or timestamp.
+// Year-month intervals move by calendar months and clamp to the month's
+// last day, as SQL does ('2000-01-31' + 1 month = '2000-02-29'). A date
+// plus a day-time interval is a timestamp in the Substrait extension (and
+// a date when the producer declares one, as for TPC-H's date arithmetic);
+// timestamps are UTC.
 type dateArith struct {
 	op       arithOp
 	date, iv Expr
+	out      arrow.DataType // date32 or a timestamp
 }
 
-// bindDateArith binds add/subtract of a date and an interval; ok is false if
-// the call is not one.
+// bindDateArith binds add/subtract of a date or timestamp and an interval;
+// ok is false if the call is not one.
 func bindDateArith(op arithOp, c *Call) (Expr, bool, error) {
 	a, b := c.Args[0].DataType(), c.Args[1].DataType()
 	isInterval := func(dt arrow.DataType) bool {
 		return dt.ID() == arrow.INTERVAL_MONTHS || dt.ID() == arrow.INTERVAL_DAY_TIME
 	}
+	isTime := func(dt arrow.DataType) bool { return dt.ID() == arrow.DATE32 || dt.ID() == arrow.TIMESTAMP }
 	date, iv := c.Args[0], c.Args[1]
 	switch {
-	case a.ID() == arrow.DATE32 && isInterval(b):
-	case op == opAdd && isInterval(a) && b.ID() == arrow.DATE32:
+	case isTime(a) && isInterval(b):
+	case op == opAdd && isInterval(a) && isTime(b):
 		date, iv = iv, date
-	case a.ID() == arrow.DATE32 || b.ID() == arrow.DATE32:
+	case isTime(a) || isTime(b):
 		return nil, false, errkind.Errorf(errkind.Unimplemented, "%s of %s and %s", arithNames[op], a, b)
 	default:
 		return nil, false, nil
@@ -39,13 +44,23 @@ func bindDateArith(op arithOp, c *Call) (Expr, bool, error) {
 	if op != opAdd && op != opSub {
 		return nil, false, errkind.Errorf(errkind.InvalidArgument, "%s of a date and an interval", arithNames[op])
 	}
-	if c.Out != nil && c.Out.ID() != arrow.DATE32 {
+	out := date.DataType()
+	switch {
+	case c.Out != nil && (c.Out.ID() == arrow.DATE32 || c.Out.ID() == arrow.TIMESTAMP):
+		out = c.Out
+	case c.Out != nil:
 		return nil, false, errkind.Errorf(errkind.Unimplemented, "%s of a date and an interval returning %s", arithNames[op], c.Out)
 	}
-	return &dateArith{op: op, date: date, iv: iv}, true, nil
+	if t, ok := out.(*arrow.TimestampType); ok && t.TimeZone != "" {
+		return nil, false, errkind.Errorf(errkind.Unimplemented, "%s of an interval in time zone %s", arithNames[op], t.TimeZone)
+	}
+	if out.ID() == arrow.DATE32 && date.DataType().ID() != arrow.DATE32 {
+		return nil, false, errkind.Errorf(errkind.Unimplemented, "%s of a timestamp and an interval returning a date", arithNames[op])
+	}
+	return &dateArith{op: op, date: date, iv: iv, out: out}, true, nil
 }
 
-func (e *dateArith) DataType() arrow.DataType { return arrow.FixedWidthTypes.Date32 }
+func (e *dateArith) DataType() arrow.DataType { return e.out }
 
 func (e *dateArith) String() string { return fmt.Sprintf("%s(%s, %s)", arithNames[e.op], e.date, e.iv) }
 
@@ -56,31 +71,65 @@ func (e *dateArith) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Re
 	}
 	defer releaseAll(args)
 	d, iv := args[0], args[1]
-	n := d.Len()
-	dates := arrow.GetValues[int32](d.Data(), 1)
-	sign := int32(1)
+	sign := int64(1)
 	if e.op == opSub {
 		sign = -1
 	}
+	if ts, ok := e.out.(*arrow.TimestampType); ok {
+		return e.evalTimestamp(alloc, d, iv, ts, sign)
+	}
+	n := d.Len()
+	dates := arrow.GetValues[int32](d.Data(), 1)
 	r := newFixedResult[int32](alloc, n, d, iv)
 	out := r.vals
 	switch iv.DataType().ID() {
 	case arrow.INTERVAL_MONTHS:
 		months := arrow.GetValues[arrow.MonthInterval](iv.Data(), 1)
 		for i := range out {
-			out[i] = addMonths(dates[i], sign*int32(months[i]))
+			out[i] = addMonths(dates[i], int32(sign)*int32(months[i]))
 		}
 	case arrow.INTERVAL_DAY_TIME:
 		dt := arrow.GetValues[arrow.DayTimeInterval](iv.Data(), 1)
 		for i := range out {
 			if dt[i].Milliseconds != 0 && r.isValid(i) {
 				r.discard()
-				return nil, errkind.Errorf(errkind.Unimplemented, "date %s an interval with a time part", arithNames[e.op])
+				return nil, errkind.Errorf(errkind.Unimplemented, "date %s an interval with a time part, as a date", arithNames[e.op])
 			}
-			out[i] = dates[i] + sign*dt[i].Days
+			out[i] = dates[i] + int32(sign)*dt[i].Days
 		}
 	}
-	return r.array(arrow.FixedWidthTypes.Date32), nil
+	return r.array(e.out), nil
+}
+
+// evalTimestamp computes in units of ts since the epoch; a date input is
+// midnight of its day.
+func (e *dateArith) evalTimestamp(alloc memory.Allocator, d, iv arrow.Array, ts *arrow.TimestampType, sign int64) (arrow.Array, error) {
+	perSec := int64(time.Second / ts.Unit.Multiplier())
+	perDay := 86400 * perSec
+	var at func(i int) int64
+	if d.DataType().ID() == arrow.DATE32 {
+		dates := arrow.GetValues[int32](d.Data(), 1)
+		at = func(i int) int64 { return int64(dates[i]) * perDay }
+	} else {
+		v := arrow.GetValues[int64](d.Data(), 1)
+		at = func(i int) int64 { return v[i] }
+	}
+	r := newFixedResult[int64](alloc, d.Len(), d, iv)
+	switch iv.DataType().ID() {
+	case arrow.INTERVAL_MONTHS:
+		months := arrow.GetValues[arrow.MonthInterval](iv.Data(), 1)
+		for i := range r.vals {
+			t := at(i)
+			days := floorDiv(t, perDay)
+			r.vals[i] = int64(addMonths(int32(days), int32(sign)*int32(months[i])))*perDay + (t - days*perDay)
+		}
+	case arrow.INTERVAL_DAY_TIME:
+		dt := arrow.GetValues[arrow.DayTimeInterval](iv.Data(), 1)
+		for i := range r.vals {
+			r.vals[i] = at(i) + sign*(int64(dt[i].Days)*perDay+int64(dt[i].Milliseconds)*perSec/1000)
+		}
+	}
+	return r.array(ts), nil
 }
 
 func addMonths(days, months int32) int32 {
