@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -114,6 +113,9 @@ func (e *compare) DataType() arrow.DataType { return arrow.FixedWidthTypes.Boole
 func (e *compare) String() string { return fmt.Sprintf("%s(%s, %s)", cmpNames[e.op], e.a, e.b) }
 
 func (e *compare) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+	if l, ok := e.b.(*Literal); ok && l.Value.IsValid() && isString(e.a.DataType()) {
+		return e.evalStringConst(ctx, alloc, b, []byte(l.Value.String()))
+	}
 	args, err := evalArgs(ctx, alloc, b, []Expr{e.a, e.b})
 	if err != nil {
 		return nil, err
@@ -175,24 +177,50 @@ func boolCmp(a, b bool) int {
 }
 
 func compareStrings(op cmpOp, res []bool, x, y arrow.Array) {
-	if xs, ok := x.(*array.String); ok {
-		ys := y.(*array.String)
+	xa, err1 := bytesOf(x)
+	ya, err2 := bytesOf(y)
+	if err1 != nil || err2 != nil {
+		return // REQUIRES: the binder checked both are strings
+	}
+	switch op {
+	case cmpEq, cmpNe:
+		eq := op == cmpEq
 		for i := range res {
-			res[i] = op.holds(strings.Compare(xs.Value(i), ys.Value(i)))
+			res[i] = bytes.Equal(xa(i), ya(i)) == eq
 		}
-		return
-	}
-	if xs, ok := x.(*array.LargeString); ok {
-		ys := y.(*array.LargeString)
+	default:
 		for i := range res {
-			res[i] = op.holds(strings.Compare(xs.Value(i), ys.Value(i)))
+			res[i] = op.holds(bytes.Compare(xa(i), ya(i)))
 		}
-		return
 	}
-	xs, ys := x.(*array.Binary), y.(*array.Binary)
-	for i := range res {
-		res[i] = op.holds(bytes.Compare(xs.Value(i), ys.Value(i)))
+}
+
+// evalStringConst compares a string column with a constant without
+// materializing the constant as an array.
+func (e *compare) evalStringConst(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch, c []byte) (arrow.Array, error) {
+	x, err := e.a.Eval(ctx, alloc, b)
+	if err != nil {
+		return nil, err
 	}
+	defer x.Release()
+	xa, err := bytesOf(x)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]bool, x.Len())
+	switch e.op {
+	case cmpEq, cmpNe:
+		eq := e.op == cmpEq
+		for i := range res {
+			res[i] = bytes.Equal(xa(i), c) == eq
+		}
+	default:
+		for i := range res {
+			res[i] = e.op.holds(bytes.Compare(xa(i), c))
+		}
+	}
+	valid, nulls := validity(alloc, x.Len(), x)
+	return newBools(alloc, res, valid, nulls), nil
 }
 
 // compareDecimals compares decimals that may differ in scale, bringing both

@@ -33,7 +33,7 @@ func bindLogic(op logicOp) scalarBinder {
 			return nil, errkind.Errorf(errkind.InvalidArgument, "want at least one argument")
 		}
 		for _, a := range c.Args {
-			if a.DataType().ID() != arrow.BOOL {
+			if id := a.DataType().ID(); id != arrow.BOOL && id != arrow.NULL {
 				return nil, errkind.Errorf(errkind.InvalidArgument, "argument %s is %s, not boolean", a, a.DataType())
 			}
 		}
@@ -55,6 +55,10 @@ func (e *logic) String() string {
 	return fmt.Sprintf("%s(%s)", name, strings.Join(s, ", "))
 }
 
+// Eval evaluates the arguments in order; once few rows are left undecided
+// (a selective first conjunct), later arguments run on those rows only,
+// which is also SQL's short-circuit: "x <> 0 and y / x > 1" never divides
+// by zero.
 func (e *logic) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
 	n := int(b.NumRows())
 	// dominant is the value that decides the result on its own: false for
@@ -63,22 +67,54 @@ func (e *logic) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Record
 	val := make([]bool, n) // the result where known
 	known := make([]bool, n)
 	sawNull := make([]bool, n)
-	for _, arg := range e.args {
-		a, err := arg.Eval(ctx, alloc, b)
+	undecided := n
+	var sel []bool
+	for k, arg := range e.args {
+		if undecided == 0 {
+			break
+		}
+		var a arrow.Array
+		full := true
+		var err error
+		if k > 0 && undecided*4 <= n {
+			if sel == nil {
+				sel = make([]bool, n)
+			}
+			for i := range sel {
+				sel[i] = !known[i]
+			}
+			a, full, err = evalOn(ctx, alloc, arg, b, sel, undecided)
+		} else {
+			a, err = arg.Eval(ctx, alloc, b)
+		}
 		if err != nil {
 			return nil, err
 		}
-		ba := a.(*array.Boolean)
+		ba, ok := a.(*array.Boolean)
+		if !ok { // a null literal
+			for i := range sawNull {
+				sawNull[i] = sawNull[i] || !known[i]
+			}
+			a.Release()
+			continue
+		}
+		p := 0
 		for i := 0; i < n; i++ {
 			if known[i] {
 				continue
 			}
-			if ba.IsNull(i) {
+			j := p
+			if full {
+				j = i
+			}
+			p++
+			if ba.IsNull(j) {
 				sawNull[i] = true
 				continue
 			}
-			if ba.Value(i) == dominant {
+			if ba.Value(j) == dominant {
 				known[i], val[i] = true, dominant
+				undecided--
 			}
 		}
 		a.Release()

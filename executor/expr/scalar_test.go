@@ -332,3 +332,25 @@ func TestInList(t *testing.T) {
 		t.Errorf("string in (int): %v", err)
 	}
 }
+
+func TestLogicShortCircuits(t *testing.T) {
+	s := schemaOf(tI32, tI32)
+	c := cols(s)
+	reg := NewRegistry()
+	ne0, _ := reg.Scalar(&Call{Name: "not_equal", Args: []Expr{c[1], i32(0)}})
+	div, _ := reg.Scalar(&Call{Name: "divide", Args: []Expr{c[0], c[1]}})
+	gt, _ := reg.Scalar(&Call{Name: "gt", Args: []Expr{div, i32(1)}})
+	and, err := reg.Scalar(&Call{Name: "and", Args: []Expr{ne0, gt}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Few rows pass b <> 0, so a / b runs on those only: no division by zero.
+	rows := `[{"a":1,"b":0},{"a":1,"b":0},{"a":1,"b":0},{"a":1,"b":0},{"a":1,"b":0},{"a":9,"b":3},{"a":1,"b":null},{"a":1,"b":0}]`
+	if got, err := evalSliced(t, and, s, rows); err != nil || got != `[false,false,false,false,false,true,null,false]` {
+		t.Errorf("%s: %s, %v", and, got, err)
+	}
+	or, _ := reg.Scalar(&Call{Name: "or", Args: []Expr{ne0, null(arrow.FixedWidthTypes.Boolean)}})
+	if got, err := evalSliced(t, or, s, `[{"a":1,"b":0},{"a":1,"b":2}]`); err != nil || got != `[null,true]` {
+		t.Errorf("%s: %s, %v", or, got, err)
+	}
+}
