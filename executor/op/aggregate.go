@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
@@ -151,32 +153,46 @@ func (h *HashAggregate) sets() [][]int {
 }
 
 func (h *HashAggregate) Open(ctx context.Context, t *Task) (Stream, error) {
-	in, err := h.Input.Open(ctx, t)
+	ins, err := openPartitions(ctx, h.Input, t)
 	if err != nil {
 		return nil, err
 	}
-	s := &aggStream{op: h, t: t, in: in, res: t.Pool.NewReservation("hash aggregate")}
+	s := &aggStream{op: h, t: t, ins: ins, res: t.Pool.NewReservation("hash aggregate"), seed: maphash.MakeSeed()}
 	for _, cols := range h.sets() {
-		g := &groupTable{cols: cols, groups: map[string]uint32{}, keyParts: make([][]arrow.Array, len(cols))}
-		if len(cols) == 0 {
-			g.ngroups = 1
+		shards := 1
+		if len(ins) > 1 && len(cols) > 0 {
+			shards = aggShardsPerInput * len(ins)
 		}
-		g.states = make([]expr.AggState, len(h.Measures))
-		g.seen = make([]map[string]struct{}, len(h.Measures))
-		for i, m := range h.Measures {
-			g.states[i] = m.Func.NewState()
-			if m.Distinct {
-				g.seen[i] = map[string]struct{}{}
+		tables := make([]*groupTable, shards)
+		for sh := range tables {
+			g := &groupTable{cols: cols, groups: map[string]uint32{}, keyParts: make([][]arrow.Array, len(cols))}
+			if len(cols) == 0 {
+				g.ngroups = 1
 			}
+			g.states = make([]expr.AggState, len(h.Measures))
+			g.seen = make([]map[string]struct{}, len(h.Measures))
+			for i, m := range h.Measures {
+				g.states[i] = m.Func.NewState()
+				if m.Distinct {
+					g.seen[i] = map[string]struct{}{}
+				}
+			}
+			tables[sh] = g
 		}
-		s.sets = append(s.sets, g)
+		s.sets = append(s.sets, tables)
 	}
-	s.argKeys = make([]rowKeys, len(h.Measures))
 	return h.Wrap(s), nil
 }
 
-// groupTable is the state of one grouping set.
+// aggShardsPerInput is how many group table shards a grouping set has per
+// input partition when the input has more than one: enough that the
+// partitions seldom wait for each other's shard.
+const aggShardsPerInput = 4
+
+// groupTable is the state of one grouping set, or of one shard of its
+// groups. Its fields are guarded by mu.
 type groupTable struct {
+	mu     sync.Mutex
 	cols   []int // the keys grouped by, as indexes into HashAggregate.Keys
 	groups map[string]uint32
 	// keyParts[k] holds, per input batch, the values of key cols[k] of the
@@ -188,25 +204,48 @@ type groupTable struct {
 	seen    []map[string]struct{}
 	ngroups int
 	bytes   int64 // keys, map entries and distinct tuples held
+
+	size atomic.Int64 // bytes plus the states' sizes, after the last update
 }
 
+// aggStream is one run of a HashAggregate.
+//
+// With one input stream it folds batches as they come. With several (the
+// input's partitions) it reads them concurrently, one goroutine each; every
+// grouping set with keys is then split into shards by the hash of the key,
+// each a groupTable under its own lock, so that the partitions fold rows of
+// different groups in parallel and every group lives in exactly one shard.
+// The output lists shard after shard. Keys and arguments are evaluated
+// outside the locks.
 type aggStream struct {
 	op   *HashAggregate
 	t    *Task
-	in   Stream
-	res  *spill.Reservation
-	sets []*groupTable
+	ins  []Stream
+	seed maphash.Seed
+	// sets[i] holds the shards of grouping set i.
+	sets [][]*groupTable
 
-	// Scratch reused across batches.
+	resMu sync.Mutex
+	res   *spill.Reservation
+
+	out  batchCursor // the result
+	done bool
+}
+
+// aggWorker is the scratch of one goroutine folding input into an aggStream.
+type aggWorker struct {
+	s       *aggStream
 	keys    rowKeys
 	argKeys []rowKeys // per measure, for DISTINCT ones
 	ids     []uint32
 	sel     []int32
 	subIDs  []uint32
 	dkey    []byte
+	rows    [][]int32 // per shard, the batch rows hashed to it
+}
 
-	out  batchCursor // the result
-	done bool
+func (s *aggStream) newWorker() *aggWorker {
+	return &aggWorker{s: s, argKeys: make([]rowKeys, len(s.op.Measures))}
 }
 
 func (s *aggStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
@@ -222,15 +261,53 @@ func (s *aggStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 }
 
 func (s *aggStream) consume(ctx context.Context) error {
-	err := forEachBatch(ctx, s.in, func(b arrow.RecordBatch) error {
-		defer b.Release()
-		return s.update(ctx, b)
-	})
-	if err != nil {
+	if len(s.ins) == 1 {
+		w := s.newWorker()
+		err := forEachBatch(ctx, s.ins[0], func(b arrow.RecordBatch) error {
+			defer b.Release()
+			return w.update(ctx, b)
+		})
+		if err != nil {
+			return err
+		}
+	} else if err := s.consumeParallel(ctx); err != nil {
 		return err
 	}
 	s.done = true
 	return s.finish(ctx)
+}
+
+// consumeParallel folds every input stream in a goroutine of its own and
+// waits for them all; the first error cancels the others.
+func (s *aggStream) consumeParallel(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	for i, in := range s.ins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := s.newWorker()
+			err := forEachBatch(ctx, in, func(b arrow.RecordBatch) error {
+				defer b.Release()
+				return w.update(ctx, b)
+			})
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = fmt.Errorf("partition %d: %w", i, err)
+				}
+				mu.Unlock()
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	return first
 }
 
 // measureInput is a measure's evaluated input for one batch.
@@ -239,7 +316,8 @@ type measureInput struct {
 	mask *array.Boolean // the filter, or nil
 }
 
-func (s *aggStream) update(ctx context.Context, b arrow.RecordBatch) error {
+func (w *aggWorker) update(ctx context.Context, b arrow.RecordBatch) error {
+	s := w.s
 	n := int(b.NumRows())
 	if n == 0 {
 		return nil
@@ -270,56 +348,102 @@ func (s *aggStream) update(ctx context.Context, b arrow.RecordBatch) error {
 			ins[i].mask = f.(*array.Boolean)
 		}
 		if m.Distinct {
-			s.argKeys[i].encode(ins[i].args, n)
+			w.argKeys[i].encode(ins[i].args, n)
 		}
 	}
-	for _, g := range s.sets {
-		if err := s.assign(ctx, g, keyCols, n); err != nil {
-			return err
+	for _, tables := range s.sets {
+		cols := make([]arrow.Array, len(tables[0].cols))
+		for i, k := range tables[0].cols {
+			cols[i] = keyCols[k]
 		}
-		for i, m := range s.op.Measures {
-			if err := s.fold(ctx, g, i, ins[i], n); err != nil {
-				return fmt.Errorf("%s: %w", m, err)
+		if len(cols) > 0 {
+			w.keys.encode(cols, n)
+		}
+		if len(tables) == 1 {
+			if err := w.updateTable(ctx, tables[0], cols, ins, n, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(w.rows) != len(tables) {
+			w.rows = make([][]int32, len(tables))
+		}
+		for i := range w.rows {
+			w.rows[i] = w.rows[i][:0]
+		}
+		for r := 0; r < n; r++ {
+			sh := maphash.Bytes(s.seed, w.keys.key(r)) % uint64(len(tables))
+			w.rows[sh] = append(w.rows[sh], int32(r))
+		}
+		for sh, g := range tables {
+			if len(w.rows[sh]) == 0 {
+				continue
+			}
+			if err := w.updateTable(ctx, g, cols, ins, n, w.rows[sh]); err != nil {
+				return err
 			}
 		}
 	}
 	return s.reserve()
 }
 
-// assign fills s.ids with the group of each of n rows in set g, creating
-// groups for new keys.
-func (s *aggStream) assign(ctx context.Context, g *groupTable, keyCols []arrow.Array, n int) error {
-	s.ids = append(s.ids[:0], make([]uint32, n)...)
+// updateTable folds rows of the batch into table g: the given rows, or all
+// n when rows is nil. w.keys holds the batch's encoded keys of g's set.
+func (w *aggWorker) updateTable(ctx context.Context, g *groupTable, cols []arrow.Array, ins []measureInput, n int, rows []int32) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if err := w.assign(ctx, g, cols, n, rows); err != nil {
+		return err
+	}
+	for i, m := range w.s.op.Measures {
+		if err := w.fold(ctx, g, i, ins[i], n, rows); err != nil {
+			return fmt.Errorf("%s: %w", m, err)
+		}
+	}
+	size := g.bytes
+	for _, st := range g.states {
+		size += st.Size()
+	}
+	g.size.Store(size)
+	return nil
+}
+
+// assign fills w.ids with the group in g of each row (of rows, or of all n
+// when rows is nil), creating groups for new keys.
+// REQUIRES: g.mu is held; w.keys holds the encoded keys of the batch.
+func (w *aggWorker) assign(ctx context.Context, g *groupTable, cols []arrow.Array, n int, rows []int32) error {
+	m := n
+	if rows != nil {
+		m = len(rows)
+	}
+	w.ids = append(w.ids[:0], make([]uint32, m)...)
 	if len(g.cols) == 0 {
 		return nil
 	}
-	cols := make([]arrow.Array, len(g.cols))
-	for i, k := range g.cols {
-		cols[i] = keyCols[k]
-	}
-	s.keys.encode(cols, n)
 	var fresh []int32 // rows that start a new group
-	for i := 0; i < n; i++ {
-		k := s.keys.key(i)
+	for j := 0; j < m; j++ {
+		r := j
+		if rows != nil {
+			r = int(rows[j])
+		}
+		k := w.keys.key(r)
 		id, ok := g.groups[string(k)]
 		if !ok {
 			id = uint32(g.ngroups)
 			g.groups[string(k)] = id
 			g.ngroups++
 			g.bytes += int64(len(k)) + 64 // map entry overhead, roughly
-			fresh = append(fresh, int32(i))
+			fresh = append(fresh, int32(r))
 		}
-		s.ids[i] = id
+		w.ids[j] = id
 	}
 	if len(fresh) == 0 {
 		return nil
 	}
-	idx := int32Array(fresh)
-	defer idx.Release()
 	for k, c := range cols {
-		taken, err := compute.TakeArray(compute.WithAllocator(ctx, s.t.Alloc), c, idx)
+		taken, err := gather(ctx, w.s.t.Alloc, c, fresh)
 		if err != nil {
-			return errkind.Errorf(errkind.Internal, "take keys: %w", err)
+			return fmt.Errorf("take keys: %w", err)
 		}
 		g.bytes += arrayBytes(taken.Data())
 		g.keyParts[k] = append(g.keyParts[k], taken)
@@ -327,15 +451,16 @@ func (s *aggStream) assign(ctx context.Context, g *groupTable, keyCols []arrow.A
 	return nil
 }
 
-// fold updates measure i of set g with the rows its filter keeps and, for a
-// DISTINCT measure, whose argument tuple the group has not seen. s.ids holds
-// the rows' groups.
-func (s *aggStream) fold(ctx context.Context, g *groupTable, i int, in measureInput, n int) error {
+// fold updates measure i of table g with the rows (of rows, or all n when
+// rows is nil) its filter keeps and, for a DISTINCT measure, whose argument
+// tuple the group has not seen. w.ids holds the rows' groups.
+// REQUIRES: g.mu is held.
+func (w *aggWorker) fold(ctx context.Context, g *groupTable, i int, in measureInput, n int, rows []int32) error {
 	st := g.states[i]
-	if in.mask == nil && g.seen[i] == nil {
-		return st.Update(s.ids, g.ngroups, in.args)
+	if rows == nil && in.mask == nil && g.seen[i] == nil {
+		return st.Update(w.ids, g.ngroups, in.args)
 	}
-	s.sel = s.sel[:0]
+	w.sel, w.subIDs = w.sel[:0], w.subIDs[:0]
 	var vals, valid []byte
 	var off int
 	if in.mask != nil {
@@ -343,43 +468,43 @@ func (s *aggStream) fold(ctx context.Context, g *groupTable, i int, in measureIn
 		valid, _ = nullBits(in.mask)
 	}
 	seen := g.seen[i]
-	for r := 0; r < n; r++ {
-		// INVARIANT: s.sel holds the selected rows below r, ascending.
+	for j := range w.ids {
+		// INVARIANT: w.sel holds the selected rows before the j'th,
+		// ascending, and w.subIDs their groups.
+		r := j
+		if rows != nil {
+			r = int(rows[j])
+		}
 		if vals != nil && (!bitutil.BitIsSet(vals, off+r) || (valid != nil && !bitutil.BitIsSet(valid, off+r))) {
 			continue
 		}
 		if seen != nil {
-			s.dkey = binary.LittleEndian.AppendUint32(s.dkey[:0], s.ids[r])
-			s.dkey = append(s.dkey, s.argKeys[i].key(r)...)
-			if _, dup := seen[string(s.dkey)]; dup {
+			w.dkey = binary.LittleEndian.AppendUint32(w.dkey[:0], w.ids[j])
+			w.dkey = append(w.dkey, w.argKeys[i].key(r)...)
+			if _, dup := seen[string(w.dkey)]; dup {
 				continue
 			}
-			seen[string(s.dkey)] = struct{}{}
-			g.bytes += int64(len(s.dkey)) + 48
+			seen[string(w.dkey)] = struct{}{}
+			g.bytes += int64(len(w.dkey)) + 48
 		}
-		s.sel = append(s.sel, int32(r))
+		w.sel = append(w.sel, int32(r))
+		w.subIDs = append(w.subIDs, w.ids[j])
 	}
-	switch len(s.sel) {
+	switch len(w.sel) {
 	case 0:
 		return nil
 	case n:
-		return st.Update(s.ids, g.ngroups, in.args)
+		return st.Update(w.subIDs, g.ngroups, in.args)
 	}
-	idx := int32Array(s.sel)
-	defer idx.Release()
 	args := make([]arrow.Array, len(in.args))
 	defer func() { releaseArrays(args) }()
 	for a, c := range in.args {
 		var err error
-		if args[a], err = compute.TakeArray(compute.WithAllocator(ctx, s.t.Alloc), c, idx); err != nil {
-			return errkind.Errorf(errkind.Internal, "take arguments: %w", err)
+		if args[a], err = gather(ctx, w.s.t.Alloc, c, w.sel); err != nil {
+			return fmt.Errorf("take arguments: %w", err)
 		}
 	}
-	s.subIDs = s.subIDs[:0]
-	for _, r := range s.sel {
-		s.subIDs = append(s.subIDs, s.ids[r])
-	}
-	return st.Update(s.subIDs, g.ngroups, args)
+	return st.Update(w.subIDs, g.ngroups, args)
 }
 
 // int32Array wraps xs, without copying, as an Int32 array; xs must outlive
@@ -391,17 +516,20 @@ func int32Array(xs []int32) arrow.Array {
 	return array.MakeFromData(d)
 }
 
+// reserve resizes the reservation to what the tables hold.
 func (s *aggStream) reserve() error {
 	var total int64
-	for _, g := range s.sets {
-		total += g.bytes
-		for _, st := range g.states {
-			total += st.Size()
+	for _, tables := range s.sets {
+		for _, g := range tables {
+			total += g.size.Load()
 		}
 	}
+	s.resMu.Lock()
+	defer s.resMu.Unlock()
 	return s.res.Resize(total)
 }
 
+// finish builds the output. REQUIRES: no worker runs.
 func (s *aggStream) finish(ctx context.Context) error {
 	var parts []arrow.RecordBatch
 	defer func() {
@@ -409,12 +537,14 @@ func (s *aggStream) finish(ctx context.Context) error {
 			p.Release()
 		}
 	}()
-	for si, g := range s.sets {
-		b, err := s.finishSet(si, g)
-		if err != nil {
-			return err
+	for si, tables := range s.sets {
+		for _, g := range tables {
+			b, err := s.finishSet(si, g)
+			if err != nil {
+				return err
+			}
+			parts = append(parts, b)
 		}
-		parts = append(parts, b)
 	}
 	out, err := concatBatches(s.t, s.op.schema, parts)
 	if err != nil {
@@ -472,16 +602,20 @@ func (s *aggStream) finishSet(si int, g *groupTable) (arrow.RecordBatch, error) 
 }
 
 func (s *aggStream) Close() error {
-	for _, g := range s.sets {
-		for k := range g.keyParts {
-			releaseArrays(g.keyParts[k])
-			g.keyParts[k] = nil
+	for _, tables := range s.sets {
+		for _, g := range tables {
+			for k := range g.keyParts {
+				releaseArrays(g.keyParts[k])
+				g.keyParts[k] = nil
+			}
 		}
 	}
 	s.sets = nil
 	s.out.release()
 	s.res.Free()
-	return s.in.Close()
+	err := closeAll(s.ins)
+	s.ins = nil
+	return err
 }
 
 func evalAll(ctx context.Context, t *Task, b arrow.RecordBatch, es []expr.Expr) ([]arrow.Array, error) {

@@ -9,7 +9,8 @@
 // reference.
 //
 // Operators are streaming (ParquetScan, Values, Filter, Project, Fetch,
-// Union) or buffering (HashAggregate, Sort, TopN, HashSetOp). Buffering operators take a spill.Reservation from
+// Union) or buffering (HashAggregate, Sort, TopN, HashSetOp, the build side
+// of HashJoin). Buffering operators take a spill.Reservation from
 // the task's pool when they open, grow it before holding more data, and free
 // it when they close; a refused reservation fails the task with an
 // errkind.ResourceExhausted error until spilling lands. Streaming operators
@@ -21,4 +22,65 @@
 //
 // Every stream checks its context between batches, so cancelling a task stops
 // it within one batch's work.
+//
+// # Partitions
+//
+// One query uses every core by running disjoint partitions of its input
+// concurrently, as DataFusion does. An operator that can produce its output
+// as several independent streams implements Partitioned: Partitions(t) says
+// how many, at most Task.Parallelism (GOMAXPROCS when zero), and
+// OpenPartition(ctx, t, i) opens the i'th. Each partition stream is used by
+// one goroutine; different partitions run on different goroutines, so an
+// operator's partition streams share only immutable state (the plan node,
+// the task, atomics in the metrics set).
+//
+//   - ParquetScan is partitioned by row groups: the row groups of all its
+//     files, in order, split into contiguous ranges of nearly equal count,
+//     one per partition, so a scan has at most as many partitions as row
+//     groups (1 when a file's footer cannot be read; the error then comes
+//     from the one stream).
+//   - Filter and Project have their input's partitions: OpenPartition(i)
+//     wraps the input's partition i. An operator that is not Partitioned
+//     counts as one partition (see partitions and openPartition).
+//
+// Open of a Partitioned operator with more than one partition returns a
+// gather stream (partition.go): on its first Next it starts one goroutine
+// per partition, each pulling its partition's stream and sending the batches
+// to a channel holding at most gatherDepth batches per partition; Next
+// returns them in arrival order, so the order of rows across partitions is
+// not deterministic (a Sort above orders them; a Fetch without one takes the
+// rows that come first). The first error of any partition ends the stream
+// with that error and cancels the others; cancelling the context of Next
+// stops them too. Close cancels the producers, waits for every one to close
+// its input and releases the batches left in the channel, so a closed stream
+// leaves no goroutine and no batch behind.
+//
+// Pipeline breakers consume partitions directly instead of a gather:
+//
+//   - HashAggregate opens every input partition and folds each in its own
+//     goroutine during the first Next. Because aggregate states cannot be
+//     merged (expr.AggState has no Merge), groups are not split across
+//     partitions: with several inputs every grouping set with keys is
+//     split into shards by the hash of the group key, each a table of
+//     groups and states under its own mutex, and each goroutine folds the
+//     rows of a batch shard by shard. A group lives in exactly one shard,
+//     so every aggregate, DISTINCT and FILTER included, stays exact.
+//     Keys and arguments are evaluated outside the locks. A set without
+//     keys (a global aggregate) is one table that the goroutines take
+//     turns on. The output lists the groups shard after shard.
+//   - HashJoin is Partitioned like its probe (left) side, unless the join
+//     type tracks matched build rows (right, full, right semi and anti
+//     joins: one partition). Its partitions share one table, made by the
+//     first OpenPartition of the run (Task.share) from the right side read
+//     through one, possibly gathered, stream; the first partition to need
+//     the table builds it under a mutex while the others wait; it is
+//     read-only after that, and the last partition stream to close frees
+//     it. So a Filter, Project or HashAggregate above a join runs per probe
+//     partition too.
+//
+// Metrics add up across partitions: each partition stream records into its
+// operator's Set through its own Baseline, and the Set's counters are
+// atomic. Elapsed time is then the sum over partitions, and an operator
+// above a gather measures only the time it waited for batches, so the own
+// times EXPLAIN ANALYZE derives are approximate under parallelism.
 package op

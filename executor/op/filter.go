@@ -15,7 +15,8 @@ import (
 
 // Filter keeps the rows for which a boolean predicate is true (not false,
 // not null). It is streaming; batches that keep every row pass through
-// untouched and batches that keep none are skipped.
+// untouched and batches that keep none are skipped. It has its input's
+// partitions.
 type Filter struct {
 	Input Operator
 	Pred  expr.Expr
@@ -35,7 +36,15 @@ func (f *Filter) Children() []Operator  { return []Operator{f.Input} }
 func (f *Filter) String() string        { return fmt.Sprintf("Filter %s", f.Pred) }
 
 func (f *Filter) Open(ctx context.Context, t *Task) (Stream, error) {
-	in, err := f.Input.Open(ctx, t)
+	return openGathered(ctx, f, t)
+}
+
+// Partitions is the number of the input's partitions.
+func (f *Filter) Partitions(t *Task) int { return partitions(f.Input, t) }
+
+// OpenPartition filters partition i of the input.
+func (f *Filter) OpenPartition(ctx context.Context, t *Task, i int) (Stream, error) {
+	in, err := openPartition(ctx, f.Input, t, i)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -78,6 +79,8 @@ func (t JoinType) emitsPairs() bool {
 // (build) input: the first Next reads all of it, under a reservation from
 // the task's pool, and builds a hash table; the left (probe) input then
 // streams through batch by batch. With no keys it is a nested-loop join.
+// It is Partitioned like its left side, sharing one table among the
+// partitions, unless the join type tracks matched right rows (see doc.go).
 //
 // Keys never match when null, unless NullEq marks the key as null-safe
 // (IS NOT DISTINCT FROM). Left and right keys must have the same types (the
@@ -179,43 +182,123 @@ func (j *HashJoin) String() string {
 func (j *HashJoin) nullEq(i int) bool { return i < len(j.NullEq) && j.NullEq[i] }
 
 func (j *HashJoin) Open(ctx context.Context, t *Task) (Stream, error) {
-	right, err := j.Right.Open(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	left, err := j.Left.Open(ctx, t)
-	if err != nil {
-		right.Close()
-		return nil, err
-	}
-	s := &hashJoinStream{op: j, t: t, left: left, right: right, res: t.Pool.NewReservation("hash join"),
-		seed: maphash.MakeSeed()}
-	s.pairSchema = arrow.NewSchema(append(j.Left.Schema().Fields(), j.Right.Schema().Fields()...), nil)
-	return j.Wrap(s), nil
+	return openGathered(ctx, j, t)
 }
 
-// hashJoinStream is one run of a HashJoin.
-type hashJoinStream struct {
-	op    *HashJoin
-	t     *Task
-	left  Stream
+// Partitions is the number of partitions of the left (probe) side, or 1
+// when the join type tracks matched right rows.
+func (j *HashJoin) Partitions(t *Task) int {
+	if j.Type.tracksRight() {
+		return 1
+	}
+	return partitions(j.Left, t)
+}
+
+// OpenPartition opens a probe of partition i of the left side. The
+// partitions share one table, built from the right side read through one
+// stream, by whichever partition needs it first.
+func (j *HashJoin) OpenPartition(ctx context.Context, t *Task, i int) (Stream, error) {
+	n := j.Partitions(t)
+	v, err := t.share(j, n, func() (any, error) {
+		right, err := j.Right.Open(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		return &joinTable{refs: n, right: right, res: t.Pool.NewReservation("hash join"), seed: maphash.MakeSeed()}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	tb := v.(*joinTable)
+	var left Stream
+	if n == 1 {
+		left, err = j.Left.Open(ctx, t)
+	} else {
+		left, err = openPartition(ctx, j.Left, t, i)
+	}
+	if err != nil {
+		tb.release()
+		return nil, err
+	}
+	pairSchema := arrow.NewSchema(append(j.Left.Schema().Fields(), j.Right.Schema().Fields()...), nil)
+	return j.Wrap(&hashJoinStream{op: j, t: t, left: left, tb: tb, pairSchema: pairSchema}), nil
+}
+
+// joinTable is the build side of a run of a HashJoin: built once, by the
+// first of the run's probe streams to need it, under mu; read-only after
+// that, except bMatched, which only a join type that tracks right rows
+// writes, and such a join has a single probe stream.
+type joinTable struct {
+	mu    sync.Mutex
+	refs  int    // probe streams not yet closed
 	right Stream // nil once the build side is read and closed
 	res   *spill.Reservation
 	seed  maphash.Seed
+	err   error // the build failed
+	built bool
+
+	build    arrow.RecordBatch // all right rows
+	bkeys    rowKeys
+	bhash    []uint64
+	heads    []int32 // bucket -> first row, -1 for none
+	next     []int32 // row -> next row in its bucket, -1 at the end
+	mask     uint64
+	bNullKey bool   // some right row has a null key
+	bMatched []bool // right rows matched, when the type tracks them
+}
+
+// ensure builds tb with s's help unless it is built already, and reports
+// whether the build failed.
+func (tb *joinTable) ensure(ctx context.Context, s *hashJoinStream) error {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if tb.err != nil {
+		return tb.err
+	}
+	if tb.built {
+		return nil
+	}
+	if err := s.buildTable(ctx); err != nil {
+		tb.err = err
+		return err
+	}
+	return nil
+}
+
+// release drops a probe stream's reference; the last frees the table.
+func (tb *joinTable) release() error {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.refs--
+	if tb.refs > 0 {
+		return nil
+	}
+	var err error
+	if tb.right != nil {
+		err = tb.right.Close()
+		tb.right = nil
+	}
+	if tb.build != nil {
+		tb.build.Release()
+		tb.build = nil
+	}
+	tb.heads, tb.next, tb.bhash, tb.bMatched = nil, nil, nil, nil
+	tb.res.Free()
+	return err
+}
+
+// hashJoinStream is one run of a HashJoin, or the probe of one partition of
+// its left side.
+type hashJoinStream struct {
+	op   *HashJoin
+	t    *Task
+	left Stream
+	tb   *joinTable // shared with the other partitions' streams, if any
 
 	pairSchema *arrow.Schema // left columns, then right columns
 
-	// The build side.
-	built     bool
-	build     arrow.RecordBatch // all right rows
-	bkeys     rowKeys
-	bhash     []uint64
-	heads     []int32 // bucket -> first row, -1 for none
-	next      []int32 // row -> next row in its bucket, -1 at the end
-	mask      uint64
-	bNullKey  bool   // some right row has a null key
-	bMatched  []bool // right rows matched, when the type tracks them
-	rightTail int    // next right row the final phase looks at
+	ready     bool // tb is built
+	rightTail int  // next right row the final phase looks at
 
 	// The probe batch in progress.
 	pb       arrow.RecordBatch
@@ -258,11 +341,12 @@ func (s *hashJoinStream) step(ctx context.Context) (arrow.RecordBatch, error) {
 		if s.done {
 			return nil, io.EOF
 		}
-		if !s.built {
-			if err := s.buildTable(ctx); err != nil {
+		if !s.ready {
+			if err := s.tb.ensure(ctx, s); err != nil {
 				return nil, fmt.Errorf("build side: %w", err)
 			}
-			if s.build.NumRows() == 0 {
+			s.ready = true
+			if s.tb.build.NumRows() == 0 {
 				switch s.op.Type {
 				case InnerJoin, RightJoin, LeftSemiJoin, RightSemiJoin, RightAntiJoin:
 					s.done = true
@@ -300,12 +384,12 @@ func (s *hashJoinStream) step(ctx context.Context) (arrow.RecordBatch, error) {
 func (s *hashJoinStream) buildTable(ctx context.Context) error {
 	var parts []arrow.RecordBatch
 	defer func() { releaseBatches(parts) }()
-	err := forEachBatch(ctx, s.right, func(b arrow.RecordBatch) error {
+	err := forEachBatch(ctx, s.tb.right, func(b arrow.RecordBatch) error {
 		if b.NumRows() == 0 {
 			b.Release()
 			return nil
 		}
-		if err := s.res.Grow(BatchBytes(b)); err != nil {
+		if err := s.tb.res.Grow(BatchBytes(b)); err != nil {
 			b.Release()
 			return err
 		}
@@ -315,8 +399,8 @@ func (s *hashJoinStream) buildTable(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	err = s.right.Close()
-	s.right = nil
+	err = s.tb.right.Close()
+	s.tb.right = nil
 	if err != nil {
 		return err
 	}
@@ -338,7 +422,7 @@ func (s *hashJoinStream) buildTable(ctx context.Context) error {
 		for _, p := range parts {
 			total += BatchBytes(p)
 		}
-		if err := s.res.Grow(total); err != nil {
+		if err := s.tb.res.Grow(total); err != nil {
 			return err
 		}
 		if build, err = concatBatches(s.t, rs, parts); err != nil {
@@ -346,10 +430,10 @@ func (s *hashJoinStream) buildTable(ctx context.Context) error {
 		}
 		releaseBatches(parts)
 		parts = nil
-		s.res.Shrink(total)
+		s.tb.res.Shrink(total)
 	}
-	s.build = build
-	s.built = true
+	s.tb.build = build
+	s.tb.built = true
 	n := int(build.NumRows())
 
 	keys, err := evalAll(ctx, s.t, build, s.op.RightKeys)
@@ -357,41 +441,41 @@ func (s *hashJoinStream) buildTable(ctx context.Context) error {
 		return err
 	}
 	defer releaseArrays(keys)
-	s.bkeys.encode(keys, n)
+	s.tb.bkeys.encode(keys, n)
 	nulls := s.nullRows(keys, n, nil)
 	size := int64(1)
 	for size < int64(2*n) {
 		size <<= 1
 	}
 	// The table: heads, next, hashes, and the encoded keys.
-	if err := s.res.Grow(size*4 + int64(n)*(4+8+8) + int64(len(s.bkeys.buf))); err != nil {
+	if err := s.tb.res.Grow(size*4 + int64(n)*(4+8+8) + int64(len(s.tb.bkeys.buf))); err != nil {
 		return err
 	}
-	s.mask = uint64(size - 1)
-	s.heads = make([]int32, size)
-	for i := range s.heads {
-		s.heads[i] = -1
+	s.tb.mask = uint64(size - 1)
+	s.tb.heads = make([]int32, size)
+	for i := range s.tb.heads {
+		s.tb.heads[i] = -1
 	}
-	s.next = make([]int32, n)
-	s.bhash = make([]uint64, n)
+	s.tb.next = make([]int32, n)
+	s.tb.bhash = make([]uint64, n)
 	// Insert in reverse so chains list rows in input order.
 	for i := n - 1; i >= 0; i-- {
 		if nulls != nil && nulls[i] {
-			s.bNullKey = true
-			s.next[i] = -1
+			s.tb.bNullKey = true
+			s.tb.next[i] = -1
 			continue
 		}
-		h := maphash.Bytes(s.seed, s.bkeys.key(i))
-		s.bhash[i] = h
-		bucket := h & s.mask
-		s.next[i] = s.heads[bucket]
-		s.heads[bucket] = int32(i)
+		h := maphash.Bytes(s.tb.seed, s.tb.bkeys.key(i))
+		s.tb.bhash[i] = h
+		bucket := h & s.tb.mask
+		s.tb.next[i] = s.tb.heads[bucket]
+		s.tb.heads[bucket] = int32(i)
 	}
 	if s.op.Type.tracksRight() {
-		if err := s.res.Grow(int64(n)); err != nil {
+		if err := s.tb.res.Grow(int64(n)); err != nil {
 			return err
 		}
-		s.bMatched = make([]bool, n)
+		s.tb.bMatched = make([]bool, n)
 	}
 	return nil
 }
@@ -437,7 +521,7 @@ func (s *hashJoinStream) startProbe(ctx context.Context, b arrow.RecordBatch) er
 	}
 	s.phash = s.phash[:n]
 	for i := range n {
-		s.phash[i] = maphash.Bytes(s.seed, s.pkeys.key(i))
+		s.phash[i] = maphash.Bytes(s.tb.seed, s.pkeys.key(i))
 	}
 	s.pMatched = append(s.pMatched[:0], make([]bool, n)...)
 	if s.op.Type == SingleJoin {
@@ -459,7 +543,7 @@ func (s *hashJoinStream) probeStep(ctx context.Context) error {
 	s.pi, s.bi = s.pi[:0], s.bi[:0]
 	// Existence is enough when no residual must be checked per pair.
 	exists := s.op.Residual == nil && (s.op.Type == LeftSemiJoin || s.op.Type == LeftAntiJoin || s.op.Type == MarkJoin)
-	heads, next, bhash, phash := s.heads, s.next, s.bhash, s.phash
+	heads, next, bhash, phash := s.tb.heads, s.tb.next, s.tb.bhash, s.phash
 	full := false
 	for s.prow < n && !full {
 		i := s.prow
@@ -468,14 +552,14 @@ func (s *hashJoinStream) probeStep(ctx context.Context) error {
 			if s.pnull != nil && s.pnull[i] {
 				j = -1
 			} else {
-				j = heads[phash[i]&s.mask]
+				j = heads[phash[i]&s.tb.mask]
 			}
 		}
 		h := phash[i]
 		key := s.pkeys.key(i)
 		// INVARIANT: pairs (i, j') for chain rows before j are recorded.
 		for ; j >= 0; j = next[j] {
-			if bhash[j] != h || !bytes.Equal(s.bkeys.key(int(j)), key) {
+			if bhash[j] != h || !bytes.Equal(s.tb.bkeys.key(int(j)), key) {
 				continue
 			}
 			if exists {
@@ -562,9 +646,9 @@ func (s *hashJoinStream) pairs(ctx context.Context) error {
 		}
 		s.pMatched[i] = true
 	}
-	if s.bMatched != nil {
+	if s.tb.bMatched != nil {
 		for _, j := range s.bi {
-			s.bMatched[j] = true
+			s.tb.bMatched[j] = true
 		}
 	}
 	if s.op.Type.emitsPairs() && out == nil && len(s.pi) > 0 {
@@ -591,7 +675,7 @@ func (s *hashJoinStream) gatherPairs(ctx context.Context, schema *arrow.Schema) 
 		}
 		cols = append(cols, a)
 	}
-	for _, c := range s.build.Columns() {
+	for _, c := range s.tb.build.Columns() {
 		a, err := gather(ctx, s.t.Alloc, c, s.bi)
 		if err != nil {
 			releaseArrays(cols)
@@ -644,7 +728,7 @@ func (s *hashJoinStream) probeTail(ctx context.Context) error {
 		s.emit(array.NewRecordBatch(s.op.schema, cols, int64(len(s.idx))))
 		releaseArrays(cols)
 	case SingleJoin:
-		rc, err := s.gatherCols(ctx, s.build.Columns(), s.pSingle)
+		rc, err := s.gatherCols(ctx, s.tb.build.Columns(), s.pSingle)
 		if err != nil {
 			return err
 		}
@@ -669,14 +753,14 @@ func (s *hashJoinStream) markColumn(n int) arrow.Array {
 	vb, mb := vals.Bytes(), valid.Bytes()
 	clear(vb)
 	clear(mb)
-	nonEmpty := s.build.NumRows() > 0
+	nonEmpty := s.tb.build.NumRows() > 0
 	nulls := 0
 	for i := range n {
 		switch {
 		case s.pMatched[i]:
 			bitutil.SetBit(vb, i)
 			bitutil.SetBit(mb, i)
-		case nonEmpty && (s.bNullKey || (s.pnull != nil && s.pnull[i])):
+		case nonEmpty && (s.tb.bNullKey || (s.pnull != nil && s.pnull[i])):
 			nulls++
 		default:
 			bitutil.SetBit(mb, i)
@@ -725,11 +809,11 @@ func (s *hashJoinStream) rightTailStep(ctx context.Context) error {
 		return nil
 	}
 	bs := s.t.batchSize()
-	n := int(s.build.NumRows())
+	n := int(s.tb.build.NumRows())
 	want := typ == RightSemiJoin
 	s.idx = s.idx[:0]
 	for s.rightTail < n && len(s.idx) < bs {
-		if s.bMatched[s.rightTail] == want {
+		if s.tb.bMatched[s.rightTail] == want {
 			s.idx = append(s.idx, int32(s.rightTail))
 		}
 		s.rightTail++
@@ -740,7 +824,7 @@ func (s *hashJoinStream) rightTailStep(ctx context.Context) error {
 	if len(s.idx) == 0 {
 		return nil
 	}
-	rc, err := s.gatherCols(ctx, s.build.Columns(), s.idx)
+	rc, err := s.gatherCols(ctx, s.tb.build.Columns(), s.idx)
 	if err != nil {
 		return err
 	}
@@ -757,9 +841,9 @@ func (s *hashJoinStream) rightTailStep(ctx context.Context) error {
 
 func (s *hashJoinStream) Close() error {
 	var err error
-	if s.right != nil {
-		err = s.right.Close()
-		s.right = nil
+	if s.tb != nil {
+		err = s.tb.release()
+		s.tb = nil
 	}
 	if s.left != nil {
 		if lerr := s.left.Close(); err == nil {
@@ -771,14 +855,8 @@ func (s *hashJoinStream) Close() error {
 		s.pb.Release()
 		s.pb = nil
 	}
-	if s.build != nil {
-		s.build.Release()
-		s.build = nil
-	}
 	releaseBatches(s.queue)
 	s.queue = nil
-	s.heads, s.next, s.bhash, s.bMatched = nil, nil, nil, nil
-	s.res.Free()
 	return err
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -39,7 +41,26 @@ type Stream interface {
 	Close() error
 }
 
-// Task is what a running operator gets from the executor.
+// Partitioned is implemented by operators whose output can be produced as
+// several disjoint partitions, each by its own stream, concurrently. The
+// union of the partitions is the operator's output. Open of a Partitioned
+// operator with more than one partition returns a stream gathering all
+// partitions (see doc.go); parents that can use partitions directly (a hash
+// aggregate, a hash join's probe side, another Partitioned operator) call
+// OpenPartition instead.
+type Partitioned interface {
+	// Partitions is the number of partitions the operator produces for t,
+	// at least 1. It is the same for every call with the same task.
+	Partitions(t *Task) int
+	// OpenPartition opens partition i, 0 <= i < Partitions(t). The streams
+	// of different partitions may be used concurrently, each by one
+	// goroutine.
+	OpenPartition(ctx context.Context, t *Task, i int) (Stream, error)
+}
+
+// Task is what a running operator gets from the executor. Its fields are
+// read concurrently by the partitions of a task and must not change while
+// it runs; Alloc and Pool must be safe for concurrent use.
 type Task struct {
 	// Alloc allocates the buffers of batches the operators build.
 	Alloc memory.Allocator
@@ -47,12 +68,66 @@ type Task struct {
 	Pool spill.Pool
 	// BatchSize is the preferred number of rows per batch.
 	BatchSize int
+	// Parallelism is the most partitions an operator splits into; 0 means
+	// runtime.GOMAXPROCS(0) and 1 runs every operator on one goroutine.
+	Parallelism int
+
+	sharedMu sync.Mutex
+	shared   map[any]*sharedEntry
+}
+
+// sharedEntry is run state the partitions of one operator share.
+type sharedEntry struct {
+	left  int           // partitions yet to take it
+	ready chan struct{} // closed once v and err are set
+	v     any
+	err   error
+}
+
+// share returns the state shared by the n partitions of the operator key
+// in this task: the first partition to ask makes it with mk, the others
+// get the same value (or error). After all n have asked, the next asks
+// start a new run. mk runs without locks held, so it may open other
+// operators.
+// REQUIRES: every one of the n partitions asks, once.
+func (t *Task) share(key any, n int, mk func() (any, error)) (any, error) {
+	if n <= 1 {
+		return mk()
+	}
+	t.sharedMu.Lock()
+	e, ok := t.shared[key]
+	if !ok {
+		e = &sharedEntry{left: n, ready: make(chan struct{})}
+		if t.shared == nil {
+			t.shared = map[any]*sharedEntry{}
+		}
+		t.shared[key] = e
+	}
+	e.left--
+	if e.left == 0 {
+		delete(t.shared, key)
+	}
+	t.sharedMu.Unlock()
+	if !ok {
+		e.v, e.err = mk()
+		close(e.ready)
+	} else {
+		<-e.ready
+	}
+	return e.v, e.err
 }
 
 // NewTask returns a task with the Go allocator, an unlimited pool and the
 // default batch size; fields may be changed before use.
 func NewTask() *Task {
 	return &Task{Alloc: memory.DefaultAllocator, Pool: spill.NewPool(0), BatchSize: DefaultBatchSize}
+}
+
+func (t *Task) parallelism() int {
+	if t.Parallelism <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return t.Parallelism
 }
 
 func (t *Task) batchSize() int {

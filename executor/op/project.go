@@ -11,7 +11,8 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
 )
 
-// Project computes one output column per expression. It is streaming.
+// Project computes one output column per expression. It is streaming, and
+// has its input's partitions.
 // Column references cost nothing: the input column is shared.
 type Project struct {
 	Input  Operator
@@ -53,7 +54,15 @@ func (p *Project) String() string {
 }
 
 func (p *Project) Open(ctx context.Context, t *Task) (Stream, error) {
-	in, err := p.Input.Open(ctx, t)
+	return openGathered(ctx, p, t)
+}
+
+// Partitions is the number of the input's partitions.
+func (p *Project) Partitions(t *Task) int { return partitions(p.Input, t) }
+
+// OpenPartition projects partition i of the input.
+func (p *Project) OpenPartition(ctx context.Context, t *Task, i int) (Stream, error) {
+	in, err := openPartition(ctx, p.Input, t, i)
 	if err != nil {
 		return nil, err
 	}

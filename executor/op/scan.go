@@ -7,11 +7,13 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
@@ -19,6 +21,10 @@ import (
 
 // ParquetScan reads columns of a table stored as Parquet files, one file
 // after another, a batch of rows at a time. It is a streaming source.
+//
+// It is Partitioned by row groups: the row groups of all its files, in file
+// order, are split into Partitions contiguous ranges of nearly equal count,
+// one per partition, so there are at most as many partitions as row groups.
 //
 // The plan's schema is authoritative: columns are found in each file by
 // name, case-insensitively (producers upper-case identifiers), and converted
@@ -29,6 +35,30 @@ type ParquetScan struct {
 	Paths  []string
 	schema *arrow.Schema
 	Meter
+
+	// KeepRowGroup, if set, reports whether row group rg of a file may
+	// hold rows the plan wants (from its statistics); the scan skips the
+	// others. It is called when a file is opened and must be safe for
+	// concurrent use.
+	KeepRowGroup func(md *metadata.FileMetaData, rg int) bool
+
+	// units lists the row groups of all files, read from their footers
+	// once, the first time partitions are counted.
+	unitsOnce sync.Once
+	units     []scanUnit // nil if a footer could not be read
+}
+
+// scanUnit is one row group of one file.
+type scanUnit struct {
+	path string
+	rg   int
+}
+
+// scanPart is what one partition reads of one file: the row groups rgs, or
+// all of them when rgs is nil.
+type scanPart struct {
+	path string
+	rgs  []int
 }
 
 // NewParquetScan returns a scan of files producing the columns of schema.
@@ -47,16 +77,66 @@ func (s *ParquetScan) String() string {
 	return fmt.Sprintf("ParquetScan %s files=%d cols=[%s]", s.Table, len(s.Paths), strings.Join(cols, ", "))
 }
 
-func (s *ParquetScan) Open(_ context.Context, t *Task) (Stream, error) {
-	return s.Wrap(&scanStream{op: s, t: t}), nil
+func (s *ParquetScan) Open(ctx context.Context, t *Task) (Stream, error) {
+	return openGathered(ctx, s, t)
+}
+
+// rowGroups returns the row groups of the scan's files, or nil when a file
+// cannot be read (the scan then has one partition, which reports the error).
+func (s *ParquetScan) rowGroups() []scanUnit {
+	s.unitsOnce.Do(func() {
+		var units []scanUnit
+		for _, p := range s.Paths {
+			pf, err := file.OpenParquetFile(p, false)
+			if err != nil {
+				return
+			}
+			for rg := range pf.NumRowGroups() {
+				units = append(units, scanUnit{path: p, rg: rg})
+			}
+			pf.Close()
+		}
+		s.units = units
+	})
+	return s.units
+}
+
+// Partitions is the task's parallelism, at most the number of row groups.
+func (s *ParquetScan) Partitions(t *Task) int {
+	return max(1, min(t.parallelism(), len(s.rowGroups())))
+}
+
+// OpenPartition opens a stream over the i'th range of row groups.
+func (s *ParquetScan) OpenPartition(_ context.Context, t *Task, i int) (Stream, error) {
+	n := s.Partitions(t)
+	if i < 0 || i >= n {
+		return nil, errkind.Errorf(errkind.Internal, "scan %s: partition %d of %d", s.Table, i, n)
+	}
+	var parts []scanPart
+	if n == 1 {
+		for _, p := range s.Paths {
+			parts = append(parts, scanPart{path: p})
+		}
+	} else {
+		units := s.rowGroups()
+		for _, u := range units[i*len(units)/n : (i+1)*len(units)/n] {
+			if len(parts) == 0 || parts[len(parts)-1].path != u.path {
+				parts = append(parts, scanPart{path: u.path, rgs: []int{}})
+			}
+			last := &parts[len(parts)-1]
+			last.rgs = append(last.rgs, u.rg)
+		}
+	}
+	return s.Wrap(&scanStream{op: s, t: t, parts: parts}), nil
 }
 
 type scanStream struct {
-	op   *ParquetScan
-	t    *Task
-	next int // index of the next file to open
-	pf   *file.Reader
-	rr   pqarrow.RecordReader
+	op    *ParquetScan
+	t     *Task
+	parts []scanPart
+	next  int // index of the next part to open
+	pf    *file.Reader
+	rr    pqarrow.RecordReader
 	// pos[i] is the position in rr's batches of output column i.
 	pos []int
 }
@@ -67,10 +147,10 @@ func (s *scanStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			return nil, err
 		}
 		if s.rr == nil {
-			if s.next >= len(s.op.Paths) {
+			if s.next >= len(s.parts) {
 				return nil, io.EOF
 			}
-			if err := s.openFile(ctx, s.op.Paths[s.next]); err != nil {
+			if err := s.openFile(ctx, s.parts[s.next]); err != nil {
 				return nil, err
 			}
 			s.next++
@@ -78,7 +158,7 @@ func (s *scanStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if s.rr.Next() {
 			b, err := s.convert(ctx, s.rr.RecordBatch())
 			if err != nil {
-				return nil, fmt.Errorf("scan %s: %s: %w", s.op.Table, s.op.Paths[s.next-1], err)
+				return nil, fmt.Errorf("scan %s: %s: %w", s.op.Table, s.parts[s.next-1].path, err)
 			}
 			if b.NumRows() == 0 {
 				b.Release()
@@ -89,12 +169,13 @@ func (s *scanStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		err := s.rr.Err()
 		s.closeFile()
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, errkind.Errorf(errkind.Execution, "scan %s: %s: %w", s.op.Table, s.op.Paths[s.next-1], err)
+			return nil, errkind.Errorf(errkind.Execution, "scan %s: %s: %w", s.op.Table, s.parts[s.next-1].path, err)
 		}
 	}
 }
 
-func (s *scanStream) openFile(ctx context.Context, path string) error {
+func (s *scanStream) openFile(ctx context.Context, part scanPart) error {
+	path := part.path
 	pf, err := file.OpenParquetFile(path, false)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -125,7 +206,7 @@ func (s *scanStream) openFile(ctx context.Context, path string) error {
 		want[i] = sc.Column(idx).ColumnPath().String()
 		leaves = append(leaves, idx)
 	}
-	rr, err := fr.GetRecordReader(ctx, dedup(leaves), nil)
+	rr, err := fr.GetRecordReader(ctx, dedup(leaves), s.op.keptRowGroups(pf.MetaData(), part.rgs))
 	if err != nil {
 		pf.Close()
 		return errkind.Errorf(errkind.Execution, "scan %s: %s: %w", s.op.Table, path, err)
@@ -193,6 +274,30 @@ func (s *scanStream) closeFile() {
 
 func (s *scanStream) Close() error {
 	s.closeFile()
-	s.next = len(s.op.Paths)
+	s.next = len(s.parts)
 	return nil
+}
+
+// keptRowGroups narrows rgs (nil: all of the file's) to those KeepRowGroup
+// keeps; nil still means all, an empty list none.
+func (s *ParquetScan) keptRowGroups(md *metadata.FileMetaData, rgs []int) []int {
+	if s.KeepRowGroup == nil {
+		return rgs
+	}
+	all := rgs == nil
+	if all {
+		for rg := range md.NumRowGroups() {
+			rgs = append(rgs, rg)
+		}
+	}
+	kept := []int{}
+	for _, rg := range rgs {
+		if s.KeepRowGroup(md, rg) {
+			kept = append(kept, rg)
+		}
+	}
+	if all && len(kept) == len(rgs) {
+		return nil
+	}
+	return kept
 }

@@ -24,4 +24,15 @@
 // output columns. Each becomes explicit operators (a Read with a filter and
 // a projection is ParquetScan, Filter, Project), so the operators stay
 // simple.
+//
+// Before binding, Build rewrites its own copy of the plan with rules, one
+// per file (optimize.go lists them in order): constant folding
+// (fold_constants.go), filters over cross products into joins
+// (rewrite_cross.go), filter pushdown into joins' sides and reads'
+// filters (push_filters.go), and column pruning down to the reads'
+// projections (prune_columns.go). Subqueries are decorrelated as their
+// filters are bound (rewrite_subquery.go). A scan skips the row groups
+// whose statistics refute a comparison in its read's filter
+// (prune_rowgroups.go). The rules leave what they cannot analyse (an
+// invalid field reference, say) as it is, for binding to report.
 package plan

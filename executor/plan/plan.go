@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
 	extensionspb "github.com/substrait-io/substrait-protobuf/go/substraitpb/extensions"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
@@ -60,6 +61,7 @@ func Build(ctx context.Context, p *substraitpb.Plan, cat Catalog) (*Plan, error)
 		return nil, errkind.Errorf(errkind.InvalidArgument, "plan: no plan")
 	}
 	b := &builder{cat: cat, reg: expr.NewRegistry(), funcs: map[uint32]string{}}
+	p = proto.Clone(p).(*substraitpb.Plan) // the rules edit it in place
 	b.plan = p
 	for _, ext := range p.GetExtensions() {
 		if f := ext.GetExtensionFunction(); f != nil {
@@ -77,6 +79,9 @@ func Build(ctx context.Context, p *substraitpb.Plan, cat Catalog) (*Plan, error)
 	}
 	if root == nil {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "plan: no root relation")
+	}
+	if err := b.optimize(ctx, p); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
 	}
 	o, err := b.rel(ctx, root.GetInput())
 	if err != nil {
@@ -219,9 +224,9 @@ func emit(o op.Operator, common *substraitpb.RelCommon) (op.Operator, error) {
 		for i, m := range e.GetOutputMapping() {
 			pe[i], names[i] = p.Exprs[m], s.Field(int(m)).Name
 		}
-		return op.NewProject(p.Input, pe, names), nil
+		return mergeProjects(p.Input, pe, names), nil
 	}
-	return op.NewProject(o, exprs, nil), nil
+	return mergeProjects(o, exprs, nil), nil
 }
 
 // checkAdvanced refuses enhancements, which change a relation's meaning;

@@ -77,7 +77,9 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 		remap[i] = j
 		fields[j] = base.Field(i)
 	}
-	var o op.Operator = op.NewParquetScan(name, paths, arrow.NewSchema(fields, nil))
+	scan := op.NewParquetScan(name, paths, arrow.NewSchema(fields, nil))
+	scan.KeepRowGroup = b.rowGroupPruner(base, filters)
+	var o op.Operator = scan
 	for _, f := range filters {
 		pred, err := b.expr(f, &scope{schema: base, remap: remap})
 		if err != nil {

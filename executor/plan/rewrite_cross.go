@@ -22,6 +22,14 @@ func (b *builder) filterRel(ctx context.Context, f *substraitpb.FilterRel) (op.O
 			return nil, err
 		}
 	}
+	if r == nil {
+		// Push what the rewrites left (a filter they put over a read, say)
+		// down; f's emit is applied by the caller, so not carried along.
+		// The input is copied: the rewrites share relations with the
+		// plan, which estimates still read.
+		in := proto.Clone(f.GetInput()).(*substraitpb.Rel)
+		r = b.pushFilter(ctx, &substraitpb.FilterRel{Input: in, Condition: f.GetCondition()})
+	}
 	if r != nil {
 		return b.rel(ctx, r)
 	}
@@ -299,4 +307,32 @@ func (b *builder) or(cs []*substraitpb.Expression) *substraitpb.Expression {
 		return cs[0]
 	}
 	return b.call("or", cs...)
+}
+
+// rewriteCrosses applies rewriteCrossFilter through a relation tree
+// ahead of binding (subqueries' relations are left to binding), so that
+// the rules after it (pushFilters, pruneColumns) see the joins: the join
+// keys are then dropped above each join instead of being carried to the
+// cross product's full width. The tree is edited in place.
+func (b *builder) rewriteCrosses(ctx context.Context, r *substraitpb.Rel) (*substraitpb.Rel, error) {
+	if f := r.GetFilter(); f != nil && f.GetInput().GetCross() != nil && f.GetCommon().GetAdvancedExtension() == nil {
+		nr, err := b.rewriteCrossFilter(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if nr != nil {
+			if e := f.GetCommon().GetEmit(); e != nil {
+				nr = &substraitpb.Rel{RelType: &substraitpb.Rel_Project{Project: &substraitpb.ProjectRel{
+					Common: &substraitpb.RelCommon{EmitKind: &substraitpb.RelCommon_Emit_{Emit: e}}, Input: nr}}}
+			}
+			r = nr
+		}
+	}
+	for _, in := range relInputs(r) {
+		var err error
+		if *in, err = b.rewriteCrosses(ctx, *in); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
