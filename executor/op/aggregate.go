@@ -242,6 +242,7 @@ type aggWorker struct {
 	subIDs  []uint32
 	dkey    []byte
 	rows    [][]int32 // per shard, the batch rows hashed to it
+	pending []int     // shards still to fold the batch into
 }
 
 func (s *aggStream) newWorker() *aggWorker {
@@ -360,7 +361,7 @@ func (w *aggWorker) update(ctx context.Context, b arrow.RecordBatch) error {
 			w.keys.encode(cols, n)
 		}
 		if len(tables) == 1 {
-			if err := w.updateTable(ctx, tables[0], cols, ins, n, nil); err != nil {
+			if err := w.lockedUpdateTable(ctx, tables[0], cols, ins, n, nil); err != nil {
 				return err
 			}
 			continue
@@ -375,22 +376,52 @@ func (w *aggWorker) update(ctx context.Context, b arrow.RecordBatch) error {
 			sh := maphash.Bytes(s.seed, w.keys.key(r)) % uint64(len(tables))
 			w.rows[sh] = append(w.rows[sh], int32(r))
 		}
-		for sh, g := range tables {
-			if len(w.rows[sh]) == 0 {
-				continue
+		// Fold into the shards that are free first, so that workers do
+		// not queue behind each other shard after shard; wait only when
+		// every shard left is busy.
+		w.pending = w.pending[:0]
+		for sh := range tables {
+			if len(w.rows[sh]) > 0 {
+				w.pending = append(w.pending, sh)
 			}
-			if err := w.updateTable(ctx, g, cols, ins, n, w.rows[sh]); err != nil {
-				return err
+		}
+		for len(w.pending) > 0 {
+			before, k := len(w.pending), 0
+			for _, sh := range w.pending {
+				if !tables[sh].mu.TryLock() {
+					w.pending[k] = sh
+					k++
+					continue
+				}
+				if err := w.updateTable(ctx, tables[sh], cols, ins, n, w.rows[sh]); err != nil {
+					return err
+				}
+			}
+			w.pending = w.pending[:k]
+			if k > 0 && k == before {
+				sh := w.pending[0]
+				tables[sh].mu.Lock()
+				if err := w.updateTable(ctx, tables[sh], cols, ins, n, w.rows[sh]); err != nil {
+					return err
+				}
+				w.pending = w.pending[1:]
 			}
 		}
 	}
 	return s.reserve()
 }
 
-// updateTable folds rows of the batch into table g: the given rows, or all
-// n when rows is nil. w.keys holds the batch's encoded keys of g's set.
-func (w *aggWorker) updateTable(ctx context.Context, g *groupTable, cols []arrow.Array, ins []measureInput, n int, rows []int32) error {
+// lockedUpdateTable is updateTable under g's lock.
+func (w *aggWorker) lockedUpdateTable(ctx context.Context, g *groupTable, cols []arrow.Array, ins []measureInput, n int, rows []int32) error {
 	g.mu.Lock()
+	return w.updateTable(ctx, g, cols, ins, n, rows)
+}
+
+// updateTable folds rows of the batch into table g, and unlocks it: the
+// given rows, or all n when rows is nil. w.keys holds the batch's encoded
+// keys of g's set.
+// REQUIRES: g.mu is held.
+func (w *aggWorker) updateTable(ctx context.Context, g *groupTable, cols []arrow.Array, ins []measureInput, n int, rows []int32) error {
 	defer g.mu.Unlock()
 	if err := w.assign(ctx, g, cols, n, rows); err != nil {
 		return err
