@@ -122,11 +122,8 @@ func (q *queryService) ExecutePlan(ctx context.Context, req *connect.Request[tre
 	if err != nil {
 		return nil, connectError(err)
 	}
-	st, err := q.g.finished(ctx, id)
+	st, err := q.g.awaitOrCancel(ctx, id)
 	if err != nil {
-		if ctx.Err() != nil {
-			_, _ = q.g.jobs.Cancel(id)
-		}
 		return nil, connectError(err)
 	}
 	if st.GetResultRows() > maxRows {
@@ -183,11 +180,8 @@ func (q *queryService) ExplainPlan(ctx context.Context, req *connect.Request[tre
 	if err != nil {
 		return nil, connectError(err)
 	}
-	st, err := q.g.finished(ctx, id)
+	st, err := q.g.awaitOrCancel(ctx, id)
 	if err != nil {
-		if ctx.Err() != nil {
-			_, _ = q.g.jobs.Cancel(id)
-		}
 		return nil, connectError(err)
 	}
 	// The job's result is the annotated plan, one line per row.
@@ -210,6 +204,16 @@ func (q *queryService) ExplainPlan(ctx context.Context, req *connect.Request[tre
 		return nil, connectError(err)
 	}
 	return connect.NewResponse(&trebuchetv1.ExplainPlanResponse{Text: text.String(), JobId: id}), nil
+}
+
+// awaitOrCancel is finished for a caller that waits on the job it started:
+// if the caller gives up, the job is cancelled rather than left running.
+func (g *Gateway) awaitOrCancel(ctx context.Context, id string) (*trebuchetv1.JobStatus, error) {
+	st, err := g.finished(ctx, id)
+	if err != nil && ctx.Err() != nil {
+		_, _ = g.jobs.Cancel(id)
+	}
+	return st, err
 }
 
 // finished waits for a job to end and returns its status if it succeeded,
