@@ -65,8 +65,12 @@ func formatOf(paths []string) (string, error) {
 		switch strings.ToLower(filepath.Ext(p)) {
 		case ".parquet", ".pq":
 			f = "parquet"
+		case ".csv", ".tsv":
+			f = "csv" // with a header line naming the columns
+		case ".arrow", ".ipc", ".feather", ".arrows":
+			f = "arrow"
 		default:
-			return "", fmt.Errorf("%s: unsupported file format (want .parquet)", p)
+			return "", fmt.Errorf("%s: unsupported file format (want .parquet, .csv, .tsv or .arrow)", p)
 		}
 		if format != "" && f != format {
 			return "", fmt.Errorf("files of mixed formats")

@@ -78,10 +78,11 @@ func (b *builder) tableRows(r *substraitpb.ReadRel) float64 {
 	if vt := r.GetVirtualTable(); vt != nil {
 		return float64(len(vt.GetValues()) + len(vt.GetExpressions()))
 	}
-	_, paths, err := b.source(r)
-	if err != nil {
+	src, err := b.source(r)
+	if err != nil || src.format != formatParquet {
 		return unknownRows
 	}
+	paths := src.paths
 	if b.rowCounts == nil {
 		b.rowCounts = map[string]int64{}
 	}
@@ -221,10 +222,11 @@ func (b *builder) distinct(r *substraitpb.Rel, col int) float64 {
 // columnRange returns max-min+1 of an integer column over a read's files,
 // or 0 when unknown.
 func (b *builder) columnRange(r *substraitpb.ReadRel, name string) float64 {
-	_, paths, err := b.source(r)
-	if err != nil || len(paths) == 0 {
+	src, err := b.source(r)
+	if err != nil || src.format != formatParquet || len(src.paths) == 0 {
 		return 0
 	}
+	paths := src.paths
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, p := range paths {
 		pf, err := file.OpenParquetFile(p, false)

@@ -18,7 +18,8 @@ import (
 // Table is where a named table's data lives.
 type Table struct {
 	Name string
-	// Format is the files' format; "parquet" for now.
+	// Format is the files' format: "parquet", "csv" (with a header line;
+	// tab-separated if the files end in .tsv) or "arrow" (IPC file or stream).
 	Format string
 	Paths  []string
 }

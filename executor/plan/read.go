@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -26,10 +27,11 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 	if r.GetVirtualTable() != nil {
 		return b.virtualTable(r, base)
 	}
-	name, paths, err := b.source(r)
+	src, err := b.source(r)
 	if err != nil {
 		return nil, err
 	}
+	name := src.name
 	// The output columns: the projection, or the whole base schema.
 	var out []int
 	if m := r.GetProjection(); m != nil {
@@ -77,9 +79,31 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 		remap[i] = j
 		fields[j] = base.Field(i)
 	}
-	scan := op.NewParquetScan(name, paths, arrow.NewSchema(fields, nil))
-	scan.KeepRowGroup = b.rowGroupPruner(base, filters)
-	var o op.Operator = scan
+	var o op.Operator
+	if src.format == formatParquet {
+		scan := op.NewParquetScan(name, src.paths, arrow.NewSchema(fields, nil))
+		scan.KeepRowGroup = b.rowGroupPruner(base, filters)
+		o = scan
+	} else {
+		scanFields := fields
+		if src.format == op.FormatCSV && !src.csv.Header {
+			// Without a header a file's columns are the base schema's, in
+			// order: parse them all and keep the ones used.
+			scanFields = base.Fields()
+		}
+		scan, err := op.NewFileScan(name, src.format, src.paths, arrow.NewSchema(scanFields, nil), src.csv)
+		if err != nil {
+			return nil, err
+		}
+		o = scan
+		if len(scanFields) != len(fields) {
+			used := make([]expr.Expr, len(cols))
+			for j, i := range cols {
+				used[j], _ = expr.NewColumn(scan.Schema(), i)
+			}
+			o = op.NewProject(scan, used, nil)
+		}
+	}
 	for _, f := range filters {
 		pred, err := b.expr(f, &scope{schema: base, remap: remap})
 		if err != nil {
@@ -101,28 +125,50 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 	return op.NewProject(o, exprs, nil), nil
 }
 
+// readSource is where a read's data lives.
+type readSource struct {
+	name   string // the table, for messages
+	format op.FileFormat
+	paths  []string
+	csv    op.CSVOptions
+}
+
+// formatParquet is the format ParquetScan reads; FileScan reads the others.
+const formatParquet op.FileFormat = "parquet"
+
 // source resolves where a read's data lives.
-func (b *builder) source(r *substraitpb.ReadRel) (string, []string, error) {
+func (b *builder) source(r *substraitpb.ReadRel) (*readSource, error) {
 	switch rt := r.GetReadType().(type) {
 	case *substraitpb.ReadRel_NamedTable_:
 		name := strings.Join(rt.NamedTable.GetNames(), ".")
 		t, err := b.cat.Table(name)
 		if err != nil {
-			return "", nil, fmt.Errorf("read: %w", err)
+			return nil, fmt.Errorf("read: %w", err)
 		}
-		if t.Format != "parquet" {
-			return "", nil, errkind.Errorf(errkind.Unimplemented, "read %s: %s files are not supported", name, t.Format)
+		src := &readSource{name: t.Name, format: op.FileFormat(t.Format), paths: t.Paths}
+		switch src.format {
+		case formatParquet, op.FormatArrow:
+		case op.FormatCSV:
+			// Tables of CSV files name their columns in a header line.
+			src.csv = op.CSVOptions{Header: true, Delimiter: csvDelimiter(t.Paths)}
+		default:
+			return nil, errkind.Errorf(errkind.Unimplemented, "read %s: %s files are not supported", name, t.Format)
 		}
 		b.useTable(t)
-		return t.Name, t.Paths, nil
+		return src, nil
 	case *substraitpb.ReadRel_LocalFiles_:
-		var paths []string
+		src := &readSource{name: "local files"}
 		for i, item := range rt.LocalFiles.GetItems() {
-			if item.GetParquet() == nil {
-				return "", nil, errkind.Errorf(errkind.Unimplemented, "read local files: item %d: only parquet files are supported", i)
+			format, opts, err := localFileFormat(item)
+			if err != nil {
+				return nil, fmt.Errorf("read local files: item %d: %w", i, err)
 			}
+			if i > 0 && (format != src.format || !reflect.DeepEqual(opts, src.csv)) {
+				return nil, errkind.Errorf(errkind.Unimplemented, "read local files: item %d: files of mixed formats", i)
+			}
+			src.format, src.csv = format, opts
 			if item.GetStart() != 0 || (item.GetLength() != 0) {
-				return "", nil, errkind.Errorf(errkind.Unimplemented, "read local files: item %d: byte ranges are not supported", i)
+				return nil, errkind.Errorf(errkind.Unimplemented, "read local files: item %d: byte ranges are not supported", i)
 			}
 			var p string
 			switch {
@@ -131,21 +177,62 @@ func (b *builder) source(r *substraitpb.ReadRel) (string, []string, error) {
 			case item.GetUriPath() != "":
 				p = item.GetUriPath()
 			default:
-				return "", nil, errkind.Errorf(errkind.Unimplemented, "read local files: item %d: only uri_file and uri_path are supported", i)
+				return nil, errkind.Errorf(errkind.Unimplemented, "read local files: item %d: only uri_file and uri_path are supported", i)
 			}
 			if strings.Contains(p, "://") && !strings.HasPrefix(p, "file://") {
-				return "", nil, errkind.Errorf(errkind.Unimplemented, "read local files: %s: only local files are supported", p)
+				return nil, errkind.Errorf(errkind.Unimplemented, "read local files: %s: only local files are supported", p)
 			}
-			paths = append(paths, filepath.FromSlash(strings.TrimPrefix(p, "file://")))
+			src.paths = append(src.paths, filepath.FromSlash(strings.TrimPrefix(p, "file://")))
 		}
-		if len(paths) == 0 {
-			return "", nil, errkind.Errorf(errkind.InvalidArgument, "read local files: no files")
+		if len(src.paths) == 0 {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "read local files: no files")
 		}
-		return "local files", paths, nil
+		return src, nil
 	case nil:
-		return "", nil, errkind.Errorf(errkind.InvalidArgument, "read: no source")
+		return nil, errkind.Errorf(errkind.InvalidArgument, "read: no source")
 	default:
-		return "", nil, errkind.Errorf(errkind.Unimplemented, "read: source %T is not supported", rt)
+		return nil, errkind.Errorf(errkind.Unimplemented, "read: source %T is not supported", rt)
+	}
+}
+
+// csvDelimiter is a tab for .tsv files and a comma otherwise.
+func csvDelimiter(paths []string) rune {
+	if len(paths) > 0 && strings.EqualFold(filepath.Ext(paths[0]), ".tsv") {
+		return '\t'
+	}
+	return ','
+}
+
+// localFileFormat returns the format of a local files item and, for
+// delimiter-separated text, how to read it.
+func localFileFormat(item *substraitpb.ReadRel_LocalFiles_FileOrFiles) (op.FileFormat, op.CSVOptions, error) {
+	switch {
+	case item.GetParquet() != nil:
+		return formatParquet, op.CSVOptions{}, nil
+	case item.GetArrow() != nil:
+		return op.FormatArrow, op.CSVOptions{}, nil
+	case item.GetText() != nil:
+		t := item.GetText()
+		delim := []rune(t.GetFieldDelimiter())
+		if len(delim) > 1 {
+			return "", op.CSVOptions{}, errkind.Errorf(errkind.Unimplemented, "text: field delimiter %q of more than one character", t.GetFieldDelimiter())
+		}
+		if q := t.GetQuote(); q != "" && q != `"` {
+			return "", op.CSVOptions{}, errkind.Errorf(errkind.Unimplemented, "text: quote %q (only \" is supported)", q)
+		}
+		if e := t.GetEscape(); e != "" && e != `"` {
+			return "", op.CSVOptions{}, errkind.Errorf(errkind.Unimplemented, "text: escape %q (only a doubled quote is supported)", e)
+		}
+		opts := op.CSVOptions{SkipLines: int(t.GetHeaderLinesToSkip())}
+		if len(delim) == 1 {
+			opts.Delimiter = delim[0]
+		}
+		if t.ValueTreatedAsNull != nil {
+			opts.NullValues = []string{t.GetValueTreatedAsNull()}
+		}
+		return op.FormatCSV, opts, nil
+	default:
+		return "", op.CSVOptions{}, errkind.Errorf(errkind.Unimplemented, "only parquet, arrow and delimiter-separated text files are supported")
 	}
 }
 
