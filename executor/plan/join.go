@@ -58,6 +58,9 @@ func (b *builder) join(ctx context.Context, r *substraitpb.JoinRel) (op.Operator
 	case substraitpb.JoinRel_JOIN_TYPE_RIGHT_MARK:
 		typ, ok, swapOnly = op.MarkJoin, true, true
 	}
+	if r.GetType() == substraitpb.JoinRel_JOIN_TYPE_UNSPECIFIED {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "join: no join type")
+	}
 	if !ok {
 		return nil, errkind.Errorf(errkind.Unimplemented, "join: join type %s is not supported", r.GetType())
 	}

@@ -51,6 +51,18 @@ func TestBuildErrors(t *testing.T) {
 		{"field out of range", func(s string) string {
 			return strings.Replace(s, `"field": 10`, `"field": 99`, 1)
 		}, errkind.InvalidArgument, "99"},
+		{"standard aggregate the engine lacks", func(s string) string {
+			return strings.Replace(s, `"name": "sum"`, `"name": "std_dev"`, 1)
+		}, errkind.Unimplemented, "std_dev"},
+		{"standard function the engine lacks", func(s string) string {
+			return strings.Replace(s, `"name": "multiply"`, `"name": "regexp_match_substring"`, 1)
+		}, errkind.Unimplemented, "regexp_match_substring"},
+		{"type error", func(s string) string {
+			return strings.Replace(s, `"name": "multiply"`, `"name": "like"`, 1)
+		}, errkind.InvalidArgument, "like"},
+		{"boolean function of decimals", func(s string) string {
+			return strings.Replace(s, `"name": "multiply"`, `"name": "and"`, 1)
+		}, errkind.InvalidArgument, "boolean"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := build(t, tc.edit(base), cat)
@@ -58,6 +70,18 @@ func TestBuildErrors(t *testing.T) {
 				t.Errorf("got %v (%v), want %v naming %q", err, errkind.KindOf(err), tc.kind, tc.mention)
 			}
 		})
+	}
+}
+
+func TestJoinTypeUnspecified(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(tpchDir, "plans", "datafusion", "q03.json"))
+	if err != nil {
+		t.Skipf("fixture missing: %v", err)
+	}
+	js := strings.Replace(string(data), `"type": "JOIN_TYPE_INNER"`, `"type": "JOIN_TYPE_UNSPECIFIED"`, 1)
+	_, err = build(t, js, tpchCatalog(t))
+	if errkind.KindOf(err) != errkind.InvalidArgument || !strings.Contains(err.Error(), "join type") {
+		t.Errorf("got %v, want InvalidArgument naming the join type", err)
 	}
 }
 
