@@ -39,6 +39,8 @@
 //     one per partition, so a scan has at most as many partitions as row
 //     groups (1 when a file's footer cannot be read; the error then comes
 //     from the one stream).
+//   - FileScan (CSV, Arrow IPC) is partitioned by files: partition i of n
+//     reads files i, i+n, ...; a single file is read by one goroutine.
 //   - Filter and Project have their input's partitions: OpenPartition(i)
 //     wraps the input's partition i. An operator that is not Partitioned
 //     counts as one partition (see partitions and openPartition).
