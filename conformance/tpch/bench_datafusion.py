@@ -5,6 +5,10 @@ seconds of each timed run (after one untimed warm-up run).
 
     .venv/bin/python conformance/tpch/bench_datafusion.py --data DIR \
         --runs 3 --queries conformance/testdata/tpch/queries q01 q06
+
+With --explain it prints DataFusion's EXPLAIN ANALYZE of each query instead
+(per-operator rows and compute time), to set beside Trebuchet's
+`trebuchet submit -analyze` when profiling a query.
 """
 
 import argparse
@@ -24,6 +28,7 @@ def main():
     p.add_argument("--data", required=True, type=pathlib.Path)
     p.add_argument("--queries", required=True, type=pathlib.Path)
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE instead of timing")
     p.add_argument("ids", nargs="*")
     args = p.parse_args()
     config = datafusion.SessionConfig().with_target_partitions(os.cpu_count() or 1)
@@ -34,6 +39,12 @@ def main():
     times = {}
     for qid in ids:
         sql = (args.queries / f"{qid}.sql").read_text()
+        if args.explain:
+            ctx.sql(sql).collect()  # warm the file cache
+            for b in ctx.sql("EXPLAIN ANALYZE " + sql).collect():
+                for plan in b.column("plan").to_pylist():
+                    print(f"-- {qid}\n{plan}")
+            continue
         ctx.sql(sql).collect()  # warm-up, as tpchbench checks each answer first
         times[qid] = []
         for _ in range(args.runs):
@@ -41,7 +52,8 @@ def main():
             ctx.sql(sql).collect()
             times[qid].append(time.perf_counter() - start)
         print(f"datafusion {qid}: {sorted(times[qid])[len(times[qid]) // 2]:.3f}s", file=sys.stderr)
-    json.dump(times, sys.stdout)
+    if not args.explain:
+        json.dump(times, sys.stdout)
 
 
 if __name__ == "__main__":
