@@ -18,6 +18,9 @@ func Decode(data []byte, isJSON bool) (*substraitpb.Plan, error) {
 	p := &substraitpb.Plan{}
 	if isJSON {
 		fixed, err := legacyURIsJSON(data)
+		if err == nil {
+			fixed, err = idOuterRefsJSON(fixed)
+		}
 		if err != nil {
 			return nil, errkind.Errorf(errkind.InvalidArgument, "normalize: decode JSON plan: %v", err)
 		}
@@ -49,6 +52,7 @@ func Normalize(p *substraitpb.Plan) error {
 		name string
 		fn   func(*substraitpb.Plan, *extensions.Collection) error
 	}{
+		{"outer references", idOuterRefs},
 		{"unknown fields", rejectUnknown},
 		{"version", fillVersion},
 		{"extension URNs", canonicalURNs},

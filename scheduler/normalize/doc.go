@@ -7,6 +7,9 @@
 //
 //   - legacy extension URIs (a YAML path or URL, or none at all) become
 //     URNs ("extension:io.substrait:functions_arithmetic") (uris.go);
+//   - id-based outer references (RelCommon.rel_anchor and
+//     OuterReference.rel_reference, Substrait 0.89, written by
+//     substrait-python) become steps_out references (outer_refs.go);
 //   - fields the engine's protobuf types do not know are refused, never
 //     silently dropped (unknown.go);
 //   - an absent plan version is filled in (version.go);
