@@ -102,6 +102,7 @@ tpch-bench: tpch-data
 fixtures: venv
 	VENV=$(VENV) conformance/tpch/gendata.sh
 	$(VPY) conformance/tpch/plans_datafusion.py
+	$(VPY) conformance/tpch/plans_substrait_python.py
 	conformance/tpch/plans_isthmus.sh
 
 clean:

@@ -3,9 +3,9 @@ Substrait consumer and compares the results with the reference answers.
 
 Usage (from the repository root):
 
-    .venv/bin/python conformance/tpch/check_plans.py [datafusion] [isthmus]
+    .venv/bin/python conformance/tpch/check_plans.py [datafusion] [isthmus] [substrait-python]
 
-For each producer named (default: both) it reads every
+For each producer named (default: all three) it reads every
 conformance/testdata/tpch/plans/<producer>/qNN.json, runs it over the Parquet
 files in conformance/testdata/tpch/sf0.01, and compares the result with
 conformance/testdata/tpch/answers/sf0.01/qNN.csv by the rules of
@@ -31,7 +31,7 @@ import check_data
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TESTDATA = ROOT / "conformance" / "testdata" / "tpch"
-PRODUCERS = ["datafusion", "isthmus"]
+PRODUCERS = ["datafusion", "isthmus", "substrait-python"]
 
 # CONSUMER_LIMITS maps (producer, query) to why DataFusion 55's consumer cannot
 # run a plan that is, as far as we can tell, correct.
@@ -43,6 +43,17 @@ CONSUMER_LIMITS = {
         "the consumer resolves the outer references (fields 7 and 9 of the outer row, l1.l_orderkey "
         "and l1.l_suppkey) by column name, so they bind to the subquery's own lineitem scan"
     ),
+    **{
+        ("substrait-python", q): "extract(YEAR FROM ...) has an enum argument, which the consumer does not support"
+        for q in ("q07", "q08", "q09")
+    },
+    **{
+        ("substrait-python", q): (
+            "the outer references are id-based (OuterReference.rel_reference, Substrait 0.89), "
+            "which the consumer reads as steps_out 0"
+        )
+        for q in ("q04", "q17", "q21", "q22")
+    },
 }
 
 
