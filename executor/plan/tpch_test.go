@@ -86,15 +86,20 @@ func runTPCH(t testing.TB, producer, q string, cat plan.Catalog) error {
 // requiredTPCH lists, per producer, the queries that must pass; add each
 // query once it passes, so a regression fails TestTPCH.
 var requiredTPCH = map[string][]string{
-	"datafusion": {"q01", "q02", "q03", "q04", "q05", "q06", "q07", "q08", "q09", "q10", "q11", "q12", "q13", "q14", "q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22"},
-	"isthmus":    {"q01", "q02", "q03", "q04", "q05", "q06", "q07", "q08", "q09", "q10", "q11", "q12", "q13", "q14", "q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22"},
+	"datafusion":       {"q01", "q02", "q03", "q04", "q05", "q06", "q07", "q08", "q09", "q10", "q11", "q12", "q13", "q14", "q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22"},
+	"isthmus":          {"q01", "q02", "q03", "q04", "q05", "q06", "q07", "q08", "q09", "q10", "q11", "q12", "q13", "q14", "q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22"},
+	"substrait-python": {"q01", "q02", "q03", "q04", "q05", "q06", "q07", "q08", "q09", "q10", "q11", "q12", "q13", "q14", "q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22"},
 }
+
+// tpchProducers are the producers whose plans are in
+// conformance/testdata/tpch/plans.
+var tpchProducers = []string{"datafusion", "isthmus", "substrait-python"}
 
 // TestTPCH runs the required plans of each producer and checks the answers.
 // The other queries are tried and reported by TestTPCHReport, not required.
 func TestTPCH(t *testing.T) {
 	cat := tpchCatalog(t)
-	for _, producer := range []string{"datafusion", "isthmus"} {
+	for _, producer := range tpchProducers {
 		for _, q := range requiredTPCH[producer] {
 			t.Run(producer+"/"+q, func(t *testing.T) {
 				if err := runTPCH(t, producer, q, cat); err != nil {
@@ -107,7 +112,7 @@ func TestTPCH(t *testing.T) {
 
 func TestTPCHReport(t *testing.T) {
 	cat := tpchCatalog(t)
-	for _, producer := range []string{"datafusion", "isthmus"} {
+	for _, producer := range tpchProducers {
 		var pass []string
 		for _, q := range tpch.QueryIDs() {
 			if slices.Contains(requiredTPCH[producer], q) {

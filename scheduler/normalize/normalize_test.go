@@ -207,7 +207,7 @@ func TestOutputTypesFilled(t *testing.T) {
 // typed, for the queries the engine runs.
 func TestFixtures(t *testing.T) {
 	coll := extensions.GetDefaultCollectionWithNoError()
-	for _, producer := range []string{"datafusion", "isthmus"} {
+	for _, producer := range []string{"datafusion", "isthmus", "substrait-python"} {
 		for _, q := range []string{"q01", "q06"} {
 			data, err := os.ReadFile(plans + producer + "/" + q + ".json")
 			if err != nil {

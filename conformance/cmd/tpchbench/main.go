@@ -47,7 +47,7 @@ func main() {
 		answers   = flag.String("answers", "conformance/testdata/tpch/answers/sf0.01", "folder of qNN.csv reference answers")
 		plans     = flag.String("plans", "conformance/testdata/tpch/plans", "folder of <producer>/qNN.json plans")
 		queriesIn = flag.String("queries", "conformance/testdata/tpch/queries", "folder of qNN.sql query texts, for the peer")
-		producers = flag.String("producers", "datafusion,isthmus", "comma-separated producers whose plans to run")
+		producers = flag.String("producers", "datafusion,isthmus,substrait-python", "comma-separated producers whose plans to run")
 		runs      = flag.Int("runs", 1, "timed runs per query; the median is reported")
 		peer      = flag.String("peer", "", "command running the same queries on a peer engine (see the package comment)")
 		out       = flag.String("json", "", "also write the results as JSON to this file")
