@@ -6,8 +6,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/bitutil"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
@@ -52,9 +50,10 @@ func (f *Filter) OpenPartition(ctx context.Context, t *Task, i int) (Stream, err
 }
 
 type filterStream struct {
-	op *Filter
-	t  *Task
-	in Stream
+	op  *Filter
+	t   *Task
+	in  Stream
+	sel []int32 // scratch: the selected rows of a batch
 }
 
 func (s *filterStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
@@ -84,38 +83,11 @@ func (s *filterStream) apply(ctx context.Context, b arrow.RecordBatch) (arrow.Re
 		return nil, err
 	}
 	defer mask.Release()
-	m := mask.(*array.Boolean)
-	n := m.Len()
-	kept := countTrue(m)
-	switch kept {
-	case 0:
-		return nil, nil
-	case n:
-		b.Retain()
-		return b, nil
-	}
-	out, err := compute.FilterRecordBatch(compute.WithAllocator(ctx, s.t.Alloc), b, m, compute.DefaultFilterOptions())
+	out, err := filterBatch(ctx, s.t.Alloc, b, mask.(*array.Boolean), &s.sel)
 	if err != nil {
 		return nil, errkind.Errorf(errkind.Internal, "%w", err)
 	}
 	return out, nil
-}
-
-// countTrue counts the rows that are valid and true.
-func countTrue(m *array.Boolean) int {
-	n, off := m.Len(), m.Data().Offset()
-	vals := m.Data().Buffers()[1].Bytes()
-	if m.NullN() == 0 {
-		return bitutil.CountSetBits(vals, off, n)
-	}
-	valid := m.NullBitmapBytes()
-	c := 0
-	for i := 0; i < n; i++ {
-		if bitutil.BitIsSet(valid, off+i) && bitutil.BitIsSet(vals, off+i) {
-			c++
-		}
-	}
-	return c
 }
 
 func (s *filterStream) Close() error { return s.in.Close() }

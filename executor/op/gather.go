@@ -2,6 +2,7 @@ package op
 
 import (
 	"context"
+	"math/bits"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,53 +14,88 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 )
 
-// gatherBatch returns the rows idx of b as a new batch with the given
+// gatherMode describes the indices a gather is given, so that its kernels
+// can skip checks.
+type gatherMode uint8
+
+const (
+	// gatherAny indices may be -1 (a row of nulls), in any order.
+	gatherAny gatherMode = iota
+	// gatherValid indices are all >= 0, in any order.
+	gatherValid
+	// gatherSorted indices are >= 0 and strictly increasing (a
+	// selection); runs of consecutive rows are copied as blocks.
+	gatherSorted
+)
+
+// modeOf returns gatherValid, or gatherAny when some index is negative.
+func modeOf(idx []int32) gatherMode {
+	for _, j := range idx {
+		if j < 0 {
+			return gatherAny
+		}
+	}
+	return gatherValid
+}
+
+// gatherBatch returns the rows idx of cols as a new batch with the given
 // schema; an index of -1 makes a row of nulls.
 func gatherBatch(ctx context.Context, alloc memory.Allocator, schema *arrow.Schema, cols []arrow.Array, idx []int32) (arrow.RecordBatch, error) {
-	out := make([]arrow.Array, len(cols))
-	for i, c := range cols {
-		a, err := gather(ctx, alloc, c, idx)
-		if err != nil {
-			releaseArrays(out[:i])
-			return nil, err
-		}
-		out[i] = a
+	return gatherBatchMode(ctx, alloc, schema, cols, idx, modeOf(idx))
+}
+
+// gatherBatchMode is gatherBatch for indices described by mode.
+func gatherBatchMode(ctx context.Context, alloc memory.Allocator, schema *arrow.Schema, cols []arrow.Array, idx []int32, mode gatherMode) (arrow.RecordBatch, error) {
+	out, err := gatherColsMode(ctx, alloc, cols, idx, mode)
+	if err != nil {
+		return nil, err
 	}
 	b := array.NewRecordBatch(schema, out, int64(len(idx)))
 	releaseArrays(out)
 	return b, nil
 }
 
-// gather returns the rows idx of a; an index of -1 makes a null. Fixed-width
-// and string columns are copied over typed slices; other types go through
-// Arrow's take kernel.
+// gatherColsMode gathers the rows idx of each of cols.
+func gatherColsMode(ctx context.Context, alloc memory.Allocator, cols []arrow.Array, idx []int32, mode gatherMode) ([]arrow.Array, error) {
+	out := make([]arrow.Array, len(cols))
+	for i, c := range cols {
+		a, err := gatherArray(ctx, alloc, c, idx, mode)
+		if err != nil {
+			releaseArrays(out[:i])
+			return nil, err
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+// gather returns the rows idx of a; an index of -1 makes a null.
 func gather(ctx context.Context, alloc memory.Allocator, a arrow.Array, idx []int32) (arrow.Array, error) {
+	return gatherArray(ctx, alloc, a, idx, modeOf(idx))
+}
+
+// gatherArray returns the rows idx of a, described by mode. Booleans,
+// fixed-width and variable-width (string, binary) columns are copied by
+// typed loops; nested types go through Arrow's take kernel.
+func gatherArray(ctx context.Context, alloc memory.Allocator, a arrow.Array, idx []int32, mode gatherMode) (arrow.Array, error) {
 	n := len(idx)
 	dt := a.DataType()
 	switch a.(type) {
 	case *array.String, *array.Binary:
-		return gatherVar[int32](alloc, a, idx), nil
+		return gatherVar[int32](alloc, a, idx, mode), nil
 	case *array.LargeString, *array.LargeBinary:
-		return gatherVar[int64](alloc, a, idx), nil
+		return gatherVar[int64](alloc, a, idx, mode), nil
 	case *array.Boolean:
-		valid, nulls := gatherValidity(alloc, a, idx)
-		vals := memory.NewResizableBuffer(alloc)
-		vals.Resize(int(bitutil.BytesForBits(int64(n))))
-		dst := vals.Bytes()
-		clear(dst)
-		src, off := a.Data().Buffers()[1].Bytes(), a.Data().Offset()
-		for i, j := range idx {
-			if j >= 0 && bitutil.BitIsSet(src, off+int(j)) {
-				bitutil.SetBit(dst, i)
-			}
-		}
+		valid, nulls := gatherValidity(alloc, a, idx, mode)
+		vals := newBitmap(alloc, n)
+		gatherBits(vals.Bytes(), a.Data().Buffers()[1].Bytes(), a.Data().Offset(), idx)
 		return newArray(dt, n, valid, vals, nulls), nil
 	case *array.Null:
 		return array.NewNull(n), nil
 	}
 	if fw, ok := dt.(arrow.FixedWidthDataType); ok && fw.BitWidth()%8 == 0 && len(a.Data().Buffers()) == 2 {
 		w := fw.BitWidth() / 8
-		valid, nulls := gatherValidity(alloc, a, idx)
+		valid, nulls := gatherValidity(alloc, a, idx, mode)
 		vals := memory.NewResizableBuffer(alloc)
 		vals.Resize(n * w)
 		var src []byte
@@ -69,15 +105,15 @@ func gather(ctx context.Context, alloc memory.Allocator, a arrow.Array, idx []in
 		dst := vals.Bytes()
 		switch w {
 		case 1:
-			gatherFixed(dst, src, idx)
+			gatherFixed(dst, src, idx, mode)
 		case 2:
-			gatherFixed(asSlice[uint16](dst), asSlice[uint16](src), idx)
+			gatherFixed(asSlice[uint16](dst), asSlice[uint16](src), idx, mode)
 		case 4:
-			gatherFixed(asSlice[uint32](dst), asSlice[uint32](src), idx)
+			gatherFixed(asSlice[uint32](dst), asSlice[uint32](src), idx, mode)
 		case 8:
-			gatherFixed(asSlice[uint64](dst), asSlice[uint64](src), idx)
+			gatherFixed(asSlice[uint64](dst), asSlice[uint64](src), idx, mode)
 		case 16:
-			gatherFixed(asSlice[[2]uint64](dst), asSlice[[2]uint64](src), idx)
+			gatherFixed(asSlice[[2]uint64](dst), asSlice[[2]uint64](src), idx, mode)
 		default:
 			for i, j := range idx {
 				if j >= 0 {
@@ -119,6 +155,14 @@ func newArray(dt arrow.DataType, n int, valid, vals *memory.Buffer, nulls int) a
 	return a
 }
 
+// newBitmap returns a cleared bitmap of n bits.
+func newBitmap(alloc memory.Allocator, n int) *memory.Buffer {
+	buf := memory.NewResizableBuffer(alloc)
+	buf.Resize(int(bitutil.BytesForBits(int64(n))))
+	clear(buf.Bytes())
+	return buf
+}
+
 // asSlice views a byte slice as a slice of T. REQUIRES: len(b) is a
 // multiple of T's size and b is suitably aligned (Arrow buffers are).
 func asSlice[T any](b []byte) []T {
@@ -130,56 +174,79 @@ func asSlice[T any](b []byte) []T {
 	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), len(b)/sz)
 }
 
-func gatherFixed[T any](dst, src []T, idx []int32) {
-	var zero T
-	for i, j := range idx {
-		if j >= 0 {
+// runBlock is the length of the runs of consecutive rows a sorted gather
+// copies as a block.
+const runBlock = 16
+
+// gatherFixed sets dst[i] to src[idx[i]], or to zero when idx[i] < 0.
+func gatherFixed[T any](dst, src []T, idx []int32, mode gatherMode) {
+	switch mode {
+	case gatherAny:
+		var zero T
+		for i, j := range idx {
+			if j >= 0 {
+				dst[i] = src[j]
+			} else {
+				dst[i] = zero
+			}
+		}
+	case gatherValid:
+		dst = dst[:len(idx)]
+		for i, j := range idx {
 			dst[i] = src[j]
-		} else {
-			dst[i] = zero
+		}
+	case gatherSorted:
+		n := len(idx)
+		dst = dst[:n]
+		i := 0
+		for ; i+runBlock <= n; i += runBlock {
+			j := idx[i]
+			if idx[i+runBlock-1]-j == runBlock-1 {
+				copy(dst[i:i+runBlock], src[j:j+runBlock])
+				continue
+			}
+			for k, j := range idx[i : i+runBlock] {
+				dst[i+k] = src[j]
+			}
+		}
+		for ; i < n; i++ {
+			dst[i] = src[idx[i]]
 		}
 	}
 }
 
 // gatherValidity returns the validity bitmap of a's rows idx (nil when all
 // are valid) and the null count.
-func gatherValidity(alloc memory.Allocator, a arrow.Array, idx []int32) (*memory.Buffer, int) {
+func gatherValidity(alloc memory.Allocator, a arrow.Array, idx []int32, mode gatherMode) (*memory.Buffer, int) {
 	bm, off := nullBits(a)
+	if bm == nil && mode != gatherAny {
+		return nil, 0
+	}
+	n := len(idx)
+	buf := newBitmap(alloc, n)
+	dst := buf.Bytes()
+	var set int
 	if bm == nil {
-		hasNeg := false
-		for _, j := range idx {
-			if j < 0 {
-				hasNeg = true
-				break
+		for i, j := range idx {
+			if j >= 0 {
+				bitutil.SetBit(dst, i)
+				set++
 			}
 		}
-		if !hasNeg {
-			return nil, 0
-		}
+	} else {
+		set = gatherBits(dst, bm, off, idx)
 	}
-	buf := memory.NewResizableBuffer(alloc)
-	buf.Resize(int(bitutil.BytesForBits(int64(len(idx)))))
-	dst := buf.Bytes()
-	clear(dst)
-	nulls := 0
-	for i, j := range idx {
-		if j >= 0 && isValid(bm, off, int(j)) {
-			bitutil.SetBit(dst, i)
-		} else {
-			nulls++
-		}
-	}
-	if nulls == 0 {
+	if set == n {
 		buf.Release()
 		return nil, 0
 	}
-	return buf, nulls
+	return buf, n - set
 }
 
-func gatherVar[O int32 | int64](alloc memory.Allocator, a arrow.Array, idx []int32) arrow.Array {
+func gatherVar[O int32 | int64](alloc memory.Allocator, a arrow.Array, idx []int32, mode gatherMode) arrow.Array {
 	n := len(idx)
 	d := a.Data()
-	valid, nulls := gatherValidity(alloc, a, idx)
+	valid, nulls := gatherValidity(alloc, a, idx, mode)
 	var offsets []O
 	if b := d.Buffers()[1]; b != nil && b.Len() > 0 {
 		offsets = asSlice[O](b.Bytes())[d.Offset():]
@@ -190,21 +257,41 @@ func gatherVar[O int32 | int64](alloc memory.Allocator, a arrow.Array, idx []int
 	osz := int(unsafe.Sizeof(zero))
 	obuf := memory.NewResizableBuffer(alloc)
 	obuf.Resize((n + 1) * osz)
-	outOff := asSlice[O](obuf.Bytes())
+	outOff := asSlice[O](obuf.Bytes())[:n+1]
 	total := O(0)
 	outOff[0] = 0
-	for i, j := range idx {
-		if j >= 0 && isValid(bm, off, int(j)) {
+	if bm == nil && mode != gatherAny {
+		for i, j := range idx {
 			total += offsets[j+1] - offsets[j]
+			outOff[i+1] = total
 		}
-		outOff[i+1] = total
+	} else {
+		for i, j := range idx {
+			if j >= 0 && isValid(bm, off, int(j)) {
+				total += offsets[j+1] - offsets[j]
+			}
+			outOff[i+1] = total
+		}
 	}
 	dbuf := memory.NewResizableBuffer(alloc)
 	dbuf.Resize(int(total))
 	dst := dbuf.Bytes()
-	for i, j := range idx {
-		if s, e := outOff[i], outOff[i+1]; e > s {
-			copy(dst[s:e], data[offsets[j]:offsets[j+1]])
+	if bm == nil && mode == gatherSorted {
+		// Copy runs of consecutive rows at once.
+		for i := 0; i < n; {
+			j := idx[i]
+			k := i + 1
+			for k < n && idx[k] == idx[k-1]+1 {
+				k++
+			}
+			copy(dst[outOff[i]:outOff[k]], data[offsets[j]:offsets[idx[k-1]+1]])
+			i = k
+		}
+	} else {
+		for i, j := range idx {
+			if s, e := outOff[i], outOff[i+1]; e > s {
+				copy(dst[s:e], data[offsets[j]:offsets[j+1]])
+			}
 		}
 	}
 	out := array.NewData(a.DataType(), n, []*memory.Buffer{valid, obuf, dbuf}, nil, nulls, 0)
@@ -216,4 +303,31 @@ func gatherVar[O int32 | int64](alloc memory.Allocator, a arrow.Array, idx []int
 	arr := array.MakeFromData(out)
 	out.Release()
 	return arr
+}
+
+// gatherBits sets bit i of dst, which must be cleared beforehand, when bit
+// idx[i] of src, counted from bit off, is set; negative indices leave the
+// bit clear. It returns the number of bits set.
+func gatherBits(dst, src []byte, off int, idx []int32) int {
+	set := 0
+	i := 0
+	// Eight output bits, one output byte, at a time.
+	for ; i+8 <= len(idx); i += 8 {
+		var out byte
+		for k, j := range idx[i : i+8] {
+			if j >= 0 {
+				p := off + int(j)
+				out |= (src[p>>3] >> (p & 7) & 1) << k
+			}
+		}
+		dst[i>>3] = out
+		set += bits.OnesCount8(out)
+	}
+	for ; i < len(idx); i++ {
+		if j := idx[i]; j >= 0 && bitutil.BitIsSet(src, off+int(j)) {
+			bitutil.SetBit(dst, i)
+			set++
+		}
+	}
+	return set
 }

@@ -1,10 +1,8 @@
 package op
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"strings"
 	"sync"
@@ -12,7 +10,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
@@ -204,7 +201,7 @@ func (j *HashJoin) OpenPartition(ctx context.Context, t *Task, i int) (Stream, e
 		if err != nil {
 			return nil, err
 		}
-		return &joinTable{refs: n, right: right, res: t.Pool.NewReservation("hash join"), seed: maphash.MakeSeed()}, nil
+		return &joinTable{refs: n, right: right, res: t.Pool.NewReservation("hash join")}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -233,16 +230,11 @@ type joinTable struct {
 	refs  int    // probe streams not yet closed
 	right Stream // nil once the build side is read and closed
 	res   *spill.Reservation
-	seed  maphash.Seed
 	err   error // the build failed
 	built bool
 
 	build    arrow.RecordBatch // all right rows
-	bkeys    rowKeys
-	bhash    []uint64
-	heads    []int32 // bucket -> first row, -1 for none
-	next     []int32 // row -> next row in its bucket, -1 at the end
-	mask     uint64
+	index    *joinIndex
 	bNullKey bool   // some right row has a null key
 	bMatched []bool // right rows matched, when the type tracks them
 }
@@ -282,7 +274,7 @@ func (tb *joinTable) release() error {
 		tb.build.Release()
 		tb.build = nil
 	}
-	tb.heads, tb.next, tb.bhash, tb.bMatched = nil, nil, nil, nil
+	tb.index, tb.bMatched = nil, nil
 	tb.res.Free()
 	return err
 }
@@ -302,8 +294,8 @@ type hashJoinStream struct {
 
 	// The probe batch in progress.
 	pb       arrow.RecordBatch
-	pkeys    rowKeys
-	phash    []uint64
+	pfirst   []int32 // the first build row matching each probe row, or -1
+	pscratch probeScratch
 	pnull    []bool // row has a null in a non-null-safe key
 	prow     int    // next probe row
 	pchain   int32  // where to resume prow's chain; chainStart to begin
@@ -311,6 +303,7 @@ type hashJoinStream struct {
 	pSingle  []int32 // single join: the match of each probe row, -1 for none
 
 	pi, bi    []int32 // candidate pairs
+	sel       []int32 // scratch: the pairs the residual keeps
 	idx       []int32 // scratch for tails
 	probeDone bool
 	done      bool
@@ -441,36 +434,26 @@ func (s *hashJoinStream) buildTable(ctx context.Context) error {
 		return err
 	}
 	defer releaseArrays(keys)
-	s.tb.bkeys.encode(keys, n)
 	nulls := s.nullRows(keys, n, nil)
-	size := int64(1)
-	for size < int64(2*n) {
-		size <<= 1
+	for _, null := range nulls {
+		if null {
+			s.tb.bNullKey = true
+			break
+		}
 	}
-	// The table: heads, next, hashes, and the encoded keys.
-	if err := s.tb.res.Grow(size*4 + int64(n)*(4+8+8) + int64(len(s.tb.bkeys.buf))); err != nil {
+	types := make([]arrow.DataType, len(keys))
+	for i, k := range keys {
+		types[i] = k.DataType()
+	}
+	x := newJoinIndex(types, s.op.nullEq)
+	if err := s.tb.res.Grow(x.sizeFor(n)); err != nil {
 		return err
 	}
-	s.tb.mask = uint64(size - 1)
-	s.tb.heads = make([]int32, size)
-	for i := range s.tb.heads {
-		s.tb.heads[i] = -1
+	x.build(keys, n, nulls)
+	if err := s.tb.res.Grow(int64(len(x.bk.buf) + 8*len(x.bk.ends))); err != nil {
+		return err
 	}
-	s.tb.next = make([]int32, n)
-	s.tb.bhash = make([]uint64, n)
-	// Insert in reverse so chains list rows in input order.
-	for i := n - 1; i >= 0; i-- {
-		if nulls != nil && nulls[i] {
-			s.tb.bNullKey = true
-			s.tb.next[i] = -1
-			continue
-		}
-		h := maphash.Bytes(s.tb.seed, s.tb.bkeys.key(i))
-		s.tb.bhash[i] = h
-		bucket := h & s.tb.mask
-		s.tb.next[i] = s.tb.heads[bucket]
-		s.tb.heads[bucket] = int32(i)
-	}
+	s.tb.index = x
 	if s.op.Type.tracksRight() {
 		if err := s.tb.res.Grow(int64(n)); err != nil {
 			return err
@@ -514,15 +497,9 @@ func (s *hashJoinStream) startProbe(ctx context.Context, b arrow.RecordBatch) er
 	}
 	defer releaseArrays(keys)
 	s.pb = b
-	s.pkeys.encode(keys, n)
 	s.pnull = s.nullRows(keys, n, s.pnull)
-	if cap(s.phash) < n {
-		s.phash = make([]uint64, n)
-	}
-	s.phash = s.phash[:n]
-	for i := range n {
-		s.phash[i] = maphash.Bytes(s.tb.seed, s.pkeys.key(i))
-	}
+	s.pfirst = grow(s.pfirst, n)
+	s.tb.index.lookup(keys, n, s.pnull, s.pfirst, &s.pscratch)
 	s.pMatched = append(s.pMatched[:0], make([]bool, n)...)
 	if s.op.Type == SingleJoin {
 		s.pSingle = s.pSingle[:0]
@@ -543,29 +520,26 @@ func (s *hashJoinStream) probeStep(ctx context.Context) error {
 	s.pi, s.bi = s.pi[:0], s.bi[:0]
 	// Existence is enough when no residual must be checked per pair.
 	exists := s.op.Residual == nil && (s.op.Type == LeftSemiJoin || s.op.Type == LeftAntiJoin || s.op.Type == MarkJoin)
-	heads, next, bhash, phash := s.tb.heads, s.tb.next, s.tb.bhash, s.phash
+	next, first := s.tb.index.next, s.pfirst
+	if exists {
+		// Existence is known from the lookup.
+		for i := s.prow; i < n; i++ {
+			if first[i] >= 0 {
+				s.pMatched[i] = true
+			}
+		}
+		s.prow = n
+	}
 	full := false
 	for s.prow < n && !full {
 		i := s.prow
 		j := s.pchain
 		if j == chainStart {
-			if s.pnull != nil && s.pnull[i] {
-				j = -1
-			} else {
-				j = heads[phash[i]&s.tb.mask]
-			}
+			j = first[i]
 		}
-		h := phash[i]
-		key := s.pkeys.key(i)
-		// INVARIANT: pairs (i, j') for chain rows before j are recorded.
+		// INVARIANT: pairs (i, j') for chain rows before j are recorded;
+		// every row on the chain has i's key.
 		for ; j >= 0; j = next[j] {
-			if bhash[j] != h || !bytes.Equal(s.tb.bkeys.key(int(j)), key) {
-				continue
-			}
-			if exists {
-				s.pMatched[i] = true
-				break
-			}
 			if len(s.pi) == bs {
 				full = true
 				break
@@ -608,30 +582,23 @@ func (s *hashJoinStream) pairs(ctx context.Context) error {
 			cand.Release()
 			return err
 		}
-		m := mask.(*array.Boolean)
-		kept := countTrue(m)
-		k := 0
-		for r := range s.pi {
-			if m.IsValid(r) && m.Value(r) {
-				s.pi[k], s.bi[k] = s.pi[r], s.bi[r]
-				k++
-			}
+		s.sel = selection(s.sel, mask.(*array.Boolean))
+		mask.Release()
+		for k, r := range s.sel {
+			s.pi[k], s.bi[k] = s.pi[r], s.bi[r]
 		}
-		s.pi, s.bi = s.pi[:k], s.bi[:k]
+		kept := len(s.sel)
+		all := kept == len(s.pi)
+		s.pi, s.bi = s.pi[:kept], s.bi[:kept]
 		if s.op.Type.emitsPairs() && kept > 0 {
-			if kept == int(cand.NumRows()) {
+			if all {
 				cand.Retain()
 				out = cand
-			} else {
-				out, err = compute.FilterRecordBatch(compute.WithAllocator(ctx, s.t.Alloc), cand, m, compute.DefaultFilterOptions())
-				if err != nil {
-					mask.Release()
-					cand.Release()
-					return errkind.Errorf(errkind.Internal, "filter pairs: %w", err)
-				}
+			} else if out, err = selectBatch(ctx, s.t.Alloc, cand, s.sel); err != nil {
+				cand.Release()
+				return err
 			}
 		}
-		mask.Release()
 		cand.Release()
 	}
 	for r, i := range s.pi {
@@ -666,23 +633,16 @@ func (s *hashJoinStream) pairs(ctx context.Context) error {
 // gatherPairs materialises the pairs (pi, bi) as left columns then right
 // columns.
 func (s *hashJoinStream) gatherPairs(ctx context.Context, schema *arrow.Schema) (arrow.RecordBatch, error) {
-	cols := make([]arrow.Array, 0, schema.NumFields())
-	for _, c := range s.pb.Columns() {
-		a, err := gather(ctx, s.t.Alloc, c, s.pi)
-		if err != nil {
-			releaseArrays(cols)
-			return nil, err
-		}
-		cols = append(cols, a)
+	lc, err := gatherColsMode(ctx, s.t.Alloc, s.pb.Columns(), s.pi, gatherValid)
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range s.tb.build.Columns() {
-		a, err := gather(ctx, s.t.Alloc, c, s.bi)
-		if err != nil {
-			releaseArrays(cols)
-			return nil, err
-		}
-		cols = append(cols, a)
+	rc, err := gatherColsMode(ctx, s.t.Alloc, s.tb.build.Columns(), s.bi, gatherValid)
+	if err != nil {
+		releaseArrays(lc)
+		return nil, err
 	}
+	cols := append(lc, rc...)
 	b := array.NewRecordBatch(schema, cols, int64(len(s.pi)))
 	releaseArrays(cols)
 	return b, nil
@@ -718,7 +678,7 @@ func (s *hashJoinStream) probeTail(ctx context.Context) error {
 			s.pb.Release()
 			return nil
 		}
-		cols, err := s.gatherCols(ctx, s.pb.Columns(), s.idx)
+		cols, err := gatherColsMode(ctx, s.t.Alloc, s.pb.Columns(), s.idx, gatherSorted)
 		if err != nil {
 			return err
 		}
@@ -788,16 +748,7 @@ func (s *hashJoinStream) nullCols(schema *arrow.Schema, n int) []arrow.Array {
 }
 
 func (s *hashJoinStream) gatherCols(ctx context.Context, cols []arrow.Array, idx []int32) ([]arrow.Array, error) {
-	out := make([]arrow.Array, 0, len(cols))
-	for _, c := range cols {
-		a, err := gather(ctx, s.t.Alloc, c, idx)
-		if err != nil {
-			releaseArrays(out)
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return gatherColsMode(ctx, s.t.Alloc, cols, idx, modeOf(idx))
 }
 
 // rightTailStep queues up to a batch of the right rows the join type keeps
@@ -824,7 +775,7 @@ func (s *hashJoinStream) rightTailStep(ctx context.Context) error {
 	if len(s.idx) == 0 {
 		return nil
 	}
-	rc, err := s.gatherCols(ctx, s.tb.build.Columns(), s.idx)
+	rc, err := gatherColsMode(ctx, s.t.Alloc, s.tb.build.Columns(), s.idx, gatherSorted)
 	if err != nil {
 		return err
 	}

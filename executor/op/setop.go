@@ -6,7 +6,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/spill"
@@ -219,12 +218,10 @@ func (s *setOpStream) add(ctx context.Context, i int, b arrow.RecordBatch) error
 		c[id]++
 	}
 	if len(fresh) > 0 {
-		idx := int32Array(fresh)
-		defer idx.Release()
 		for c := range s.parts {
-			taken, err := compute.TakeArray(compute.WithAllocator(ctx, s.t.Alloc), b.Column(c), idx)
+			taken, err := gatherArray(ctx, s.t.Alloc, b.Column(c), fresh, gatherSorted)
 			if err != nil {
-				return errkind.Errorf(errkind.Internal, "take rows: %w", err)
+				return err
 			}
 			s.bytes += arrayBytes(taken.Data())
 			s.parts[c] = append(s.parts[c], taken)
@@ -251,8 +248,6 @@ func (s *setOpStream) emit(ctx context.Context) error {
 	if len(idx) == 0 {
 		return nil
 	}
-	indices := int32Array(idx)
-	defer indices.Release()
 	cols := make([]arrow.Array, len(s.parts))
 	defer func() { releaseArrays(cols) }()
 	for c, parts := range s.parts {
@@ -262,10 +257,10 @@ func (s *setOpStream) emit(ctx context.Context) error {
 		}
 		releaseArrays(parts)
 		s.parts[c] = nil
-		cols[c], err = compute.TakeArray(compute.WithAllocator(ctx, s.t.Alloc), all, indices)
+		cols[c], err = gatherArray(ctx, s.t.Alloc, all, idx, gatherValid)
 		all.Release()
 		if err != nil {
-			return errkind.Errorf(errkind.Internal, "take rows: %w", err)
+			return err
 		}
 	}
 	s.out.b = array.NewRecordBatch(s.op.schema, cols, int64(len(idx)))

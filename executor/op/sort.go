@@ -11,7 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
@@ -152,16 +151,7 @@ func sortBatch(ctx context.Context, t *Task, b arrow.RecordBatch, keys []SortKey
 	if limit >= 0 && limit < len(idx) {
 		idx = idx[:limit]
 	}
-	indices := int32Array(idx)
-	defer indices.Release()
-	cols := make([]arrow.Array, b.NumCols())
-	defer func() { releaseArrays(cols) }()
-	for c := range cols {
-		if cols[c], err = compute.TakeArray(compute.WithAllocator(ctx, t.Alloc), b.Column(c), indices); err != nil {
-			return nil, errkind.Errorf(errkind.Internal, "take: %w", err)
-		}
-	}
-	return array.NewRecordBatch(b.Schema(), cols, int64(len(idx))), nil
+	return gatherBatchMode(ctx, t.Alloc, b.Schema(), b.Columns(), idx, gatherValid)
 }
 
 func keyExprs(keys []SortKey) []expr.Expr {

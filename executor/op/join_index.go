@@ -1,0 +1,451 @@
+package op
+
+import (
+	"hash/maphash"
+	"math/bits"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+)
+
+// joinIndex maps each distinct key of a hash join's build side to the
+// chain of build rows with that key. It is an open-addressing table with
+// linear probing; a slot holds a key (or, for keys that do not pack, a
+// hash) and the key's first row, and next links the rows of a key in
+// input order. A probe finds the first row of its key with one lookup and
+// walks the chain without comparing keys again.
+//
+// Keys that are fixed-width and fit in 8 or 16 bytes together are packed
+// into one or two machine words and compared as such; others are encoded
+// as row keys (see rowKeys) and compared by hash, then bytes.
+//
+// Rows with a null in a key that is not null-safe are never inserted, and
+// probe rows with one never match: the caller marks them. A packed key
+// only ever holds keys that are not null-safe (null values pack as
+// anything, but such rows are skipped), so null-safe keys use the row-key
+// encoding, whose null flag makes nulls equal.
+//
+// INVARIANT: after build, the index is read-only, so probes of several
+// partitions may use it concurrently.
+type joinIndex struct {
+	kind   keyKind
+	layout []keyPart // where each key column goes in a packed key
+	shift  uint      // bucket = hash >> shift
+	mask   uint64    // len(slots) - 1
+
+	s8   []slot8
+	s16  []slot16
+	sEnc []slotEnc
+	bk   rowKeys // the build keys, for keyEncoded
+	seed maphash.Seed
+
+	next []int32 // build row -> next build row with the same key, -1 at the end
+}
+
+type keyKind uint8
+
+const (
+	keyPacked8  keyKind = iota // keys packed in a uint64
+	keyPacked16                // keys packed in a [2]uint64
+	keyEncoded                 // row-key encoded
+)
+
+// keyPart places the value of one key column at bit shift of word word of
+// a packed key.
+type keyPart struct {
+	width int // bytes; 0 for a boolean (one bit)
+	word  int
+	shift uint
+}
+
+// A slot is empty when head is 0; otherwise head-1 is the first build row
+// with the slot's key.
+type slot8 struct {
+	key  uint64
+	head int32
+}
+
+type slot16 struct {
+	key  [2]uint64
+	head int32
+}
+
+type slotEnc struct {
+	hash uint64
+	head int32
+}
+
+// newJoinIndex returns an empty index for keys of the given types;
+// nullSafe(i) says whether key i is compared with IS NOT DISTINCT FROM.
+func newJoinIndex(types []arrow.DataType, nullSafe func(int) bool) *joinIndex {
+	x := &joinIndex{kind: keyEncoded, seed: maphash.MakeSeed()}
+	layout, words := packLayout(types)
+	for i := range types {
+		if nullSafe(i) {
+			words = 0
+		}
+	}
+	switch words {
+	case 1:
+		x.kind, x.layout = keyPacked8, layout
+	case 2:
+		x.kind, x.layout = keyPacked16, layout
+	}
+	return x
+}
+
+// packLayout places the key columns in as few 64-bit words as it can, at
+// most two; it returns 0 words when they do not fit or a type is not
+// fixed-width.
+func packLayout(types []arrow.DataType) ([]keyPart, int) {
+	if len(types) == 0 {
+		return nil, 0
+	}
+	var used [2]uint // bits used of each word
+	layout := make([]keyPart, len(types))
+	for i, dt := range types {
+		var width int
+		bitsNeeded := uint(1)
+		if dt.ID() != arrow.BOOL {
+			fw, ok := dt.(arrow.FixedWidthDataType)
+			if !ok || fw.BitWidth()%8 != 0 {
+				return nil, 0
+			}
+			width = fw.BitWidth() / 8
+			switch width {
+			case 1, 2, 4, 8, 16:
+			default:
+				return nil, 0
+			}
+			bitsNeeded = uint(8 * width)
+		}
+		if width == 16 {
+			if used[0] != 0 || used[1] != 0 {
+				return nil, 0
+			}
+			layout[i] = keyPart{width: 16}
+			used = [2]uint{64, 64}
+			continue
+		}
+		placed := false
+		for w := range 2 {
+			if used[w]+bitsNeeded <= 64 {
+				layout[i] = keyPart{width: width, word: w, shift: used[w]}
+				used[w] += bitsNeeded
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			return nil, 0
+		}
+	}
+	if used[1] == 0 {
+		return layout, 1
+	}
+	return layout, 2
+}
+
+// Multipliers for Fibonacci hashing: the high bits of a product are well
+// mixed.
+const (
+	hashMul1 = 0x9E3779B97F4A7C15
+	hashMul2 = 0xC2B2AE3D27D4EB4F
+)
+
+func hash8(k uint64) uint64 { return (k ^ k>>32) * hashMul1 }
+
+func hash16(k [2]uint64) uint64 {
+	return (k[0]*hashMul2 ^ bits.RotateLeft64(k[1], 31)) * hashMul1
+}
+
+// pack8 writes the packed keys of rows [0, n) of keys into dst.
+func (x *joinIndex) pack8(dst []uint64, keys []arrow.Array) {
+	clear(dst)
+	for c, a := range keys {
+		packColumn(dst, 1, a, x.layout[c])
+	}
+}
+
+// pack16 writes the packed keys of rows [0, n) of keys into dst.
+func (x *joinIndex) pack16(dst [][2]uint64, keys []arrow.Array) {
+	clear(dst)
+	if len(dst) == 0 {
+		return
+	}
+	words := asSlice[uint64](asBytes(dst))
+	for c, a := range keys {
+		p := x.layout[c]
+		if p.width == 16 {
+			d := a.Data()
+			src := asSlice[[2]uint64](d.Buffers()[1].Bytes())[d.Offset():]
+			copy(dst, src[:len(dst)])
+			continue
+		}
+		packColumn(words[p.word:], 2, a, p)
+	}
+}
+
+// packColumn ors the values of column a, shifted by p.shift, into every
+// stride'th word of dst.
+func packColumn(dst []uint64, stride int, a arrow.Array, p keyPart) {
+	d := a.Data()
+	n := a.Len()
+	off := d.Offset()
+	buf := d.Buffers()[1].Bytes()
+	switch p.width {
+	case 0:
+		for i := range n {
+			if bitutil.BitIsSet(buf, off+i) {
+				dst[i*stride] |= 1 << p.shift
+			}
+		}
+	case 1:
+		src := buf[off : off+n]
+		for i, v := range src {
+			dst[i*stride] |= uint64(v) << p.shift
+		}
+	case 2:
+		src := asSlice[uint16](buf)[off : off+n]
+		for i, v := range src {
+			dst[i*stride] |= uint64(v) << p.shift
+		}
+	case 4:
+		src := asSlice[uint32](buf)[off : off+n]
+		if stride == 1 {
+			dst = dst[:n]
+			for i, v := range src {
+				dst[i] |= uint64(v) << p.shift
+			}
+			return
+		}
+		for i, v := range src {
+			dst[i*stride] |= uint64(v) << p.shift
+		}
+	case 8:
+		src := asSlice[uint64](buf)[off : off+n]
+		for i, v := range src {
+			dst[i*stride] |= v
+		}
+	}
+}
+
+// asBytes views a slice of fixed-size values as bytes.
+func asBytes[T any](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	var z T
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(z)))
+}
+
+// tableSize returns the number of slots for n keys: a power of two at
+// least 2n, and its log.
+func tableSize(n int) (int, uint) {
+	size, lg := 2, uint(1)
+	for size < 2*n {
+		size <<= 1
+		lg++
+	}
+	return size, lg
+}
+
+// slotBytes is the memory of one slot of the index's kind.
+func (x *joinIndex) slotBytes() int64 {
+	switch x.kind {
+	case keyPacked8:
+		return 16
+	case keyPacked16:
+		return 24
+	}
+	return 16
+}
+
+// sizeFor estimates the memory the index takes for n build rows.
+func (x *joinIndex) sizeFor(n int) int64 {
+	size, _ := tableSize(n)
+	return int64(size)*x.slotBytes() + int64(n)*(4+16)
+}
+
+// build indexes n build rows with key columns keys; rows with skip[i] set
+// (skip may be nil) are left out.
+func (x *joinIndex) build(keys []arrow.Array, n int, skip []bool) {
+	size, lg := tableSize(n)
+	x.shift = 64 - lg
+	x.mask = uint64(size - 1)
+	x.next = make([]int32, n)
+	// Insert in reverse so that chains list rows in input order.
+	switch x.kind {
+	case keyPacked8:
+		k := make([]uint64, n)
+		x.pack8(k, keys)
+		x.s8 = make([]slot8, size)
+		for i := n - 1; i >= 0; i-- {
+			if skip != nil && skip[i] {
+				x.next[i] = -1
+				continue
+			}
+			p := hash8(k[i]) >> x.shift
+			for {
+				sl := &x.s8[p]
+				if sl.head == 0 {
+					sl.key, sl.head = k[i], int32(i+1)
+					x.next[i] = -1
+					break
+				}
+				if sl.key == k[i] {
+					x.next[i] = sl.head - 1
+					sl.head = int32(i + 1)
+					break
+				}
+				p = (p + 1) & x.mask
+			}
+		}
+	case keyPacked16:
+		k := make([][2]uint64, n)
+		x.pack16(k, keys)
+		x.s16 = make([]slot16, size)
+		for i := n - 1; i >= 0; i-- {
+			if skip != nil && skip[i] {
+				x.next[i] = -1
+				continue
+			}
+			p := hash16(k[i]) >> x.shift
+			for {
+				sl := &x.s16[p]
+				if sl.head == 0 {
+					sl.key, sl.head = k[i], int32(i+1)
+					x.next[i] = -1
+					break
+				}
+				if sl.key == k[i] {
+					x.next[i] = sl.head - 1
+					sl.head = int32(i + 1)
+					break
+				}
+				p = (p + 1) & x.mask
+			}
+		}
+	default:
+		x.bk.encode(keys, n)
+		x.sEnc = make([]slotEnc, size)
+		for i := n - 1; i >= 0; i-- {
+			if skip != nil && skip[i] {
+				x.next[i] = -1
+				continue
+			}
+			key := x.bk.key(i)
+			h := maphash.Bytes(x.seed, key)
+			p := h >> x.shift
+			for {
+				sl := &x.sEnc[p]
+				if sl.head == 0 {
+					sl.hash, sl.head = h, int32(i+1)
+					x.next[i] = -1
+					break
+				}
+				if sl.hash == h && string(x.bk.key(int(sl.head-1))) == string(key) {
+					x.next[i] = sl.head - 1
+					sl.head = int32(i + 1)
+					break
+				}
+				p = (p + 1) & x.mask
+			}
+		}
+	}
+}
+
+// probeScratch is a probe stream's reusable memory for lookups.
+type probeScratch struct {
+	k8  []uint64
+	k16 [][2]uint64
+	pk  rowKeys
+}
+
+// lookup sets first[i] to the first build row whose key equals probe row
+// i's, or -1 when there is none or skip[i] is set (skip may be nil). keys
+// are the probe's key columns, of n rows.
+func (x *joinIndex) lookup(keys []arrow.Array, n int, skip []bool, first []int32, sc *probeScratch) {
+	first = first[:n]
+	switch x.kind {
+	case keyPacked8:
+		sc.k8 = grow(sc.k8, n)
+		k := sc.k8
+		x.pack8(k, keys)
+		slots, shift, mask := x.s8, x.shift, x.mask
+		for i, key := range k {
+			p := hash8(key) >> shift
+			j := int32(-1)
+			for {
+				sl := &slots[p]
+				if sl.head == 0 {
+					break
+				}
+				if sl.key == key {
+					j = sl.head - 1
+					break
+				}
+				p = (p + 1) & mask
+			}
+			first[i] = j
+		}
+	case keyPacked16:
+		sc.k16 = grow(sc.k16, n)
+		k := sc.k16
+		x.pack16(k, keys)
+		slots, shift, mask := x.s16, x.shift, x.mask
+		for i, key := range k {
+			p := hash16(key) >> shift
+			j := int32(-1)
+			for {
+				sl := &slots[p]
+				if sl.head == 0 {
+					break
+				}
+				if sl.key == key {
+					j = sl.head - 1
+					break
+				}
+				p = (p + 1) & mask
+			}
+			first[i] = j
+		}
+	default:
+		sc.pk.encode(keys, n)
+		slots, shift, mask := x.sEnc, x.shift, x.mask
+		for i := range n {
+			key := sc.pk.key(i)
+			h := maphash.Bytes(x.seed, key)
+			p := h >> shift
+			j := int32(-1)
+			for {
+				sl := &slots[p]
+				if sl.head == 0 {
+					break
+				}
+				if sl.hash == h && string(x.bk.key(int(sl.head-1))) == string(key) {
+					j = sl.head - 1
+					break
+				}
+				p = (p + 1) & mask
+			}
+			first[i] = j
+		}
+	}
+	if skip != nil {
+		for i, s := range skip[:n] {
+			if s {
+				first[i] = -1
+			}
+		}
+	}
+}
+
+// grow returns s with length n, reallocated if its capacity is short.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
