@@ -65,3 +65,35 @@ func keysOf[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// TestNestedBoolFlattened checks that substrait-python's binary and/or
+// (Q19: or(or(and(and(...)), ...), ...)) become one variadic call each.
+func TestNestedBoolFlattened(t *testing.T) {
+	data, err := os.ReadFile(plans + "substrait-python/q19.json")
+	if err != nil {
+		t.Skip(err)
+	}
+	p, err := Decode(data, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := calls(p)
+	if len(c["or:bool"]) != 1 || len(c["or:bool"][0].GetArguments()) != 3 {
+		t.Fatalf("or calls %d, want one with 3 arguments", len(c["or:bool"]))
+	}
+	for _, name := range []string{"and:bool", "or:bool"} {
+		for _, f := range c[name] {
+			for _, a := range f.GetArguments() {
+				if g := a.GetValue().GetScalarFunction(); g != nil && g.GetFunctionReference() == f.GetFunctionReference() {
+					t.Errorf("%s nested in %s", name, name)
+				}
+			}
+		}
+	}
+	if n := len(c["and:bool"]); n != 3 {
+		t.Errorf("%d and calls, want 3 (one per branch)", n)
+	}
+	if n := len(c["or:bool"][0].GetArguments()[0].GetValue().GetScalarFunction().GetArguments()); n != 8 {
+		t.Errorf("first branch has %d conjuncts, want 8", n)
+	}
+}

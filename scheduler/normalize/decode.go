@@ -61,6 +61,7 @@ func Normalize(p *substraitpb.Plan) error {
 		{"fetch", modernFetch},
 		{"relation common", fillRelCommon},
 		{"functions", resolveFunctions},
+		{"boolean connectives", flattenBool},
 	}
 	for _, s := range steps {
 		if err := s.fn(p, coll); err != nil {

@@ -26,7 +26,10 @@
 //     become compound names ("sum:dec") in the extension that defines them,
 //     one declaration per distinct signature, and missing output types are
 //     filled in from the extension's return-type rules (functions.go,
-//     derive.go).
+//     derive.go);
+//   - nested calls of the boolean and/or become one variadic call
+//     (substrait-python and DataFusion nest them two arguments at a time)
+//     (flatten_bool.go).
 //
 // The result is accepted by substrait-go's plan.FromProto and by the
 // engine's planner, which matches functions by name and trusts declared
