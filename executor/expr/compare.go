@@ -1,10 +1,14 @@
 package expr
 
+//go:generate go run gen_cmp.go
+
 import (
 	"bytes"
-	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -44,35 +48,37 @@ func (op cmpOp) holds(c int) bool {
 	return c >= 0
 }
 
-// cmpInto compares typed slices; the switch sits outside the loops so each
-// loop is a plain compare the compiler can keep tight.
-func cmpInto[T cmp.Ordered](op cmpOp, dst []bool, a, b []T) {
+// flip is the operator that gives the same answer with the operands
+// swapped: a < b is b > a.
+func (op cmpOp) flip() cmpOp {
+	switch op {
+	case cmpLt:
+		return cmpGt
+	case cmpLe:
+		return cmpGe
+	case cmpGt:
+		return cmpLt
+	case cmpGe:
+		return cmpLe
+	}
+	return op
+}
+
+// pick combines the words of "less than" and "equal" results into op's.
+func (op cmpOp) pick(lt, eq uint64) uint64 {
 	switch op {
 	case cmpEq:
-		for i := range dst {
-			dst[i] = a[i] == b[i]
-		}
+		return eq
 	case cmpNe:
-		for i := range dst {
-			dst[i] = a[i] != b[i]
-		}
+		return ^eq
 	case cmpLt:
-		for i := range dst {
-			dst[i] = a[i] < b[i]
-		}
+		return lt
 	case cmpLe:
-		for i := range dst {
-			dst[i] = a[i] <= b[i]
-		}
+		return lt | eq
 	case cmpGt:
-		for i := range dst {
-			dst[i] = a[i] > b[i]
-		}
-	case cmpGe:
-		for i := range dst {
-			dst[i] = a[i] >= b[i]
-		}
+		return ^(lt | eq)
 	}
+	return ^lt
 }
 
 type compare struct {
@@ -113,8 +119,17 @@ func (e *compare) DataType() arrow.DataType { return arrow.FixedWidthTypes.Boole
 func (e *compare) String() string { return fmt.Sprintf("%s(%s, %s)", cmpNames[e.op], e.a, e.b) }
 
 func (e *compare) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
-	if l, ok := e.b.(*Literal); ok && l.Value.IsValid() && isString(e.a.DataType()) {
-		return e.evalStringConst(ctx, alloc, b, []byte(l.Value.String()))
+	// A column compared with a constant reads the constant once instead of
+	// materializing it as a column.
+	switch {
+	case isConstant(e.b) && !isConstant(e.a):
+		if r, ok, err := compareConst(ctx, alloc, b, e.op, e.a, e.b); ok || err != nil {
+			return r, err
+		}
+	case isConstant(e.a) && !isConstant(e.b):
+		if r, ok, err := compareConst(ctx, alloc, b, e.op.flip(), e.b, e.a); ok || err != nil {
+			return r, err
+		}
 	}
 	args, err := evalArgs(ctx, alloc, b, []Expr{e.a, e.b})
 	if err != nil {
@@ -123,36 +138,121 @@ func (e *compare) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Reco
 	defer releaseAll(args)
 	x, y := args[0], args[1]
 	n := x.Len()
-	res := make([]bool, n)
+	buf, dst := newWords(alloc, n)
 	switch x.DataType().ID() {
 	case arrow.INT8:
-		cmpInto(e.op, res, arrow.GetValues[int8](x.Data(), 1), arrow.GetValues[int8](y.Data(), 1))
+		cmpWords(e.op, dst, values[int8](x), values[int8](y))
 	case arrow.INT16:
-		cmpInto(e.op, res, arrow.GetValues[int16](x.Data(), 1), arrow.GetValues[int16](y.Data(), 1))
+		cmpWords(e.op, dst, values[int16](x), values[int16](y))
 	case arrow.INT32, arrow.DATE32, arrow.INTERVAL_MONTHS:
-		cmpInto(e.op, res, arrow.GetValues[int32](x.Data(), 1), arrow.GetValues[int32](y.Data(), 1))
+		cmpWords(e.op, dst, values[int32](x), values[int32](y))
 	case arrow.INTERVAL_DAY_TIME:
-		cmpInto(e.op, res, dayTimeMillis(x), dayTimeMillis(y))
+		cmpWords(e.op, dst, dayTimeMillis(x), dayTimeMillis(y))
 	case arrow.INT64, arrow.DATE64, arrow.TIMESTAMP:
-		cmpInto(e.op, res, arrow.GetValues[int64](x.Data(), 1), arrow.GetValues[int64](y.Data(), 1))
+		cmpWords(e.op, dst, values[int64](x), values[int64](y))
 	case arrow.FLOAT32:
-		cmpInto(e.op, res, arrow.GetValues[float32](x.Data(), 1), arrow.GetValues[float32](y.Data(), 1))
+		cmpWords(e.op, dst, values[float32](x), values[float32](y))
 	case arrow.FLOAT64:
-		cmpInto(e.op, res, arrow.GetValues[float64](x.Data(), 1), arrow.GetValues[float64](y.Data(), 1))
+		cmpWords(e.op, dst, values[float64](x), values[float64](y))
 	case arrow.DECIMAL128:
-		compareDecimals(e.op, res, x, y)
+		compareDecimals(e.op, dst, x, y)
 	case arrow.STRING, arrow.LARGE_STRING, arrow.BINARY:
-		compareStrings(e.op, res, x, y)
+		if err := compareStrings(e.op, dst, x, y); err != nil {
+			buf.Release()
+			return nil, err
+		}
 	case arrow.BOOL:
 		xb, yb := x.(*array.Boolean), y.(*array.Boolean)
+		res := make([]bool, n)
 		for i := range res {
 			res[i] = e.op.holds(boolCmp(xb.Value(i), yb.Value(i)))
 		}
+		packBools(dst, res)
 	default:
+		buf.Release()
 		return nil, errkind.Errorf(errkind.Internal, "%s on %s", cmpNames[e.op], x.DataType())
 	}
 	valid, nulls := validity(alloc, n, x, y)
-	return newBools(alloc, res, valid, nulls), nil
+	return boolsFromWords(n, buf, valid, nulls), nil
+}
+
+// values is the values of a fixed-width array, from its offset.
+func values[T arrow.FixedWidthType](a arrow.Array) []T { return arrow.GetValues[T](a.Data(), 1) }
+
+// isConstant reports whether e's value is the same for every row: a
+// literal, or a cast of one.
+func isConstant(e Expr) bool {
+	switch e := e.(type) {
+	case *Literal:
+		return true
+	case *Cast:
+		return isConstant(e.In)
+	}
+	return false
+}
+
+// evalConstant evaluates a constant expression once, as a one-row array.
+func evalConstant(ctx context.Context, alloc memory.Allocator, e Expr) (arrow.Array, error) {
+	one := array.NewRecordBatch(arrow.NewSchema(nil, nil), nil, 1)
+	defer one.Release()
+	return e.Eval(ctx, alloc, one)
+}
+
+// compareConst computes x op k for a constant k; ok is false if it left
+// the type to the general path (a null constant, say).
+func compareConst(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch, op cmpOp, x, k Expr) (arrow.Array, bool, error) {
+	c, err := evalConstant(ctx, alloc, k)
+	if err != nil {
+		return nil, false, err
+	}
+	defer c.Release()
+	if c.IsNull(0) {
+		return nil, false, nil
+	}
+	switch x.DataType().ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.DATE32, arrow.INTERVAL_MONTHS, arrow.INTERVAL_DAY_TIME,
+		arrow.INT64, arrow.DATE64, arrow.TIMESTAMP, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL128,
+		arrow.STRING, arrow.LARGE_STRING, arrow.BINARY:
+	default:
+		return nil, false, nil
+	}
+	xa, err := x.Eval(ctx, alloc, b)
+	if err != nil {
+		return nil, false, err
+	}
+	defer xa.Release()
+	n := xa.Len()
+	buf, dst := newWords(alloc, n)
+	switch xa.DataType().ID() {
+	case arrow.INT8:
+		cmpConstWords(op, dst, values[int8](xa), values[int8](c)[0])
+	case arrow.INT16:
+		cmpConstWords(op, dst, values[int16](xa), values[int16](c)[0])
+	case arrow.INT32, arrow.DATE32, arrow.INTERVAL_MONTHS:
+		cmpConstWords(op, dst, values[int32](xa), values[int32](c)[0])
+	case arrow.INTERVAL_DAY_TIME:
+		cmpConstWords(op, dst, dayTimeMillis(xa), dayTimeMillis(c)[0])
+	case arrow.INT64, arrow.DATE64, arrow.TIMESTAMP:
+		cmpConstWords(op, dst, values[int64](xa), values[int64](c)[0])
+	case arrow.FLOAT32:
+		cmpConstWords(op, dst, values[float32](xa), values[float32](c)[0])
+	case arrow.FLOAT64:
+		cmpConstWords(op, dst, values[float64](xa), values[float64](c)[0])
+	case arrow.DECIMAL128:
+		compareDecimalConst(op, dst, xa, c)
+	case arrow.STRING, arrow.LARGE_STRING, arrow.BINARY:
+		cv, err := bytesOf(c)
+		if err != nil {
+			buf.Release()
+			return nil, false, err
+		}
+		if err := compareStringConst(op, dst, xa, cv(0)); err != nil {
+			buf.Release()
+			return nil, false, err
+		}
+	}
+	valid, nulls := validity(alloc, n, xa)
+	return boolsFromWords(n, buf, valid, nulls), true, nil
 }
 
 // dayTimeMillis orders day-time intervals by their length, a day being
@@ -176,69 +276,269 @@ func boolCmp(a, b bool) int {
 	return 1
 }
 
-func compareStrings(op cmpOp, res []bool, x, y arrow.Array) {
-	xa, err1 := bytesOf(x)
-	ya, err2 := bytesOf(y)
-	if err1 != nil || err2 != nil {
-		return // REQUIRES: the binder checked both are strings
+func compareStrings(op cmpOp, dst []uint64, x, y arrow.Array) error {
+	xa, err := bytesOf(x)
+	if err != nil {
+		return err
 	}
-	switch op {
-	case cmpEq, cmpNe:
-		eq := op == cmpEq
-		for i := range res {
-			res[i] = bytes.Equal(xa(i), ya(i)) == eq
+	ya, err := bytesOf(y)
+	if err != nil {
+		return err
+	}
+	n := x.Len()
+	for w := range dst {
+		var lt, eq uint64
+		for j := range min(64, n-w*64) {
+			c := bytes.Compare(xa(w*64+j), ya(w*64+j))
+			lt |= b2u(c < 0) << j
+			eq |= b2u(c == 0) << j
 		}
+		dst[w] = op.pick(lt, eq)
+	}
+	return nil
+}
+
+// compareStringConst compares a string column with a constant.
+func compareStringConst(op cmpOp, dst []uint64, x arrow.Array, c []byte) error {
+	switch x.DataType().ID() {
+	case arrow.STRING, arrow.BINARY:
+		strConstWords(op, dst, viewOf[int32](x), c)
+	case arrow.LARGE_STRING, arrow.LARGE_BINARY:
+		strConstWords(op, dst, viewOf[int64](x), c)
 	default:
-		for i := range res {
-			res[i] = op.holds(bytes.Compare(xa(i), ya(i)))
+		return errkind.Errorf(errkind.Internal, "string comparison on %s", x.DataType())
+	}
+	return nil
+}
+
+func strConstWords[O offset](op cmpOp, dst []uint64, v strView[O], c []byte) {
+	n := len(v.off) - 1
+	if op == cmpEq || op == cmpNe {
+		strEqConstWords(dst, v, c)
+		if op == cmpNe {
+			invertFor(op, dst)
+		}
+		return
+	}
+	for w := range dst {
+		var lt, eq uint64
+		base := w * 64
+		for j := range min(64, n-base) {
+			r := bytes.Compare(v.data[v.off[base+j]:v.off[base+j+1]], c)
+			lt |= b2u(r < 0) << j
+			eq |= b2u(r == 0) << j
+		}
+		dst[w] = op.pick(lt, eq)
+	}
+}
+
+// strEqConstWords sets the bits of the rows equal to c. Each row's first
+// (up to) eight bytes are loaded as one word and compared with c's without
+// a branch; only rows that match there and in length, when c is longer
+// than eight bytes, compare the rest.
+func strEqConstWords[O offset](dst []uint64, v strView[O], c []byte) {
+	n := len(v.off) - 1
+	if len(v.data) < 8 || len(c) == 0 {
+		for w := range dst {
+			var eq uint64
+			for j := range min(64, n-w*64) {
+				i := w*64 + j
+				eq |= b2u(bytes.Equal(v.data[v.off[i]:v.off[i+1]], c)) << j
+			}
+			dst[w] = eq
+		}
+		return
+	}
+	k := min(len(c), 8)
+	var pad [8]byte
+	copy(pad[:], c[:k])
+	want := binary.LittleEndian.Uint64(pad[:])
+	mask := ^uint64(0) >> (64 - 8*k)
+	limit := len(v.data) - 8
+	rest := c[k:]
+	off := v.off[:n+1]
+	for w := range dst {
+		var eq uint64
+		for j := range min(64, n-w*64) {
+			lo, hi := int(off[w*64+j]), int(off[w*64+j+1])
+			// Load the word at lo, or at the last full word of the buffer
+			// and shift: a row of c's length ends inside the buffer, so its
+			// first k bytes are in that word.
+			p := min(lo, limit)
+			word := binary.LittleEndian.Uint64(v.data[p:p+8]) >> ((lo - p) * 8)
+			cand := b2u(hi-lo == len(c)) & b2u(word&mask == want)
+			if len(rest) > 0 && cand != 0 {
+				cand = b2u(bytes.Equal(v.data[lo+k:hi], rest))
+			}
+			eq |= cand << j
+		}
+		dst[w] = eq
+	}
+}
+
+// d128 is Arrow's in-memory decimal128: two's complement, low word first.
+type d128 struct {
+	lo uint64
+	hi int64
+}
+
+func d128Of(n decimal128.Num) d128 { return d128{lo: n.LowBits(), hi: n.HighBits()} }
+
+func (d d128) num() decimal128.Num { return decimal128.New(d.hi, d.lo) }
+
+// decimals views a decimal128 array's values as d128 words.
+func decimals(a arrow.Array) []d128 {
+	return decimals128Of(values[decimal128.Num](a))
+}
+
+// Signed 128-bit order is unsigned order with the sign bits flipped, and
+// x < y unsigned is the borrow out of x - y: two subtractions per row.
+const signBit = 1 << 63
+
+// lt128 is 1 if x < y, else 0.
+func lt128(x, y d128) uint64 {
+	_, b := bits.Sub64(x.lo, y.lo, 0)
+	_, b = bits.Sub64(uint64(x.hi)^signBit, uint64(y.hi)^signBit, b)
+	return b
+}
+
+// decimals128Of views decimal128 values as d128 words.
+func decimals128Of(v []decimal128.Num) []d128 {
+	return unsafe.Slice((*d128)(unsafe.Pointer(unsafe.SliceData(v))), len(v))
+}
+
+// cmp128Words compares decimals of one scale as 128-bit integers.
+func cmp128Words(op cmpOp, dst []uint64, a, b []d128) {
+	if op == cmpGt || op == cmpLe { // a > b is b < a
+		a, b = b, a
+	}
+	n := len(a)
+	b = b[:n]
+	for w := range dst {
+		x := a[w*64 : min(w*64+64, n)]
+		y := b[w*64 : w*64+len(x)]
+		var m uint64
+		if op == cmpEq || op == cmpNe {
+			for j, v := range x {
+				m = m>>1 | b2u(v == y[j])<<63
+			}
+		} else {
+			for j, v := range x {
+				m = m>>1 | lt128(v, y[j])<<63
+			}
+		}
+		dst[w] = m >> ((64 - len(x)) & 63)
+	}
+	invertFor(op, dst)
+}
+
+// cmp128ConstWords compares decimals with a constant of their scale.
+func cmp128ConstWords(op cmpOp, dst []uint64, a []d128, c d128) {
+	n := len(a)
+	for w := range dst {
+		x := a[w*64 : min(w*64+64, n)]
+		var m uint64
+		switch op {
+		case cmpEq, cmpNe:
+			for _, v := range x {
+				m = m>>1 | b2u(v == c)<<63
+			}
+		case cmpLt, cmpGe:
+			for _, v := range x {
+				m = m>>1 | lt128(v, c)<<63
+			}
+		default:
+			for _, v := range x {
+				m = m>>1 | lt128(c, v)<<63
+			}
+		}
+		dst[w] = m >> ((64 - len(x)) & 63)
+	}
+	invertFor(op, dst)
+}
+
+// invertFor turns words of eq, lt or gt results into op's: ne, ge and le
+// are their inverses.
+func invertFor(op cmpOp, dst []uint64) {
+	if op == cmpNe || op == cmpGe || op == cmpLe {
+		for i := range dst {
+			dst[i] = ^dst[i]
 		}
 	}
 }
 
-// evalStringConst compares a string column with a constant without
-// materializing the constant as an array.
-func (e *compare) evalStringConst(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch, c []byte) (arrow.Array, error) {
-	x, err := e.a.Eval(ctx, alloc, b)
-	if err != nil {
-		return nil, err
+// compareDecimalConst compares a decimal column with a one-row decimal
+// array c, rescaling the constant rather than every row: to the column's
+// scale if that is larger, and otherwise to the neighbouring column values
+// (x < 1.234 for x of scale 2 is x <= 1.23).
+func compareDecimalConst(op cmpOp, dst []uint64, x, c arrow.Array) {
+	sx := x.DataType().(*arrow.Decimal128Type).Scale
+	sc := c.DataType().(*arrow.Decimal128Type).Scale
+	k := values[decimal128.Num](c)[0]
+	xv := decimals(x)
+	if sc <= sx {
+		if r, ok := rescale(k, sc, sx); ok {
+			cmp128ConstWords(op, dst, xv, d128Of(r))
+			return
+		}
+		// The constant is beyond every 128-bit value of the column's scale.
+		fillWords(dst, op.holds(-k.Sign()))
+		return
 	}
-	defer x.Release()
-	xa, err := bytesOf(x)
-	if err != nil {
-		return nil, err
+	// x op k/10^d with k/10^d between two integers f and f+1 unless exact.
+	q, rem := k.Div(pow10(sc - sx))
+	if rem.Sign() == 0 {
+		cmp128ConstWords(op, dst, xv, d128Of(q))
+		return
 	}
-	res := make([]bool, x.Len())
-	switch e.op {
+	floor := q
+	if k.Sign() < 0 {
+		floor = q.Sub(decimal128.FromU64(1))
+	}
+	switch op {
 	case cmpEq, cmpNe:
-		eq := e.op == cmpEq
-		for i := range res {
-			res[i] = bytes.Equal(xa(i), c) == eq
-		}
+		fillWords(dst, op == cmpNe)
+	case cmpLt, cmpLe:
+		cmp128ConstWords(cmpLe, dst, xv, d128Of(floor))
 	default:
-		for i := range res {
-			res[i] = e.op.holds(bytes.Compare(xa(i), c))
-		}
+		cmp128ConstWords(cmpGt, dst, xv, d128Of(floor))
 	}
-	valid, nulls := validity(alloc, x.Len(), x)
-	return newBools(alloc, res, valid, nulls), nil
+}
+
+func fillWords(dst []uint64, v bool) {
+	w := -b2u(v) // all ones or zero
+	for i := range dst {
+		dst[i] = w
+	}
 }
 
 // compareDecimals compares decimals that may differ in scale, bringing both
 // to the larger scale; a row whose rescale would overflow 128 bits is
 // compared exactly with math/big.
-func compareDecimals(op cmpOp, res []bool, x, y arrow.Array) {
+func compareDecimals(op cmpOp, dst []uint64, x, y arrow.Array) {
 	sx := x.DataType().(*arrow.Decimal128Type).Scale
 	sy := y.DataType().(*arrow.Decimal128Type).Scale
-	xv := arrow.GetValues[decimal128.Num](x.Data(), 1)
-	yv := arrow.GetValues[decimal128.Num](y.Data(), 1)
+	if sx == sy {
+		cmp128Words(op, dst, decimals(x), decimals(y))
+		return
+	}
+	xv := values[decimal128.Num](x)
+	yv := values[decimal128.Num](y)
 	s := max(sx, sy)
-	for i := range res {
-		a, ok1 := rescale(xv[i], sx, s)
-		b, ok2 := rescale(yv[i], sy, s)
-		if ok1 && ok2 {
-			res[i] = op.holds(a.Cmp(b))
-			continue
+	for w := range dst {
+		var m uint64
+		for j := range min(64, len(xv)-w*64) {
+			i := w*64 + j
+			var c int
+			a, ok1 := rescale(xv[i], sx, s)
+			b, ok2 := rescale(yv[i], sy, s)
+			if ok1 && ok2 {
+				c = a.Cmp(b)
+			} else {
+				c = bigRescale(bigOf(xv[i]), sx, s).Cmp(bigRescale(bigOf(yv[i]), sy, s))
+			}
+			m |= b2u(op.holds(c)) << j
 		}
-		res[i] = op.holds(bigRescale(bigOf(xv[i]), sx, s).Cmp(bigRescale(bigOf(yv[i]), sy, s)))
+		dst[w] = m
 	}
 }

@@ -221,16 +221,21 @@ func (e *IfThen) assign(ctx context.Context, alloc memory.Allocator, b arrow.Rec
 // everywhere, or every row is selected); otherwise it has count rows, the
 // selected ones in order.
 func evalOn(ctx context.Context, alloc memory.Allocator, x Expr, b arrow.RecordBatch, sel []bool, count int) (arrow.Array, bool, error) {
-	switch x.(type) {
-	case *Literal, *Column:
-		a, err := x.Eval(ctx, alloc, b)
+	if a, ok, err := evalEverywhere(ctx, alloc, x, b, len(sel), count); ok || err != nil {
 		return a, true, err
 	}
-	if count == len(sel) {
-		a, err := x.Eval(ctx, alloc, b)
+	mask, w := newWords(alloc, len(sel))
+	defer mask.Release()
+	packBools(w, sel)
+	return evalOnMask(ctx, alloc, x, b, mask, count)
+}
+
+// evalOnMask is evalOn with the selected rows as a bitmap of b's rows.
+func evalOnMask(ctx context.Context, alloc memory.Allocator, x Expr, b arrow.RecordBatch, mask *memory.Buffer, count int) (arrow.Array, bool, error) {
+	if a, ok, err := evalEverywhere(ctx, alloc, x, b, int(b.NumRows()), count); ok || err != nil {
 		return a, true, err
 	}
-	sub, err := selectRows(ctx, alloc, b, sel, count)
+	sub, err := selectRows(ctx, alloc, b, mask, count)
 	if err != nil {
 		return nil, false, err
 	}
@@ -239,14 +244,29 @@ func evalOn(ctx context.Context, alloc memory.Allocator, x Expr, b arrow.RecordB
 	return a, false, err
 }
 
-// selectRows returns the rows of b where sel is true.
-func selectRows(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch, sel []bool, count int) (arrow.RecordBatch, error) {
+// evalEverywhere evaluates x on every row of b if that is as good as
+// selecting: x is a literal or column, or every row is selected.
+func evalEverywhere(ctx context.Context, alloc memory.Allocator, x Expr, b arrow.RecordBatch, n, count int) (arrow.Array, bool, error) {
+	switch x.(type) {
+	case *Literal, *Column:
+	default:
+		if count != n {
+			return nil, false, nil
+		}
+	}
+	a, err := x.Eval(ctx, alloc, b)
+	return a, err == nil, err
+}
+
+// selectRows returns the rows of b whose bits are set in mask.
+func selectRows(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch, mask *memory.Buffer, count int) (arrow.RecordBatch, error) {
 	if b.NumCols() == 0 {
 		return array.NewRecordBatch(b.Schema(), nil, int64(count)), nil
 	}
-	mask := newBools(alloc, sel, nil, 0)
-	defer mask.Release()
-	out, err := compute.FilterRecordBatch(compute.WithAllocator(ctx, alloc), b, mask, compute.DefaultFilterOptions())
+	mask.Retain()
+	m := makeArray(arrow.FixedWidthTypes.Boolean, int(b.NumRows()), nil, 0, mask)
+	defer m.Release()
+	out, err := compute.FilterRecordBatch(compute.WithAllocator(ctx, alloc), b, m, compute.DefaultFilterOptions())
 	if err != nil {
 		return nil, errkind.Errorf(errkind.Internal, "select rows: %w", err)
 	}

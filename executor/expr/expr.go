@@ -207,14 +207,7 @@ func (r *fixedResult[T]) array(dt arrow.DataType) arrow.Array {
 
 // newBools packs vals into a boolean array with the given validity.
 func newBools(alloc memory.Allocator, vals []bool, valid *memory.Buffer, nulls int) arrow.Array {
-	n := len(vals)
-	buf := newBitmap(alloc, n)
-	bs := buf.Bytes()
-	clear(bs)
-	for i, v := range vals {
-		if v {
-			bitutil.SetBit(bs, i)
-		}
-	}
-	return makeArray(arrow.FixedWidthTypes.Boolean, n, valid, nulls, buf)
+	buf, w := newWords(alloc, len(vals))
+	packBools(w, vals)
+	return boolsFromWords(len(vals), buf, valid, nulls)
 }

@@ -3,6 +3,7 @@ package expr
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -59,16 +60,30 @@ func (e *logic) String() string {
 // (a selective first conjunct), later arguments run on those rows only,
 // which is also SQL's short-circuit: "x <> 0 and y / x > 1" never divides
 // by zero.
+//
+// The state is kept in bitmaps, 64 rows to a word: decided has the rows an
+// argument settled (false for and, true for or), sawNull the rows some
+// argument left null. A row is null if it is undecided and saw a null, and
+// otherwise the dominant value if decided and the identity if not.
 func (e *logic) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
 	n := int(b.NumRows())
-	// dominant is the value that decides the result on its own: false for
-	// and, true for or.
-	dominant := e.op == logicOr
-	val := make([]bool, n) // the result where known
-	known := make([]bool, n)
-	sawNull := make([]bool, n)
+	nw := wordsFor(n)
+	// flip turns an argument's value bits into "decides the row": and is
+	// decided by false values, or by true ones.
+	var flip uint64
+	if e.op == logicAnd {
+		flip = ^uint64(0)
+	}
+	scratch := make([]uint64, 4*nw)
+	decided, sawNull := scratch[:nw], scratch[nw:2*nw]
+	val, valid := scratch[2*nw:3*nw], scratch[3*nw:]
 	undecided := n
-	var sel []bool
+	var sel *memory.Buffer // the undecided rows, as a filter mask
+	defer func() {
+		if sel != nil {
+			sel.Release()
+		}
+	}()
 	for k, arg := range e.args {
 		if undecided == 0 {
 			break
@@ -78,12 +93,18 @@ func (e *logic) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Record
 		var err error
 		if k > 0 && undecided*4 <= n {
 			if sel == nil {
-				sel = make([]bool, n)
+				var w []uint64
+				sel, w = newWords(alloc, n)
+				for i := range w {
+					w[i] = ^decided[i]
+				}
+			} else {
+				w := wordsOf(sel.Buf(), n)
+				for i := range w {
+					w[i] = ^decided[i]
+				}
 			}
-			for i := range sel {
-				sel[i] = !known[i]
-			}
-			a, full, err = evalOn(ctx, alloc, arg, b, sel, undecided)
+			a, full, err = evalOnMask(ctx, alloc, arg, b, sel, undecided)
 		} else {
 			a, err = arg.Eval(ctx, alloc, b)
 		}
@@ -93,46 +114,78 @@ func (e *logic) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Record
 		ba, ok := a.(*array.Boolean)
 		if !ok { // a null literal
 			for i := range sawNull {
-				sawNull[i] = sawNull[i] || !known[i]
+				sawNull[i] |= ^decided[i]
 			}
 			a.Release()
 			continue
 		}
-		p := 0
-		for i := 0; i < n; i++ {
-			if known[i] {
-				continue
-			}
-			j := p
-			if full {
-				j = i
-			}
-			p++
-			if ba.IsNull(j) {
-				sawNull[i] = true
-				continue
-			}
-			if ba.Value(j) == dominant {
-				known[i], val[i] = true, dominant
-				undecided--
-			}
-		}
+		m := ba.Len()
+		loadBits(val[:wordsFor(m)], ba.Data().Buffers()[1].Bytes(), ba.Data().Offset(), m)
+		loadValidity(valid[:wordsFor(m)], ba)
 		a.Release()
+		if !full {
+			scatterUndecided(val, valid, decided, n, m)
+		}
+		for i := range decided {
+			// Rows already decided stay so; their new bits do not matter.
+			decided[i] |= valid[i] & (val[i] ^ flip)
+			sawNull[i] |= ^valid[i]
+		}
+		if nw > 0 {
+			decided[nw-1] &= tailMask(n)
+			sawNull[nw-1] &= tailMask(n)
+		}
+		undecided = n - countWords(decided)
 	}
-	var valid *memory.Buffer
+	// Result: valid where decided or no null was seen; the value is the
+	// dominant one where decided, the identity elsewhere.
+	vbuf, out := newWords(alloc, n)
+	var vm *memory.Buffer
+	var vw []uint64
 	nulls := 0
-	for i := 0; i < n; i++ {
-		if known[i] {
-			continue
-		}
-		if sawNull[i] {
-			valid = setNull(alloc, valid, n, i)
-			nulls++
-			continue
-		}
-		val[i] = !dominant
+	for i := range sawNull {
+		nulls += bits.OnesCount64(sawNull[i] &^ decided[i])
 	}
-	return newBools(alloc, val, valid, nulls), nil
+	if nulls > 0 {
+		vm, vw = newWords(alloc, n)
+	}
+	for i := range out {
+		if e.op == logicAnd {
+			out[i] = ^decided[i] &^ sawNull[i]
+		} else {
+			out[i] = decided[i]
+		}
+		if vw != nil {
+			vw[i] = decided[i] | ^sawNull[i]
+		}
+	}
+	return boolsFromWords(n, vbuf, vm, nulls), nil
+}
+
+// scatterUndecided spreads the m bits of val and valid, which belong to the
+// undecided rows in order, to those rows' positions; decided rows get
+// valid, non-deciding bits (they are ignored anyway).
+// REQUIRES: decided holds n rows, m of them undecided.
+func scatterUndecided(val, valid, decided []uint64, n, m int) {
+	// Work from the last row down so that sources (at or before their
+	// destinations) are read before they are overwritten.
+	p := m
+	for w := len(decided) - 1; w >= 0; w-- {
+		und := ^decided[w]
+		if w == len(decided)-1 {
+			und &= tailMask(n)
+		}
+		var v, ok uint64
+		for und != 0 {
+			j := 63 - bits.LeadingZeros64(und)
+			und &^= 1 << j
+			p-- // INVARIANT: p >= 0, as m rows are undecided
+			v |= (val[p/64] >> (p % 64) & 1) << j
+			ok |= (valid[p/64] >> (p % 64) & 1) << j
+		}
+		val[w] = v
+		valid[w] = ok | decided[w]
+	}
 }
 
 type not struct{ a Expr }
