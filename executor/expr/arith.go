@@ -207,6 +207,11 @@ func (e *arith) String() string {
 }
 
 func (e *arith) Eval(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, error) {
+	if e.dt.ID() == arrow.DECIMAL128 {
+		if r, ok, err := e.evalDecimalConst(ctx, alloc, b); ok || err != nil {
+			return r, err
+		}
+	}
 	args, err := evalArgs(ctx, alloc, b, []Expr{e.a, e.b})
 	if err != nil {
 		return nil, err
@@ -326,38 +331,121 @@ func evalInt[T integer](e *arith, alloc memory.Allocator, x, y arrow.Array) (arr
 }
 
 func (e *arith) evalDecimal(alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
+	return e.decimalKernel(alloc, x.Len(), x, y, false, false)
+}
+
+// evalDecimalConst computes a decimal operation with one constant operand
+// without materializing the constant; ok is false if neither or both
+// operands are constant, or the constant is null.
+func (e *arith) evalDecimalConst(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch) (arrow.Array, bool, error) {
+	ca, cb := isConstant(e.a), isConstant(e.b)
+	if ca == cb {
+		return nil, false, nil
+	}
+	k, v := e.b, e.a
+	if ca {
+		k, v = e.a, e.b
+	}
+	c, err := evalConstant(ctx, alloc, k)
+	if err != nil {
+		return nil, false, err
+	}
+	defer c.Release()
+	if c.IsNull(0) {
+		return nil, false, nil
+	}
+	x, err := v.Eval(ctx, alloc, b)
+	if err != nil {
+		return nil, false, err
+	}
+	defer x.Release()
+	var r arrow.Array
+	if ca {
+		r, err = e.decimalKernel(alloc, x.Len(), c, x, true, false)
+	} else {
+		r, err = e.decimalKernel(alloc, x.Len(), x, c, false, true)
+	}
+	return r, true, err
+}
+
+// decimalKernel computes n rows of x op y; a constant operand (xc, yc) is a
+// one-row array applied to every row. Rows run in int64 where they can
+// (see dec64Plan) and through decimalOp where they cannot.
+func (e *arith) decimalKernel(alloc memory.Allocator, n int, x, y arrow.Array, xc, yc bool) (arrow.Array, error) {
 	out := e.dt.(*arrow.Decimal128Type)
-	sx := x.DataType().(*arrow.Decimal128Type).Scale
-	sy := y.DataType().(*arrow.Decimal128Type).Scale
-	xv := arrow.GetValues[decimal128.Num](x.Data(), 1)
-	yv := arrow.GetValues[decimal128.Num](y.Data(), 1)
-	r := newFixedResult[decimal128.Num](alloc, x.Len(), x, y)
-	for i := range r.vals {
+	xt := x.DataType().(*arrow.Decimal128Type)
+	yt := y.DataType().(*arrow.Decimal128Type)
+	sx, sy := xt.Scale, yt.Scale
+	xv, yv := decimals(x), decimals(y)
+	var inputs []arrow.Array
+	xs, ys := 1, 1
+	px, py := xt.Precision, yt.Precision
+	if xc {
+		xs, px = 0, digitsOf(xv[0])
+	} else {
+		inputs = append(inputs, x)
+	}
+	if yc {
+		ys, py = 0, digitsOf(yv[0])
+	} else {
+		inputs = append(inputs, y)
+	}
+	r := newFixedResult[decimal128.Num](alloc, n, inputs...)
+	res := decimals128Of(r.vals)
+	plan := planDec64(e.op, sx, sy, out.Scale, out.Precision, decDigits(e.op, px, sx, py, sy, out.Scale))
+	for i := 0; i < n; i++ {
+		if plan.ok {
+			if i = plan.run(res, xv, yv, xs, ys, i); i == n {
+				break
+			}
+		}
+		a, b := xv[i*xs].num(), yv[i*ys].num()
 		if !r.isValid(i) {
-			r.vals[i] = decimal128.Num{}
+			res[i] = d128{}
 			continue
 		}
-		if e.op == opDiv && yv[i].Sign() == 0 {
+		if e.op == opDiv && b.Sign() == 0 {
 			if e.divZero == "NULL" {
 				r.setNull(i)
+				res[i] = d128{}
 				continue
 			}
 			r.discard()
 			return nil, errkind.Errorf(errkind.Execution, "%s: division by zero", arithNames[e.op])
 		}
-		v, ok := decimalOp(e.op, xv[i], yv[i], sx, sy, out)
+		v, ok := decimalOp(e.op, a, b, sx, sy, out)
 		if !ok {
 			if e.overflow == "SILENT" {
 				r.setNull(i)
+				res[i] = d128{}
 				continue
 			}
 			r.discard()
 			return nil, errkind.Errorf(errkind.Execution, "%s: result overflows %s (%s, %s)", arithNames[e.op], out,
-				xv[i].ToString(sx), yv[i].ToString(sy))
+				a.ToString(sx), b.ToString(sy))
 		}
-		r.vals[i] = v
+		res[i] = d128Of(v)
+	}
+	if r.valid != nil {
+		zeroNulls(res, r.valid.Bytes())
 	}
 	return r.array(e.dt), nil
+}
+
+// zeroNulls clears the values of null rows, whose fast-path results are
+// computed from whatever the inputs held there.
+func zeroNulls(res []d128, valid []byte) {
+	for i := 0; i < len(res); i += 8 {
+		b := valid[i/8]
+		if b == 0xff {
+			continue
+		}
+		for j := i; j < min(i+8, len(res)); j++ {
+			if b>>(j-i)&1 == 0 {
+				res[j] = d128{}
+			}
+		}
+	}
 }
 
 // setNull clears bit i of a validity bitmap, creating an all-valid one first
