@@ -3,7 +3,9 @@ package expr
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -34,6 +36,13 @@ type AggState interface {
 	// Finish returns one value per group, in group order, for ngroups groups
 	// (groups never updated get the empty-input value: null, or 0 for count).
 	Finish(alloc memory.Allocator, ngroups int) (arrow.Array, error)
+	// Merge folds group src[i] of other into group dst[i], as if the rows
+	// other was updated with had been folded here; with src nil, group i
+	// of other goes into dst[i]. ngroups is the number of groups of this
+	// state; every dst[i] is below it. other must come from NewState of
+	// the same AggFunc; it is left unchanged, but may share memory with
+	// this state afterwards, so it must not be updated again.
+	Merge(dst []uint32, ngroups int, other AggState, src []uint32) error
 	// Size estimates the bytes held, for memory reservations.
 	Size() int64
 }
@@ -72,6 +81,13 @@ func (s *castingState) Finish(alloc memory.Allocator, ngroups int) (arrow.Array,
 	defer a.Release()
 	c := &Cast{To: s.f.out}
 	return c.cast(context.Background(), alloc, a)
+}
+
+func (s *castingState) Merge(dst []uint32, ngroups int, other AggState, src []uint32) error {
+	if o, ok := other.(*castingState); ok {
+		other = o.AggState
+	}
+	return s.AggState.Merge(dst, ngroups, other, src)
 }
 
 func oneArg(c *AggCall) error {
@@ -225,15 +241,20 @@ func bindMinMax(isMin bool) aggBinder {
 	}
 }
 
-// extend grows s to n elements.
+// extend grows s to n elements, the new ones zero; capacity grows
+// geometrically, so growing one group at a time stays linear.
 func extend[T any](s []T, n int) []T {
 	if n <= len(s) {
 		return s
 	}
-	var zero T
-	for len(s) < n {
-		s = append(s, zero)
+	if n > cap(s) {
+		g := make([]T, len(s), max(n, 2*cap(s)))
+		copy(g, s)
+		s = g
 	}
+	l := len(s)
+	s = s[:n]
+	clear(s[l:])
 	return s
 }
 
@@ -253,22 +274,26 @@ func finishFixed[T arrow.FixedWidthType](alloc memory.Allocator, dt arrow.DataTy
 	return makeArray(dt, n, valid, nulls, buf)
 }
 
-// forValid calls f for each valid row; the loop has no null checks when the
-// array has no nulls.
-func forValid(a arrow.Array, f func(i int)) {
-	n := a.Len()
-	if a.NullN() == 0 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
+// aggNulls returns a's validity bitmap and the bit of its row 0, or a nil
+// bitmap when a has no nulls, so that update loops can drop the per-row
+// check.
+func aggNulls(a arrow.Array) ([]byte, int) {
+	if a.NullN() == 0 || len(a.NullBitmapBytes()) == 0 {
+		return nil, 0
 	}
-	bm, off := a.NullBitmapBytes(), a.Data().Offset()
-	for i := 0; i < n; i++ {
-		if bitutil.BitIsSet(bm, off+i) {
-			f(i)
-		}
+	return a.NullBitmapBytes(), a.Data().Offset()
+}
+
+// srcGroup is the group of other that Merge folds into dst[i].
+func srcGroup(src []uint32, i int) int {
+	if src == nil {
+		return i
 	}
+	return int(src[i])
+}
+
+func mergeMismatch(s, other AggState) error {
+	return errkind.Errorf(errkind.Internal, "aggregate merge: %T into %T", other, s)
 }
 
 // sumInt sums integers into int64, failing on overflow; with avg set it
@@ -283,27 +308,84 @@ type sumInt struct {
 	counts    []int64
 }
 
+// sumInts folds vals into sums and counts, skipping nulls (bm, from
+// aggNulls). The result is negative if any addition overflowed.
+func sumInts[T integer](sums, counts []int64, groups []uint32, vals []T, bm []byte, off int) int64 {
+	var ov int64
+	vals = vals[:len(groups)]
+	if bm == nil {
+		for i, g := range groups {
+			a, b := sums[g], int64(vals[i])
+			r := a + b
+			ov |= (a ^ r) & (b ^ r)
+			sums[g] = r
+			counts[g]++
+		}
+		return ov
+	}
+	for i, g := range groups {
+		if bitutil.BitIsSet(bm, off+i) {
+			a, b := sums[g], int64(vals[i])
+			r := a + b
+			ov |= (a ^ r) & (b ^ r)
+			sums[g] = r
+			counts[g]++
+		}
+	}
+	return ov
+}
+
 func (s *sumInt) Update(groups []uint32, ngroups int, args []arrow.Array) error {
 	s.sums, s.counts = extend(s.sums, ngroups), extend(s.counts, ngroups)
-	vals, err := int64Values(args[0])
-	if err != nil {
-		return err
+	a := args[0]
+	bm, off := aggNulls(a)
+	var ov int64
+	switch a.DataType().ID() {
+	case arrow.INT64:
+		ov = sumInts(s.sums, s.counts, groups, arrow.GetValues[int64](a.Data(), 1), bm, off)
+	case arrow.INT32:
+		ov = sumInts(s.sums, s.counts, groups, arrow.GetValues[int32](a.Data(), 1), bm, off)
+	case arrow.INT16:
+		ov = sumInts(s.sums, s.counts, groups, arrow.GetValues[int16](a.Data(), 1), bm, off)
+	case arrow.INT8:
+		ov = sumInts(s.sums, s.counts, groups, arrow.GetValues[int8](a.Data(), 1), bm, off)
+	default:
+		return errkind.Errorf(errkind.Internal, "integer sum of %s", a.DataType())
 	}
-	var overflow bool
-	forValid(args[0], func(i int) {
-		g := groups[i]
-		a, b := s.sums[g], vals[i]
-		r := a + b
-		overflow = overflow || ((a^r)&(b^r)) < 0
-		s.sums[g] = r
-		s.counts[g]++
-	})
-	if overflow {
-		name := "sum"
-		if s.avg {
-			name = "avg"
+	if ov < 0 {
+		return s.overflow()
+	}
+	return nil
+}
+
+func (s *sumInt) overflow() error {
+	name := "sum"
+	if s.avg {
+		name = "avg"
+	}
+	return errkind.Errorf(errkind.Execution, "%s: int64 overflow", name)
+}
+
+func (s *sumInt) Merge(dst []uint32, ngroups int, other AggState, src []uint32) error {
+	o, ok := other.(*sumInt)
+	if !ok {
+		return mergeMismatch(s, other)
+	}
+	s.sums, s.counts = extend(s.sums, ngroups), extend(s.counts, ngroups)
+	var ov int64
+	for i, d := range dst {
+		j := srcGroup(src, i)
+		if j >= len(o.sums) {
+			continue
 		}
-		return errkind.Errorf(errkind.Execution, "%s: int64 overflow", name)
+		a, b := s.sums[d], o.sums[j]
+		r := a + b
+		ov |= (a ^ r) & (b ^ r)
+		s.sums[d] = r
+		s.counts[d] += o.counts[j]
+	}
+	if ov < 0 {
+		return s.overflow()
 	}
 	return nil
 }
@@ -349,18 +431,49 @@ type sumFloat struct {
 	counts []int64
 }
 
+func sumFloats[T float](sums []float64, counts []int64, groups []uint32, vals []T, bm []byte, off int) {
+	vals = vals[:len(groups)]
+	if bm == nil {
+		for i, g := range groups {
+			sums[g] += float64(vals[i])
+			counts[g]++
+		}
+		return
+	}
+	for i, g := range groups {
+		if bitutil.BitIsSet(bm, off+i) {
+			sums[g] += float64(vals[i])
+			counts[g]++
+		}
+	}
+}
+
 func (s *sumFloat) Update(groups []uint32, ngroups int, args []arrow.Array) error {
 	s.sums, s.counts = extend(s.sums, ngroups), extend(s.counts, ngroups)
 	a := args[0]
+	bm, off := aggNulls(a)
 	switch a.DataType().ID() {
 	case arrow.FLOAT64:
-		vals := arrow.GetValues[float64](a.Data(), 1)
-		forValid(a, func(i int) { s.sums[groups[i]] += vals[i]; s.counts[groups[i]]++ })
+		sumFloats(s.sums, s.counts, groups, arrow.GetValues[float64](a.Data(), 1), bm, off)
 	case arrow.FLOAT32:
-		vals := arrow.GetValues[float32](a.Data(), 1)
-		forValid(a, func(i int) { s.sums[groups[i]] += float64(vals[i]); s.counts[groups[i]]++ })
+		sumFloats(s.sums, s.counts, groups, arrow.GetValues[float32](a.Data(), 1), bm, off)
 	default:
 		return errkind.Errorf(errkind.Internal, "float sum of %s", a.DataType())
+	}
+	return nil
+}
+
+func (s *sumFloat) Merge(dst []uint32, ngroups int, other AggState, src []uint32) error {
+	o, ok := other.(*sumFloat)
+	if !ok {
+		return mergeMismatch(s, other)
+	}
+	s.sums, s.counts = extend(s.sums, ngroups), extend(s.counts, ngroups)
+	for i, d := range dst {
+		if j := srcGroup(src, i); j < len(o.sums) {
+			s.sums[d] += o.sums[j]
+			s.counts[d] += o.counts[j]
+		}
 	}
 	return nil
 }
@@ -381,32 +494,96 @@ func (s *sumFloat) Finish(alloc memory.Allocator, n int) (arrow.Array, error) {
 
 func (s *sumFloat) Size() int64 { return int64(cap(s.sums)+cap(s.counts)) * 8 }
 
+// u128 is a decimal128 value as Arrow stores it: two's complement, low
+// word first. The sum and min/max loops work on it directly instead of
+// through decimal128.Num's methods.
+type u128 struct{ lo, hi uint64 }
+
+// u128s views decimal128 values as u128s, without copying.
+func u128s(v []decimal128.Num) []u128 {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*u128)(unsafe.Pointer(unsafe.SliceData(v))), len(v))
+}
+
+func (v u128) num() decimal128.Num { return decimal128.New(int64(v.hi), v.lo) }
+
+func (v u128) less(w u128) bool {
+	return int64(v.hi) < int64(w.hi) || (v.hi == w.hi && v.lo < w.lo)
+}
+
+// addDecimal sets *s to *s + v and reports whether the sum is exact and
+// within maxDecimalPrecision digits.
+func addDecimal(s *u128, v u128) bool {
+	lo, c := bits.Add64(s.lo, v.lo, 0)
+	hi, _ := bits.Add64(s.hi, v.hi, c)
+	ok := true
+	// Sums within ±2^125 (< 10^38) fit; only larger ones, or a wrapped
+	// sum, which lands outside that range when both operands fit, need the
+	// exact checks.
+	if hi+1<<61 >= 1<<62 {
+		ok = ((s.hi^hi)&(v.hi^hi))>>63 == 0 && decimal128.New(int64(hi), lo).FitsInPrecision(maxDecimalPrecision)
+	}
+	s.lo, s.hi = lo, hi
+	return ok
+}
+
 // sumDecimal sums decimals exactly at the input scale, failing past 38
 // digits; with avg set it divides by the count into dt's scale.
 type sumDecimal struct {
 	dt     *arrow.Decimal128Type
 	in     *arrow.Decimal128Type
 	avg    bool
-	sums   []decimal128.Num
+	sums   []u128
 	counts []int64
 }
 
 func (s *sumDecimal) Update(groups []uint32, ngroups int, args []arrow.Array) error {
 	s.sums, s.counts = extend(s.sums, ngroups), extend(s.counts, ngroups)
 	a := args[0]
-	vals := arrow.GetValues[decimal128.Num](a.Data(), 1)
-	overflow := false
-	forValid(a, func(i int) {
-		g := groups[i]
-		r, ok := addChecked(s.sums[g], vals[i])
-		if !ok || !r.FitsInPrecision(maxDecimalPrecision) {
-			overflow = true
+	vals := u128s(arrow.GetValues[decimal128.Num](a.Data(), 1))
+	vals = vals[:len(groups)]
+	sums, counts := s.sums, s.counts
+	ok := true
+	if bm, off := aggNulls(a); bm == nil {
+		for i, g := range groups {
+			ok = addDecimal(&sums[g], vals[i]) && ok
+			counts[g]++
 		}
-		s.sums[g] = r
-		s.counts[g]++
-	})
-	if overflow {
-		return errkind.Errorf(errkind.Execution, "sum: decimal overflow past %d digits", maxDecimalPrecision)
+	} else {
+		for i, g := range groups {
+			if bitutil.BitIsSet(bm, off+i) {
+				ok = addDecimal(&sums[g], vals[i]) && ok
+				counts[g]++
+			}
+		}
+	}
+	if !ok {
+		return s.overflow()
+	}
+	return nil
+}
+
+func (s *sumDecimal) overflow() error {
+	return errkind.Errorf(errkind.Execution, "sum: decimal overflow past %d digits", maxDecimalPrecision)
+}
+
+func (s *sumDecimal) Merge(dst []uint32, ngroups int, other AggState, src []uint32) error {
+	o, ok := other.(*sumDecimal)
+	if !ok {
+		return mergeMismatch(s, other)
+	}
+	s.sums, s.counts = extend(s.sums, ngroups), extend(s.counts, ngroups)
+	fits := true
+	for i, d := range dst {
+		if j := srcGroup(src, i); j < len(o.sums) {
+			fits = addDecimal(&s.sums[d], o.sums[j]) && fits
+			s.counts[d] += o.counts[j]
+		}
+	}
+	if !fits {
+		return s.overflow()
 	}
 	return nil
 }
@@ -417,9 +594,9 @@ func (s *sumDecimal) Finish(alloc memory.Allocator, n int) (arrow.Array, error) 
 	vals := make([]decimal128.Num, n)
 	for i := range seen {
 		seen[i] = s.counts[i] > 0
-		vals[i] = s.sums[i]
+		vals[i] = s.sums[i].num()
 		if s.avg && seen[i] {
-			r, ok := decimalOp(opDiv, s.sums[i], decimal128.FromI64(s.counts[i]), s.in.Scale, 0, s.dt)
+			r, ok := decimalOp(opDiv, vals[i], decimal128.FromI64(s.counts[i]), s.in.Scale, 0, s.dt)
 			if !ok {
 				return nil, errkind.Errorf(errkind.Execution, "avg: result overflows %s", s.dt)
 			}
@@ -436,13 +613,37 @@ type count struct{ counts []int64 }
 
 func (s *count) Update(groups []uint32, ngroups int, args []arrow.Array) error {
 	s.counts = extend(s.counts, ngroups)
-	if len(args) == 0 {
+	counts := s.counts
+	var bm []byte
+	var off int
+	if len(args) > 0 {
+		bm, off = aggNulls(args[0])
+	}
+	if bm == nil {
 		for _, g := range groups {
-			s.counts[g]++
+			counts[g]++
 		}
 		return nil
 	}
-	forValid(args[0], func(i int) { s.counts[groups[i]]++ })
+	for i, g := range groups {
+		if bitutil.BitIsSet(bm, off+i) {
+			counts[g]++
+		}
+	}
+	return nil
+}
+
+func (s *count) Merge(dst []uint32, ngroups int, other AggState, src []uint32) error {
+	o, ok := other.(*count)
+	if !ok {
+		return mergeMismatch(s, other)
+	}
+	s.counts = extend(s.counts, ngroups)
+	for i, d := range dst {
+		if j := srcGroup(src, i); j < len(o.counts) {
+			s.counts[d] += o.counts[j]
+		}
+	}
 	return nil
 }
 
@@ -462,15 +663,61 @@ type minMax[T integer | float] struct {
 	seen  []bool
 }
 
+// foldMinMax folds v into group g: better reports whether v replaces the
+// group's value.
+func foldMinMax[T any](vals []T, seen []bool, g uint32, v T, better func(v, cur T) bool) {
+	if !seen[g] || better(v, vals[g]) {
+		vals[g], seen[g] = v, true
+	}
+}
+
+func updateMinMax[T integer | float](vals []T, seen []bool, groups []uint32, in []T, bm []byte, off int, isMin bool) {
+	in = in[:len(groups)]
+	switch {
+	case bm == nil && isMin:
+		for i, g := range groups {
+			if v := in[i]; !seen[g] || v < vals[g] {
+				vals[g], seen[g] = v, true
+			}
+		}
+	case bm == nil:
+		for i, g := range groups {
+			if v := in[i]; !seen[g] || v > vals[g] {
+				vals[g], seen[g] = v, true
+			}
+		}
+	default:
+		for i, g := range groups {
+			if !bitutil.BitIsSet(bm, off+i) {
+				continue
+			}
+			if v := in[i]; !seen[g] || (isMin && v < vals[g]) || (!isMin && v > vals[g]) {
+				vals[g], seen[g] = v, true
+			}
+		}
+	}
+}
+
 func (s *minMax[T]) Update(groups []uint32, ngroups int, args []arrow.Array) error {
 	s.vals, s.seen = extend(s.vals, ngroups), extend(s.seen, ngroups)
-	in := arrow.GetValues[T](args[0].Data(), 1)
-	forValid(args[0], func(i int) {
-		g, v := groups[i], in[i]
-		if !s.seen[g] || (s.isMin && v < s.vals[g]) || (!s.isMin && v > s.vals[g]) {
-			s.vals[g], s.seen[g] = v, true
+	bm, off := aggNulls(args[0])
+	updateMinMax(s.vals, s.seen, groups, arrow.GetValues[T](args[0].Data(), 1), bm, off, s.isMin)
+	return nil
+}
+
+func (s *minMax[T]) Merge(dst []uint32, ngroups int, other AggState, src []uint32) error {
+	o, ok := other.(*minMax[T])
+	if !ok {
+		return mergeMismatch(s, other)
+	}
+	s.vals, s.seen = extend(s.vals, ngroups), extend(s.seen, ngroups)
+	for i, d := range dst {
+		if j := srcGroup(src, i); j < len(o.seen) && o.seen[j] {
+			if v := o.vals[j]; !s.seen[d] || (s.isMin && v < s.vals[d]) || (!s.isMin && v > s.vals[d]) {
+				s.vals[d], s.seen[d] = v, true
+			}
 		}
-	})
+	}
 	return nil
 }
 
@@ -485,24 +732,51 @@ func (s *minMax[T]) Size() int64 {
 type minMaxDecimal struct {
 	dt    arrow.DataType
 	isMin bool
-	vals  []decimal128.Num
+	vals  []u128
 	seen  []bool
+}
+
+// better reports whether v replaces cur.
+func (s *minMaxDecimal) better(v, cur u128) bool {
+	if s.isMin {
+		return v.less(cur)
+	}
+	return cur.less(v)
 }
 
 func (s *minMaxDecimal) Update(groups []uint32, ngroups int, args []arrow.Array) error {
 	s.vals, s.seen = extend(s.vals, ngroups), extend(s.seen, ngroups)
-	in := arrow.GetValues[decimal128.Num](args[0].Data(), 1)
-	forValid(args[0], func(i int) {
-		g, v := groups[i], in[i]
-		if !s.seen[g] || (s.isMin && v.Less(s.vals[g])) || (!s.isMin && v.Greater(s.vals[g])) {
-			s.vals[g], s.seen[g] = v, true
+	in := u128s(arrow.GetValues[decimal128.Num](args[0].Data(), 1))
+	in = in[:len(groups)]
+	bm, off := aggNulls(args[0])
+	for i, g := range groups {
+		if bm == nil || bitutil.BitIsSet(bm, off+i) {
+			foldMinMax(s.vals, s.seen, g, in[i], s.better)
 		}
-	})
+	}
+	return nil
+}
+
+func (s *minMaxDecimal) Merge(dst []uint32, ngroups int, other AggState, src []uint32) error {
+	o, ok := other.(*minMaxDecimal)
+	if !ok {
+		return mergeMismatch(s, other)
+	}
+	s.vals, s.seen = extend(s.vals, ngroups), extend(s.seen, ngroups)
+	for i, d := range dst {
+		if j := srcGroup(src, i); j < len(o.seen) && o.seen[j] {
+			foldMinMax(s.vals, s.seen, d, o.vals[j], s.better)
+		}
+	}
 	return nil
 }
 
 func (s *minMaxDecimal) Finish(alloc memory.Allocator, n int) (arrow.Array, error) {
-	return finishFixed(alloc, s.dt, s.vals, s.seen, n), nil
+	vals := make([]decimal128.Num, min(n, len(s.vals)))
+	for i := range vals {
+		vals[i] = s.vals[i].num()
+	}
+	return finishFixed(alloc, s.dt, vals, s.seen, n), nil
 }
 
 func (s *minMaxDecimal) Size() int64 { return int64(cap(s.vals))*16 + int64(cap(s.seen)) }
@@ -514,17 +788,43 @@ type minMaxString struct {
 	bytes int64
 }
 
+// fold folds v, which must not alias a batch's buffer, into group g.
+func (s *minMaxString) fold(g uint32, v string) {
+	if !s.seen[g] || (s.isMin && v < s.vals[g]) || (!s.isMin && v > s.vals[g]) {
+		s.bytes += int64(len(v) - len(s.vals[g]))
+		s.vals[g], s.seen[g] = v, true
+	}
+}
+
 func (s *minMaxString) Update(groups []uint32, ngroups int, args []arrow.Array) error {
 	s.vals, s.seen = extend(s.vals, ngroups), extend(s.seen, ngroups)
 	in := args[0].(*array.String)
-	forValid(in, func(i int) {
-		g, v := groups[i], in.Value(i)
-		if !s.seen[g] || (s.isMin && v < s.vals[g]) || (!s.isMin && v > s.vals[g]) {
-			// Value aliases the batch's buffer; keep a copy that outlives it.
-			s.bytes += int64(len(v) - len(s.vals[g]))
-			s.vals[g], s.seen[g] = strings.Clone(v), true
+	bm, off := aggNulls(in)
+	for i, g := range groups {
+		if bm != nil && !bitutil.BitIsSet(bm, off+i) {
+			continue
 		}
-	})
+		// Value aliases the batch's buffer; keep a copy that outlives it,
+		// made only when the value wins.
+		v := in.Value(i)
+		if !s.seen[g] || (s.isMin && v < s.vals[g]) || (!s.isMin && v > s.vals[g]) {
+			s.fold(g, strings.Clone(v))
+		}
+	}
+	return nil
+}
+
+func (s *minMaxString) Merge(dst []uint32, ngroups int, other AggState, src []uint32) error {
+	o, ok := other.(*minMaxString)
+	if !ok {
+		return mergeMismatch(s, other)
+	}
+	s.vals, s.seen = extend(s.vals, ngroups), extend(s.seen, ngroups)
+	for i, d := range dst {
+		if j := srcGroup(src, i); j < len(o.seen) && o.seen[j] {
+			s.fold(d, o.vals[j]) // strings are immutable: share other's
+		}
+	}
 	return nil
 }
 

@@ -157,96 +157,122 @@ func (h *HashAggregate) Open(ctx context.Context, t *Task) (Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &aggStream{op: h, t: t, ins: ins, res: t.Pool.NewReservation("hash aggregate"), seed: maphash.MakeSeed()}
-	for _, cols := range h.sets() {
-		shards := 1
-		if len(ins) > 1 && len(cols) > 0 {
-			shards = aggShardsPerInput * len(ins)
+	seed := maphash.MakeSeed()
+	s := &aggStream{op: h, t: t, ins: ins, res: t.Pool.NewReservation("hash aggregate"), sets: h.sets()}
+	for _, cols := range s.sets {
+		types := make([]arrow.DataType, len(cols))
+		for i, k := range cols {
+			types[i] = h.Keys[k].DataType()
 		}
-		tables := make([]*groupTable, shards)
-		for sh := range tables {
-			g := &groupTable{cols: cols, groups: map[string]uint32{}, keyParts: make([][]arrow.Array, len(cols))}
-			if len(cols) == 0 {
-				g.ngroups = 1
+		s.layouts = append(s.layouts, newKeyLayout(types, seed))
+	}
+	s.argLayouts = make([]*keyLayout, len(h.Measures))
+	for i, m := range h.Measures {
+		if m.Distinct {
+			types := make([]arrow.DataType, len(m.Func.Args()))
+			for j, a := range m.Func.Args() {
+				types[j] = a.DataType()
 			}
-			g.states = make([]expr.AggState, len(h.Measures))
-			g.seen = make([]map[string]struct{}, len(h.Measures))
-			for i, m := range h.Measures {
-				g.states[i] = m.Func.NewState()
-				if m.Distinct {
-					g.seen[i] = map[string]struct{}{}
-				}
-			}
-			tables[sh] = g
+			s.argLayouts[i] = newKeyLayout(types, seed)
 		}
-		s.sets = append(s.sets, tables)
 	}
 	return h.Wrap(s), nil
 }
 
-// aggShardsPerInput is how many group table shards a grouping set has per
-// input partition when the input has more than one: enough that the
-// partitions seldom wait for each other's shard.
-const aggShardsPerInput = 4
+// aggTable holds the groups of one grouping set that one goroutine folds
+// rows into: their keys, a state per measure and, for each DISTINCT
+// measure, the distinct (group, argument tuple) pairs seen so far, which
+// are folded into the state only when the table is finished (so tables
+// merge by merging the pairs).
+type aggTable struct {
+	keys   groupKeys // nil for the set without keys: one group
+	states []expr.AggState
+	// distinct[i], for a DISTINCT measure i, holds keys made of a group id
+	// (little-endian uint32) and the rowKeys encoding of an argument tuple.
+	distinct []*encodedKeys
+}
 
-// groupTable is the state of one grouping set, or of one shard of its
-// groups. Its fields are guarded by mu.
-type groupTable struct {
-	mu     sync.Mutex
-	cols   []int // the keys grouped by, as indexes into HashAggregate.Keys
-	groups map[string]uint32
-	// keyParts[k] holds, per input batch, the values of key cols[k] of the
-	// groups that batch created, in group order.
-	keyParts [][]arrow.Array
-	states   []expr.AggState
-	// seen[i], for a DISTINCT measure i, holds group id + argument key of
-	// every tuple folded so far.
-	seen    []map[string]struct{}
-	ngroups int
-	bytes   int64 // keys, map entries and distinct tuples held
+func (s *aggStream) newTable(si int) *aggTable {
+	g := &aggTable{states: make([]expr.AggState, len(s.op.Measures)), distinct: make([]*encodedKeys, len(s.op.Measures))}
+	if len(s.sets[si]) > 0 {
+		g.keys = newGroupKeys(s.layouts[si])
+	}
+	for i, m := range s.op.Measures {
+		g.states[i] = m.Func.NewState()
+		if m.Distinct {
+			g.distinct[i] = newEncodedKeys(s.argLayouts[i])
+		}
+	}
+	return g
+}
 
-	size atomic.Int64 // bytes plus the states' sizes, after the last update
+func (g *aggTable) ngroups() int {
+	if g.keys == nil {
+		return 1
+	}
+	return g.keys.len()
+}
+
+func (g *aggTable) size() int64 {
+	var n int64
+	if g.keys != nil {
+		n += g.keys.size()
+	}
+	for i, st := range g.states {
+		n += st.Size()
+		if d := g.distinct[i]; d != nil {
+			n += d.size()
+		}
+	}
+	return n
 }
 
 // aggStream is one run of a HashAggregate.
 //
-// With one input stream it folds batches as they come. With several (the
-// input's partitions) it reads them concurrently, one goroutine each; every
-// grouping set with keys is then split into shards by the hash of the key,
-// each a groupTable under its own lock, so that the partitions fold rows of
-// different groups in parallel and every group lives in exactly one shard.
-// The output lists shard after shard. Keys and arguments are evaluated
-// outside the locks.
+// Every input partition is folded by a worker of its own (with one
+// partition, on the caller's goroutine) into thread-local tables, one per
+// grouping set, without locks. With several workers the tables of each
+// grouping set are then merged (merge, in aggregate_merge.go): few groups
+// into one table, many in parallel by radix partitions of the key hash.
 type aggStream struct {
-	op   *HashAggregate
-	t    *Task
-	ins  []Stream
-	seed maphash.Seed
-	// sets[i] holds the shards of grouping set i.
-	sets [][]*groupTable
+	op         *HashAggregate
+	t          *Task
+	ins        []Stream
+	sets       [][]int      // the grouping sets
+	layouts    []*keyLayout // per grouping set
+	argLayouts []*keyLayout // per measure, for DISTINCT ones
+	workers    []*aggWorker
+	// final[si] holds the merged tables of grouping set si; each group is
+	// in one of them.
+	final [][]*aggTable
 
-	resMu sync.Mutex
-	res   *spill.Reservation
+	resMu     sync.Mutex
+	res       *spill.Reservation
+	finalSize atomic.Int64 // bytes of the final tables made by merge
 
 	out  batchCursor // the result
 	done bool
 }
 
-// aggWorker is the scratch of one goroutine folding input into an aggStream.
+// aggWorker folds one input partition into its own tables.
 type aggWorker struct {
 	s       *aggStream
-	keys    rowKeys
-	argKeys []rowKeys // per measure, for DISTINCT ones
+	tables  []*aggTable // per grouping set
+	argKeys []rowKeys   // per measure, for DISTINCT ones
 	ids     []uint32
+	zeros   []uint32 // group ids of a set without keys
 	sel     []int32
 	subIDs  []uint32
 	dkey    []byte
-	rows    [][]int32 // per shard, the batch rows hashed to it
-	pending []int     // shards still to fold the batch into
+	size    atomic.Int64 // bytes of the tables, after the last batch
 }
 
 func (s *aggStream) newWorker() *aggWorker {
-	return &aggWorker{s: s, argKeys: make([]rowKeys, len(s.op.Measures))}
+	w := &aggWorker{s: s, argKeys: make([]rowKeys, len(s.op.Measures))}
+	for si := range s.sets {
+		w.tables = append(w.tables, s.newTable(si))
+	}
+	return w
 }
 
 func (s *aggStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
@@ -262,8 +288,12 @@ func (s *aggStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 }
 
 func (s *aggStream) consume(ctx context.Context) error {
+	s.workers = make([]*aggWorker, len(s.ins))
+	for i := range s.workers {
+		s.workers[i] = s.newWorker()
+	}
 	if len(s.ins) == 1 {
-		w := s.newWorker()
+		w := s.workers[0]
 		err := forEachBatch(ctx, s.ins[0], func(b arrow.RecordBatch) error {
 			defer b.Release()
 			return w.update(ctx, b)
@@ -272,6 +302,9 @@ func (s *aggStream) consume(ctx context.Context) error {
 			return err
 		}
 	} else if err := s.consumeParallel(ctx); err != nil {
+		return err
+	}
+	if err := s.merge(ctx); err != nil {
 		return err
 	}
 	s.done = true
@@ -292,7 +325,7 @@ func (s *aggStream) consumeParallel(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := s.newWorker()
+			w := s.workers[i]
 			err := forEachBatch(ctx, in, func(b arrow.RecordBatch) error {
 				defer b.Release()
 				return w.update(ctx, b)
@@ -317,6 +350,7 @@ type measureInput struct {
 	mask *array.Boolean // the filter, or nil
 }
 
+// update folds batch b into w's tables.
 func (w *aggWorker) update(ctx context.Context, b arrow.RecordBatch) error {
 	s := w.s
 	n := int(b.NumRows())
@@ -352,144 +386,43 @@ func (w *aggWorker) update(ctx context.Context, b arrow.RecordBatch) error {
 			w.argKeys[i].encode(ins[i].args, n)
 		}
 	}
-	for _, tables := range s.sets {
-		cols := make([]arrow.Array, len(tables[0].cols))
-		for i, k := range tables[0].cols {
-			cols[i] = keyCols[k]
-		}
-		if len(cols) > 0 {
-			w.keys.encode(cols, n)
-		}
-		if len(tables) == 1 {
-			if err := w.lockedUpdateTable(ctx, tables[0], cols, ins, n, nil); err != nil {
-				return err
+	var cols []arrow.Array
+	var size int64
+	for si, g := range w.tables {
+		ids := w.zeros
+		if g.keys == nil {
+			if len(ids) < n {
+				w.zeros = make([]uint32, n)
+				ids = w.zeros
 			}
-			continue
+			ids = ids[:n]
+		} else {
+			cols = cols[:0]
+			for _, k := range s.sets[si] {
+				cols = append(cols, keyCols[k])
+			}
+			w.ids = resizeKeyScratch(w.ids, n)
+			ids = w.ids
+			g.keys.insert(cols, n, ids)
 		}
-		if len(w.rows) != len(tables) {
-			w.rows = make([][]int32, len(tables))
-		}
-		for i := range w.rows {
-			w.rows[i] = w.rows[i][:0]
-		}
-		for r := 0; r < n; r++ {
-			sh := maphash.Bytes(s.seed, w.keys.key(r)) % uint64(len(tables))
-			w.rows[sh] = append(w.rows[sh], int32(r))
-		}
-		// Fold into the shards that are free first, so that workers do
-		// not queue behind each other shard after shard; wait only when
-		// every shard left is busy.
-		w.pending = w.pending[:0]
-		for sh := range tables {
-			if len(w.rows[sh]) > 0 {
-				w.pending = append(w.pending, sh)
+		for i, m := range s.op.Measures {
+			if err := w.fold(ctx, g, i, ins[i], n, ids); err != nil {
+				return fmt.Errorf("%s: %w", m, err)
 			}
 		}
-		for len(w.pending) > 0 {
-			before, k := len(w.pending), 0
-			for _, sh := range w.pending {
-				if !tables[sh].mu.TryLock() {
-					w.pending[k] = sh
-					k++
-					continue
-				}
-				if err := w.updateTable(ctx, tables[sh], cols, ins, n, w.rows[sh]); err != nil {
-					return err
-				}
-			}
-			w.pending = w.pending[:k]
-			if k > 0 && k == before {
-				sh := w.pending[0]
-				tables[sh].mu.Lock()
-				if err := w.updateTable(ctx, tables[sh], cols, ins, n, w.rows[sh]); err != nil {
-					return err
-				}
-				w.pending = w.pending[1:]
-			}
-		}
+		size += g.size()
 	}
+	w.size.Store(size)
 	return s.reserve()
 }
 
-// lockedUpdateTable is updateTable under g's lock.
-func (w *aggWorker) lockedUpdateTable(ctx context.Context, g *groupTable, cols []arrow.Array, ins []measureInput, n int, rows []int32) error {
-	g.mu.Lock()
-	return w.updateTable(ctx, g, cols, ins, n, rows)
-}
-
-// updateTable folds rows of the batch into table g, and unlocks it: the
-// given rows, or all n when rows is nil. w.keys holds the batch's encoded
-// keys of g's set.
-// REQUIRES: g.mu is held.
-func (w *aggWorker) updateTable(ctx context.Context, g *groupTable, cols []arrow.Array, ins []measureInput, n int, rows []int32) error {
-	defer g.mu.Unlock()
-	if err := w.assign(ctx, g, cols, n, rows); err != nil {
-		return err
-	}
-	for i, m := range w.s.op.Measures {
-		if err := w.fold(ctx, g, i, ins[i], n, rows); err != nil {
-			return fmt.Errorf("%s: %w", m, err)
-		}
-	}
-	size := g.bytes
-	for _, st := range g.states {
-		size += st.Size()
-	}
-	g.size.Store(size)
-	return nil
-}
-
-// assign fills w.ids with the group in g of each row (of rows, or of all n
-// when rows is nil), creating groups for new keys.
-// REQUIRES: g.mu is held; w.keys holds the encoded keys of the batch.
-func (w *aggWorker) assign(ctx context.Context, g *groupTable, cols []arrow.Array, n int, rows []int32) error {
-	m := n
-	if rows != nil {
-		m = len(rows)
-	}
-	w.ids = append(w.ids[:0], make([]uint32, m)...)
-	if len(g.cols) == 0 {
-		return nil
-	}
-	var fresh []int32 // rows that start a new group
-	for j := 0; j < m; j++ {
-		r := j
-		if rows != nil {
-			r = int(rows[j])
-		}
-		k := w.keys.key(r)
-		id, ok := g.groups[string(k)]
-		if !ok {
-			id = uint32(g.ngroups)
-			g.groups[string(k)] = id
-			g.ngroups++
-			g.bytes += int64(len(k)) + 64 // map entry overhead, roughly
-			fresh = append(fresh, int32(r))
-		}
-		w.ids[j] = id
-	}
-	if len(fresh) == 0 {
-		return nil
-	}
-	for k, c := range cols {
-		taken, err := gather(ctx, w.s.t.Alloc, c, fresh)
-		if err != nil {
-			return fmt.Errorf("take keys: %w", err)
-		}
-		g.bytes += arrayBytes(taken.Data())
-		g.keyParts[k] = append(g.keyParts[k], taken)
-	}
-	return nil
-}
-
-// fold updates measure i of table g with the rows (of rows, or all n when
-// rows is nil) its filter keeps and, for a DISTINCT measure, whose argument
-// tuple the group has not seen. w.ids holds the rows' groups.
-// REQUIRES: g.mu is held.
-func (w *aggWorker) fold(ctx context.Context, g *groupTable, i int, in measureInput, n int, rows []int32) error {
-	st := g.states[i]
-	if rows == nil && in.mask == nil && g.seen[i] == nil {
-		return st.Update(w.ids, g.ngroups, in.args)
+// fold updates measure i of table g with the n rows of a batch its filter
+// keeps; ids holds their groups. A DISTINCT measure only records the
+// (group, arguments) pairs; finishDistinct folds them.
+func (w *aggWorker) fold(ctx context.Context, g *aggTable, i int, in measureInput, n int, ids []uint32) error {
+	st, d := g.states[i], g.distinct[i]
+	if in.mask == nil && d == nil {
+		return st.Update(ids, g.ngroups(), in.args)
 	}
 	w.sel, w.subIDs = w.sel[:0], w.subIDs[:0]
 	var vals, valid []byte
@@ -498,34 +431,26 @@ func (w *aggWorker) fold(ctx context.Context, g *groupTable, i int, in measureIn
 		vals, off = in.mask.Data().Buffers()[1].Bytes(), in.mask.Data().Offset()
 		valid, _ = nullBits(in.mask)
 	}
-	seen := g.seen[i]
-	for j := range w.ids {
-		// INVARIANT: w.sel holds the selected rows before the j'th,
-		// ascending, and w.subIDs their groups.
-		r := j
-		if rows != nil {
-			r = int(rows[j])
-		}
+	for r := range n {
+		// INVARIANT: w.sel holds the selected rows before r, ascending,
+		// and w.subIDs their groups.
 		if vals != nil && (!bitutil.BitIsSet(vals, off+r) || (valid != nil && !bitutil.BitIsSet(valid, off+r))) {
 			continue
 		}
-		if seen != nil {
-			w.dkey = binary.LittleEndian.AppendUint32(w.dkey[:0], w.ids[j])
+		if d != nil {
+			w.dkey = binary.LittleEndian.AppendUint32(w.dkey[:0], ids[r])
 			w.dkey = append(w.dkey, w.argKeys[i].key(r)...)
-			if _, dup := seen[string(w.dkey)]; dup {
-				continue
-			}
-			seen[string(w.dkey)] = struct{}{}
-			g.bytes += int64(len(w.dkey)) + 48
+			d.find(w.dkey, d.hashKey(w.dkey))
+			continue
 		}
 		w.sel = append(w.sel, int32(r))
-		w.subIDs = append(w.subIDs, w.ids[j])
+		w.subIDs = append(w.subIDs, ids[r])
 	}
 	switch len(w.sel) {
 	case 0:
 		return nil
 	case n:
-		return st.Update(w.subIDs, g.ngroups, in.args)
+		return st.Update(w.subIDs, g.ngroups(), in.args)
 	}
 	args := make([]arrow.Array, len(in.args))
 	defer func() { releaseArrays(args) }()
@@ -535,32 +460,58 @@ func (w *aggWorker) fold(ctx context.Context, g *groupTable, i int, in measureIn
 			return fmt.Errorf("take arguments: %w", err)
 		}
 	}
-	return st.Update(w.subIDs, g.ngroups, args)
+	return st.Update(w.subIDs, g.ngroups(), args)
 }
 
-// int32Array wraps xs, without copying, as an Int32 array; xs must outlive
-// it.
-func int32Array(xs []int32) arrow.Array {
-	buf := memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(xs))
-	d := array.NewData(arrow.PrimitiveTypes.Int32, len(xs), []*memory.Buffer{nil, buf}, nil, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
+// distinctChunk is how many DISTINCT pairs finishDistinct decodes at once.
+const distinctChunk = 1 << 16
+
+// finishDistinct folds the distinct (group, arguments) pairs of each
+// DISTINCT measure of g into its state.
+func (s *aggStream) finishDistinct(ctx context.Context, g *aggTable) error {
+	ng := g.ngroups()
+	for i, d := range g.distinct {
+		if d == nil {
+			continue
+		}
+		st, types := g.states[i], s.argLayouts[i].types
+		var groups []uint32
+		for start := 0; start < d.len(); start += distinctChunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			m := min(distinctChunk, d.len()-start)
+			groups = groups[:0]
+			for j := range m {
+				groups = append(groups, binary.LittleEndian.Uint32(d.key(start+j)))
+			}
+			args, err := decodeRowKeys(s.t.Alloc, types, m, func(j int) []byte { return d.key(start + j)[4:] })
+			if err != nil {
+				return err
+			}
+			err = st.Update(groups, ng, args)
+			releaseArrays(args)
+			if err != nil {
+				return fmt.Errorf("%s: %w", s.op.Measures[i], err)
+			}
+		}
+		g.distinct[i] = nil
+	}
+	return nil
 }
 
 // reserve resizes the reservation to what the tables hold.
 func (s *aggStream) reserve() error {
-	var total int64
-	for _, tables := range s.sets {
-		for _, g := range tables {
-			total += g.size.Load()
-		}
+	total := s.finalSize.Load()
+	for _, w := range s.workers {
+		total += w.size.Load()
 	}
 	s.resMu.Lock()
 	defer s.resMu.Unlock()
 	return s.res.Resize(total)
 }
 
-// finish builds the output. REQUIRES: no worker runs.
+// finish builds the output. REQUIRES: no worker runs; merge is done.
 func (s *aggStream) finish(ctx context.Context) error {
 	var parts []arrow.RecordBatch
 	defer func() {
@@ -568,9 +519,9 @@ func (s *aggStream) finish(ctx context.Context) error {
 			p.Release()
 		}
 	}()
-	for si, tables := range s.sets {
+	for si, tables := range s.final {
 		for _, g := range tables {
-			b, err := s.finishSet(si, g)
+			b, err := s.finishSet(ctx, si, g)
 			if err != nil {
 				return err
 			}
@@ -585,37 +536,36 @@ func (s *aggStream) finish(ctx context.Context) error {
 	return nil
 }
 
-// finishSet builds the output rows of grouping set si.
-func (s *aggStream) finishSet(si int, g *groupTable) (arrow.RecordBatch, error) {
+// finishSet builds the output rows of table g of grouping set si.
+func (s *aggStream) finishSet(ctx context.Context, si int, g *aggTable) (arrow.RecordBatch, error) {
+	if err := s.finishDistinct(ctx, g); err != nil {
+		return nil, err
+	}
+	ng := g.ngroups()
 	cols := make([]arrow.Array, 0, s.op.schema.NumFields())
 	defer func() { releaseArrays(cols) }()
-	pos := make(map[int]int, len(g.cols)) // key -> position in g.cols
-	for p, k := range g.cols {
+	var keys []arrow.Array
+	if g.keys != nil {
+		var err error
+		if keys, err = g.keys.columns(s.t.Alloc); err != nil {
+			return nil, err
+		}
+		defer releaseArrays(keys)
+	}
+	pos := make(map[int]int, len(s.sets[si])) // key -> position in the set
+	for p, k := range s.sets[si] {
 		pos[k] = p
 	}
 	for k := range s.op.Keys {
-		dt := s.op.schema.Field(k).Type
-		p, ok := pos[k]
-		var c arrow.Array
-		switch {
-		case !ok:
-			c = array.MakeArrayOfNull(s.t.Alloc, dt, g.ngroups)
-		case len(g.keyParts[p]) == 0:
-			c = array.MakeArrayOfNull(s.t.Alloc, dt, 0)
-		default:
-			var err error
-			if c, err = array.Concatenate(g.keyParts[p], s.t.Alloc); err != nil {
-				return nil, errkind.Errorf(errkind.Internal, "concatenate keys: %w", err)
-			}
+		if p, ok := pos[k]; ok {
+			keys[p].Retain()
+			cols = append(cols, keys[p])
+		} else {
+			cols = append(cols, array.MakeArrayOfNull(s.t.Alloc, s.op.schema.Field(k).Type, ng))
 		}
-		cols = append(cols, c)
-	}
-	for p := range g.keyParts {
-		releaseArrays(g.keyParts[p])
-		g.keyParts[p] = nil
 	}
 	for i, st := range g.states {
-		c, err := st.Finish(s.t.Alloc, g.ngroups)
+		c, err := st.Finish(s.t.Alloc, ng)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.op.Measures[i], err)
 		}
@@ -623,25 +573,18 @@ func (s *aggStream) finishSet(si int, g *groupTable) (arrow.RecordBatch, error) 
 	}
 	if len(s.sets) > 1 {
 		ib := array.NewInt32Builder(s.t.Alloc)
-		for range g.ngroups {
+		for range ng {
 			ib.Append(int32(si))
 		}
 		cols = append(cols, ib.NewArray())
 		ib.Release()
 	}
-	return array.NewRecordBatch(s.op.schema, cols, int64(g.ngroups)), nil
+	return array.NewRecordBatch(s.op.schema, cols, int64(ng)), nil
 }
 
 func (s *aggStream) Close() error {
-	for _, tables := range s.sets {
-		for _, g := range tables {
-			for k := range g.keyParts {
-				releaseArrays(g.keyParts[k])
-				g.keyParts[k] = nil
-			}
-		}
-	}
-	s.sets = nil
+	s.workers = nil
+	s.final = nil
 	s.out.release()
 	s.res.Free()
 	err := closeAll(s.ins)
@@ -668,4 +611,13 @@ func releaseArrays(as []arrow.Array) {
 			a.Release()
 		}
 	}
+}
+
+// int32Array wraps xs, without copying, as an Int32 array; xs must outlive
+// it.
+func int32Array(xs []int32) arrow.Array {
+	buf := memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(xs))
+	d := array.NewData(arrow.PrimitiveTypes.Int32, len(xs), []*memory.Buffer{nil, buf}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
 }

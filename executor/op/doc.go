@@ -60,16 +60,16 @@
 // Pipeline breakers consume partitions directly instead of a gather:
 //
 //   - HashAggregate opens every input partition and folds each in its own
-//     goroutine during the first Next. Because aggregate states cannot be
-//     merged (expr.AggState has no Merge), groups are not split across
-//     partitions: with several inputs every grouping set with keys is
-//     split into shards by the hash of the group key, each a table of
-//     groups and states under its own mutex, and each goroutine folds the
-//     rows of a batch shard by shard. A group lives in exactly one shard,
-//     so every aggregate, DISTINCT and FILTER included, stays exact.
-//     Keys and arguments are evaluated outside the locks. A set without
-//     keys (a global aggregate) is one table that the goroutines take
-//     turns on. The output lists the groups shard after shard.
+//     goroutine during the first Next, into thread-local tables (one per
+//     grouping set: keys to group ids, a state per measure), without
+//     locks. Then the tables of each grouping set are merged
+//     (expr.AggState.Merge): with few groups into the largest one; with
+//     many, by radix partitions of the key hash, each partition of every
+//     worker's table merged into a new table by one goroutine. DISTINCT
+//     measures record (group, argument tuple) pairs, which merge as sets
+//     and are folded into the states only when the output is built, so
+//     every aggregate, DISTINCT and FILTER included, stays exact. The
+//     output lists the groups partition after partition.
 //   - HashJoin is Partitioned like its probe (left) side, unless the join
 //     type tracks matched build rows (right, full, right semi and anti
 //     joins: one partition). Its partitions share one table, made by the

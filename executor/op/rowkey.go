@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 )
@@ -179,4 +180,92 @@ func writeVar[O int32 | int64](buf []byte, pos []int, offsets []O, data, bm []by
 		copy(buf[p+5:], v)
 		pos[i] = p + 5 + len(v)
 	}
+}
+
+// decodeRowKeys is the inverse of encode: it returns the columns, of the
+// given types, of n rows whose keys key(i) returns, as encode wrote them.
+func decodeRowKeys(alloc memory.Allocator, types []arrow.DataType, n int, key func(i int) []byte) ([]arrow.Array, error) {
+	pos := make([]int, n) // where each key's next column starts
+	out := make([]arrow.Array, 0, len(types))
+	for _, dt := range types {
+		c, err := decodeKeyColumn(alloc, dt, n, key, pos)
+		if err != nil {
+			releaseArrays(out)
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func decodeKeyColumn(alloc memory.Allocator, dt arrow.DataType, n int, key func(i int) []byte, pos []int) (arrow.Array, error) {
+	switch dt.ID() {
+	case arrow.BOOL:
+		b := array.NewBooleanBuilder(alloc)
+		defer b.Release()
+		b.Reserve(n)
+		for i := range n {
+			k, p := key(i), pos[i]
+			if k[p] == 0 {
+				b.UnsafeAppendBoolToBitmap(false)
+			} else {
+				b.UnsafeAppend(k[p+1] == 1)
+			}
+			pos[i] = p + 2
+		}
+		return b.NewArray(), nil
+	case arrow.STRING, arrow.LARGE_STRING, arrow.BINARY:
+		b := array.NewBuilder(alloc, dt)
+		defer b.Release()
+		var bin *array.BinaryBuilder
+		switch bb := b.(type) {
+		case *array.StringBuilder:
+			bin = bb.BinaryBuilder
+		case *array.LargeStringBuilder:
+			bin = bb.BinaryBuilder
+		case *array.BinaryBuilder:
+			bin = bb
+		default:
+			return nil, errkind.Errorf(errkind.Internal, "decode keys: builder %T for %s", b, dt)
+		}
+		bin.Reserve(n)
+		for i := range n {
+			k, p := key(i), pos[i]
+			l := int(binary.LittleEndian.Uint32(k[p+1:]))
+			if k[p] == 0 {
+				bin.AppendNull()
+			} else {
+				bin.Append(k[p+5 : p+5+l])
+			}
+			pos[i] = p + 5 + l
+		}
+		return b.NewArray(), nil
+	}
+	fw, ok := dt.(arrow.FixedWidthDataType)
+	if !ok {
+		return nil, errkind.Errorf(errkind.Internal, "decode keys of %s", dt)
+	}
+	w := fw.BitWidth() / 8
+	vals := memory.NewResizableBuffer(alloc)
+	vals.Resize(n * w)
+	dst := vals.Bytes()
+	var valid *memory.Buffer
+	nulls := 0
+	for i := range n {
+		k, p := key(i), pos[i]
+		if k[p] == 0 {
+			if valid == nil {
+				valid = memory.NewResizableBuffer(alloc)
+				valid.Resize(int(bitutil.BytesForBits(int64(n))))
+				bitutil.SetBitsTo(valid.Bytes(), 0, int64(n), true)
+			}
+			bitutil.ClearBit(valid.Bytes(), i)
+			nulls++
+			clear(dst[i*w : (i+1)*w])
+		} else {
+			copy(dst[i*w:(i+1)*w], k[p+1:p+1+w])
+		}
+		pos[i] = p + 1 + w
+	}
+	return newKeyArray(dt, n, valid, vals, nulls), nil
 }
