@@ -20,6 +20,9 @@ import (
 // Filters over cross products are left to the cross-product rewrite, and
 // subqueries to the decorrelation. The tree is edited in place.
 func (b *builder) pushFilters(ctx context.Context, r *substraitpb.Rel) *substraitpb.Rel {
+	if f := r.GetFilter(); f != nil {
+		b.factorJoinOrs(ctx, f)
+	}
 	for f := r.GetFilter(); f != nil; f = r.GetFilter() {
 		nr := b.pushFilter(ctx, f)
 		if nr == nil {
@@ -31,6 +34,46 @@ func (b *builder) pushFilters(ctx context.Context, r *substraitpb.Rel) *substrai
 		*in = b.pushFilters(ctx, *in)
 	}
 	return r
+}
+
+// factorJoinOrs factors the disjunctions of a filter over an inner join as
+// the cross-product rewrite does (factorOrs), with the join's two sides as
+// the tables: a conjunct common to every branch is pulled out, and each
+// side every branch constrains gets the disjunction of those constraints as
+// an implied filter, which pushFilter then moves below the join. A
+// DataFrame producer writes TPC-H Q19 this way: the join on the part key,
+// then one filter with the OR of three branches over both tables.
+func (b *builder) factorJoinOrs(ctx context.Context, f *substraitpb.FilterRel) {
+	j := f.GetInput().GetJoin()
+	if j == nil || j.GetType() != substraitpb.JoinRel_JOIN_TYPE_INNER || j.GetCommon().GetEmit() != nil ||
+		f.GetCommon().GetAdvancedExtension() != nil || f.GetCondition() == nil {
+		return
+	}
+	conds := b.conjuncts(f.GetCondition())
+	if !slices.ContainsFunc(conds, func(c *substraitpb.Expression) bool { return b.callName(c) == "or" }) {
+		return
+	}
+	nl, err := b.width(ctx, j.GetLeft())
+	if err != nil {
+		return
+	}
+	nr, err := b.width(ctx, j.GetRight())
+	if err != nil {
+		return
+	}
+	side := func(i int) int {
+		if i < nl {
+			return 0
+		}
+		return 1
+	}
+	var out []*substraitpb.Expression
+	for _, c := range b.factorOrs(conds, side, []int{0, nl, nl + nr}) {
+		if !containsExpr(out, c) {
+			out = append(out, c)
+		}
+	}
+	f.Condition = b.and(out)
 }
 
 // relInputs returns pointers to the input relations of r.
