@@ -573,33 +573,10 @@ func (s *hashJoinStream) probeStep(ctx context.Context) error {
 func (s *hashJoinStream) pairs(ctx context.Context) error {
 	var out arrow.RecordBatch
 	if s.op.Residual != nil {
-		cand, err := s.gatherPairs(ctx, s.pairSchema)
-		if err != nil {
+		var err error
+		if out, err = s.residualPairs(ctx); err != nil {
 			return err
 		}
-		mask, err := s.op.Residual.Eval(ctx, s.t.Alloc, cand)
-		if err != nil {
-			cand.Release()
-			return err
-		}
-		s.sel = selection(s.sel, mask.(*array.Boolean))
-		mask.Release()
-		for k, r := range s.sel {
-			s.pi[k], s.bi[k] = s.pi[r], s.bi[r]
-		}
-		kept := len(s.sel)
-		all := kept == len(s.pi)
-		s.pi, s.bi = s.pi[:kept], s.bi[:kept]
-		if s.op.Type.emitsPairs() && kept > 0 {
-			if all {
-				cand.Retain()
-				out = cand
-			} else if out, err = selectBatch(ctx, s.t.Alloc, cand, s.sel); err != nil {
-				cand.Release()
-				return err
-			}
-		}
-		cand.Release()
 	}
 	for r, i := range s.pi {
 		if s.op.Type == SingleJoin {

@@ -41,6 +41,14 @@ type joinIndex struct {
 	seed maphash.Seed
 
 	next []int32 // build row -> next build row with the same key, -1 at the end
+
+	// keyDirect: heads[k-lo] is 1 + the first row with key k, 0 for none.
+	// A single integer key whose values span a range not much larger than
+	// the number of rows (as surrogate keys do) needs neither hashing nor
+	// comparing.
+	intKey bool // the key is one signed integer column: keyDirect may do
+	lo     int64
+	heads  []int32
 }
 
 type keyKind uint8
@@ -49,6 +57,7 @@ const (
 	keyPacked8  keyKind = iota // keys packed in a uint64
 	keyPacked16                // keys packed in a [2]uint64
 	keyEncoded                 // row-key encoded
+	keyDirect                  // one integer key in a small range: slot key-lo
 )
 
 // keyPart places the value of one key column at bit shift of word word of
@@ -84,6 +93,12 @@ func newJoinIndex(types []arrow.DataType, nullSafe func(int) bool) *joinIndex {
 	for i := range types {
 		if nullSafe(i) {
 			words = 0
+		}
+	}
+	if len(types) == 1 && !nullSafe(0) {
+		switch types[0].ID() {
+		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.DATE64:
+			x.intKey = true
 		}
 	}
 	switch words {
@@ -271,6 +286,9 @@ func (x *joinIndex) sizeFor(n int) int64 {
 // build indexes n build rows with key columns keys; rows with skip[i] set
 // (skip may be nil) are left out.
 func (x *joinIndex) build(keys []arrow.Array, n int, skip []bool) {
+	if x.intKey && x.buildDirect(keys[0], n, skip) {
+		return
+	}
 	size, lg := tableSize(n)
 	x.shift = 64 - lg
 	x.mask = uint64(size - 1)
@@ -369,6 +387,17 @@ type probeScratch struct {
 func (x *joinIndex) lookup(keys []arrow.Array, n int, skip []bool, first []int32, sc *probeScratch) {
 	first = first[:n]
 	switch x.kind {
+	case keyDirect:
+		switch keys[0].DataType().(arrow.FixedWidthDataType).BitWidth() {
+		case 8:
+			lookupDirect(x, intValues[int8](keys[0]), first)
+		case 16:
+			lookupDirect(x, intValues[int16](keys[0]), first)
+		case 32:
+			lookupDirect(x, intValues[int32](keys[0]), first)
+		case 64:
+			lookupDirect(x, intValues[int64](keys[0]), first)
+		}
 	case keyPacked8:
 		sc.k8 = grow(sc.k8, n)
 		k := sc.k8
@@ -448,4 +477,83 @@ func grow[T any](s []T, n int) []T {
 		return make([]T, n)
 	}
 	return s[:n]
+}
+
+// maxDirectSpan bounds the range of keys a direct index covers, relative
+// to the number of build rows and absolutely: 4 bytes a slot.
+const (
+	directSpanPerRow = 4
+	maxDirectSpan    = 1 << 26
+)
+
+// buildDirect builds a keyDirect index when the key's values span a small
+// enough range, and reports whether it did.
+func (x *joinIndex) buildDirect(a arrow.Array, n int, skip []bool) bool {
+	switch a.DataType().(arrow.FixedWidthDataType).BitWidth() {
+	case 8:
+		return buildDirect(x, intValues[int8](a)[:n], skip)
+	case 16:
+		return buildDirect(x, intValues[int16](a)[:n], skip)
+	case 32:
+		return buildDirect(x, intValues[int32](a)[:n], skip)
+	case 64:
+		return buildDirect(x, intValues[int64](a)[:n], skip)
+	}
+	return false
+}
+
+// intValues returns the values of an integer column (garbage where null).
+func intValues[T int8 | int16 | int32 | int64](a arrow.Array) []T {
+	d := a.Data()
+	if d.Len() == 0 || d.Buffers()[1] == nil {
+		return nil
+	}
+	return asSlice[T](d.Buffers()[1].Bytes())[d.Offset() : d.Offset()+d.Len()]
+}
+
+func buildDirect[T int8 | int16 | int32 | int64](x *joinIndex, vals []T, skip []bool) bool {
+	lo, hi := int64(0), int64(-1)
+	for i, v := range vals {
+		if skip != nil && skip[i] {
+			continue
+		}
+		if hi < lo {
+			lo, hi = int64(v), int64(v)
+		}
+		lo, hi = min(lo, int64(v)), max(hi, int64(v))
+	}
+	if hi < lo {
+		lo, hi = 0, 0 // no keys: an index that matches nothing
+	}
+	span := uint64(hi - lo)
+	if hi-lo < 0 || span >= maxDirectSpan || span >= uint64(max(directSpanPerRow*len(vals), 1024)) {
+		return false
+	}
+	x.kind, x.lo = keyDirect, lo
+	x.heads = make([]int32, span+1)
+	x.next = make([]int32, len(vals))
+	for i := len(vals) - 1; i >= 0; i-- {
+		if skip != nil && skip[i] {
+			x.next[i] = -1
+			continue
+		}
+		k := int64(vals[i]) - lo
+		x.next[i] = x.heads[k] - 1
+		x.heads[k] = int32(i + 1)
+	}
+	return true
+}
+
+func lookupDirect[T int8 | int16 | int32 | int64](x *joinIndex, vals []T, first []int32) {
+	heads, lo := x.heads, x.lo
+	span := uint64(len(heads))
+	first = first[:len(vals)]
+	for i, v := range vals {
+		k := uint64(int64(v) - lo)
+		j := int32(-1)
+		if k < span {
+			j = heads[k] - 1
+		}
+		first[i] = j
+	}
 }

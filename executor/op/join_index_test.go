@@ -57,8 +57,11 @@ func TestJoinIndex(t *testing.T) {
 		types []arrow.DataType
 		kind  keyKind
 	}{
-		{[]arrow.DataType{i32}, keyPacked8},
-		{[]arrow.DataType{i64}, keyPacked8},
+		{[]arrow.DataType{i32}, keyDirect},
+		{[]arrow.DataType{i16}, keyDirect},
+		{[]arrow.DataType{date}, keyDirect},
+		{[]arrow.DataType{i64}, keyPacked8}, // values spread out
+		{[]arrow.DataType{boolean}, keyPacked8},
 		{[]arrow.DataType{i32, i32}, keyPacked8},
 		{[]arrow.DataType{boolean, i8, i16, i32}, keyPacked8},
 		{[]arrow.DataType{i64, i64}, keyPacked16},
@@ -91,13 +94,6 @@ func TestJoinIndex(t *testing.T) {
 				defer releaseArrays(bk)
 				defer releaseArrays(pk)
 				x := newJoinIndex(tc.types, func(int) bool { return nullSafe })
-				want := tc.kind
-				if nullSafe {
-					want = keyEncoded
-				}
-				if x.kind != want {
-					t.Fatalf("kind %d, want %d", x.kind, want)
-				}
 				skipOf := func(cols []arrow.Array, n int) []bool {
 					if nullSafe {
 						return nil
@@ -114,6 +110,13 @@ func TestJoinIndex(t *testing.T) {
 				}
 				bskip, pskip := skipOf(bk, nb), skipOf(pk, np)
 				x.build(bk, nb, bskip)
+				want := tc.kind
+				if nullSafe {
+					want = keyEncoded
+				}
+				if x.kind != want {
+					t.Fatalf("kind %d, want %d", x.kind, want)
+				}
 				var enc rowKeys
 				enc.encode(bk, nb)
 				rows := map[string][]int32{}
@@ -143,8 +146,8 @@ func TestJoinIndex(t *testing.T) {
 						matched++
 					}
 				}
-				if matched == 0 || matched == np {
-					t.Errorf("%d of %d probe rows matched: a poor test", matched, np)
+				if matched == 0 {
+					t.Errorf("no probe row matched: a poor test")
 				}
 			})
 		}
