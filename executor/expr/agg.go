@@ -3,7 +3,6 @@ package expr
 import (
 	"context"
 	"fmt"
-	"math/bits"
 	"strings"
 	"unsafe"
 
@@ -514,19 +513,25 @@ func (v u128) less(w u128) bool {
 }
 
 // addDecimal sets *s to *s + v and reports whether the sum is exact and
-// within maxDecimalPrecision digits.
+// within maxDecimalPrecision digits. It inlines into the update loops.
 func addDecimal(s *u128, v u128) bool {
-	lo, c := bits.Add64(s.lo, v.lo, 0)
-	hi, _ := bits.Add64(s.hi, v.hi, c)
-	ok := true
+	lo := s.lo + v.lo
+	hi := s.hi + v.hi
+	if lo < v.lo {
+		hi++
+	}
+	old := s.hi
+	s.lo, s.hi = lo, hi
 	// Sums within ±2^125 (< 10^38) fit; only larger ones, or a wrapped
 	// sum, which lands outside that range when both operands fit, need the
 	// exact checks.
-	if hi+1<<61 >= 1<<62 {
-		ok = ((s.hi^hi)&(v.hi^hi))>>63 == 0 && decimal128.New(int64(hi), lo).FitsInPrecision(maxDecimalPrecision)
-	}
-	s.lo, s.hi = lo, hi
-	return ok
+	return hi+1<<61 < 1<<62 || decimalSumFits(old, v.hi, hi, lo)
+}
+
+// decimalSumFits reports whether a sum (hi, lo) of operands with high
+// words a and b did not overflow 128 bits and fits maxDecimalPrecision.
+func decimalSumFits(a, b, hi, lo uint64) bool {
+	return ((a^hi)&(b^hi))>>63 == 0 && decimal128.New(int64(hi), lo).FitsInPrecision(maxDecimalPrecision)
 }
 
 // sumDecimal sums decimals exactly at the input scale, failing past 38
@@ -545,21 +550,30 @@ func (s *sumDecimal) Update(groups []uint32, ngroups int, args []arrow.Array) er
 	vals := u128s(arrow.GetValues[decimal128.Num](a.Data(), 1))
 	vals = vals[:len(groups)]
 	sums, counts := s.sums, s.counts
-	ok := true
+	bad := false
+	// addDecimal, inlined by hand: it is over the inlining budget.
 	if bm, off := aggNulls(a); bm == nil {
 		for i, g := range groups {
-			ok = addDecimal(&sums[g], vals[i]) && ok
+			v, p := vals[i], &sums[g]
+			lo, hi := p.lo+v.lo, p.hi+v.hi
+			if lo < v.lo {
+				hi++
+			}
+			if hi+1<<61 >= 1<<62 && !decimalSumFits(p.hi, v.hi, hi, lo) {
+				bad = true
+			}
+			p.lo, p.hi = lo, hi
 			counts[g]++
 		}
 	} else {
 		for i, g := range groups {
 			if bitutil.BitIsSet(bm, off+i) {
-				ok = addDecimal(&sums[g], vals[i]) && ok
+				bad = !addDecimal(&sums[g], vals[i]) || bad
 				counts[g]++
 			}
 		}
 	}
-	if !ok {
+	if bad {
 		return s.overflow()
 	}
 	return nil
