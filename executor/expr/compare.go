@@ -420,39 +420,63 @@ func cmp128Words(op cmpOp, dst []uint64, a, b []d128) {
 		var m uint64
 		if op == cmpEq || op == cmpNe {
 			for j, v := range x {
-				m = m>>1 | b2u(v == y[j])<<63
+				m |= b2u(v == y[j]) << (j & 63)
 			}
 		} else {
 			for j, v := range x {
-				m = m>>1 | lt128(v, y[j])<<63
+				m |= lt128(v, y[j]) << (j & 63)
 			}
 		}
-		dst[w] = m >> ((64 - len(x)) & 63)
+		dst[w] = m
 	}
 	invertFor(op, dst)
 }
 
-// cmp128ConstWords compares decimals with a constant of their scale.
+// cmp128ConstWords compares decimals with a constant of their scale. Full
+// words go eight rows at a time, each row's bit independent of the others.
 func cmp128ConstWords(op cmpOp, dst []uint64, a []d128, c d128) {
 	n := len(a)
-	for w := range dst {
-		x := a[w*64 : min(w*64+64, n)]
+	full := n / 64
+	for w := range full {
+		x := a[w*64 : w*64+64]
 		var m uint64
 		switch op {
 		case cmpEq, cmpNe:
-			for _, v := range x {
-				m = m>>1 | b2u(v == c)<<63
+			for k := 0; k < 64; k += 8 {
+				g := x[k : k+8]
+				m |= (b2u(g[0] == c) | b2u(g[1] == c)<<1 | b2u(g[2] == c)<<2 | b2u(g[3] == c)<<3 |
+					b2u(g[4] == c)<<4 | b2u(g[5] == c)<<5 | b2u(g[6] == c)<<6 | b2u(g[7] == c)<<7) << k
 			}
 		case cmpLt, cmpGe:
-			for _, v := range x {
-				m = m>>1 | lt128(v, c)<<63
+			for k := 0; k < 64; k += 8 {
+				g := x[k : k+8]
+				m |= (lt128(g[0], c) | lt128(g[1], c)<<1 | lt128(g[2], c)<<2 | lt128(g[3], c)<<3 |
+					lt128(g[4], c)<<4 | lt128(g[5], c)<<5 | lt128(g[6], c)<<6 | lt128(g[7], c)<<7) << k
 			}
 		default:
-			for _, v := range x {
-				m = m>>1 | lt128(c, v)<<63
+			for k := 0; k < 64; k += 8 {
+				g := x[k : k+8]
+				m |= (lt128(c, g[0]) | lt128(c, g[1])<<1 | lt128(c, g[2])<<2 | lt128(c, g[3])<<3 |
+					lt128(c, g[4])<<4 | lt128(c, g[5])<<5 | lt128(c, g[6])<<6 | lt128(c, g[7])<<7) << k
 			}
 		}
-		dst[w] = m >> ((64 - len(x)) & 63)
+		dst[w] = m
+	}
+	if full < len(dst) {
+		var m uint64
+		for j, v := range a[full*64:] {
+			var bit uint64
+			switch op {
+			case cmpEq, cmpNe:
+				bit = b2u(v == c)
+			case cmpLt, cmpGe:
+				bit = lt128(v, c)
+			default:
+				bit = lt128(c, v)
+			}
+			m |= bit << (j & 63)
+		}
+		dst[full] = m
 	}
 	invertFor(op, dst)
 }

@@ -235,7 +235,7 @@ func evalOnMask(ctx context.Context, alloc memory.Allocator, x Expr, b arrow.Rec
 	if a, ok, err := evalEverywhere(ctx, alloc, x, b, int(b.NumRows()), count); ok || err != nil {
 		return a, true, err
 	}
-	sub, err := selectRows(ctx, alloc, b, mask, count)
+	sub, err := selectRows(ctx, alloc, b, mask, count, x)
 	if err != nil {
 		return nil, false, err
 	}
@@ -245,12 +245,14 @@ func evalOnMask(ctx context.Context, alloc memory.Allocator, x Expr, b arrow.Rec
 }
 
 // evalEverywhere evaluates x on every row of b if that is as good as
-// selecting: x is a literal or column, or every row is selected.
+// selecting: x is a literal or column, every row is selected, or x cannot
+// fail and enough rows are selected that filtering would cost more than
+// the rows it saves.
 func evalEverywhere(ctx context.Context, alloc memory.Allocator, x Expr, b arrow.RecordBatch, n, count int) (arrow.Array, bool, error) {
 	switch x.(type) {
 	case *Literal, *Column:
 	default:
-		if count != n {
+		if count != n && (count*32 <= n || !cheapAndSafe(x)) {
 			return nil, false, nil
 		}
 	}
@@ -258,19 +260,124 @@ func evalEverywhere(ctx context.Context, alloc memory.Allocator, x Expr, b arrow
 	return a, err == nil, err
 }
 
-// selectRows returns the rows of b whose bits are set in mask.
-func selectRows(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch, mask *memory.Buffer, count int) (arrow.RecordBatch, error) {
+// cheapAndSafe reports whether e is cheap to compute and cannot fail on
+// any row, so that computing it on rows whose result is discarded changes
+// nothing: comparisons, null tests and boolean logic over columns and
+// literals.
+func cheapAndSafe(e Expr) bool {
+	switch e := e.(type) {
+	case *Column, *Literal:
+		return true
+	case *compare:
+		return cheapAndSafe(e.a) && cheapAndSafe(e.b)
+	case *not:
+		return cheapAndSafe(e.a)
+	case *isNull:
+		return cheapAndSafe(e.a)
+	case *logic:
+		for _, a := range e.args {
+			if !cheapAndSafe(a) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// selectRows returns the rows of b whose bits are set in mask, as x needs
+// them: only the columns x reads are filtered; the others are stand-ins of
+// the right type and length (a prefix of the column) that x never reads.
+func selectRows(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch, mask *memory.Buffer, count int, x Expr) (arrow.RecordBatch, error) {
 	if b.NumCols() == 0 {
 		return array.NewRecordBatch(b.Schema(), nil, int64(count)), nil
 	}
 	mask.Retain()
 	m := makeArray(arrow.FixedWidthTypes.Boolean, int(b.NumRows()), nil, 0, mask)
 	defer m.Release()
-	out, err := compute.FilterRecordBatch(compute.WithAllocator(ctx, alloc), b, m, compute.DefaultFilterOptions())
+	used := make([]bool, b.NumCols())
+	if !columnsUsed(x, used) {
+		for i := range used {
+			used[i] = true
+		}
+	}
+	// Filter the used columns as one narrower batch. (FilterRecordBatch
+	// takes by index; FilterArray in arrow-go v18.8 mishandles sliced
+	// booleans with nulls.)
+	var fields []arrow.Field
+	var in []arrow.Array
+	for i, u := range used {
+		if u {
+			fields = append(fields, b.Schema().Field(i))
+			in = append(in, b.Column(i))
+		}
+	}
+	narrow := array.NewRecordBatch(arrow.NewSchema(fields, nil), in, b.NumRows())
+	defer narrow.Release()
+	got, err := compute.FilterRecordBatch(compute.WithAllocator(ctx, alloc), narrow, m, compute.DefaultFilterOptions())
 	if err != nil {
 		return nil, errkind.Errorf(errkind.Internal, "select rows: %w", err)
 	}
-	return out, nil
+	defer got.Release()
+	cols := make([]arrow.Array, b.NumCols())
+	k := 0
+	for i, u := range used {
+		if u {
+			cols[i] = got.Column(k)
+			k++
+		} else {
+			cols[i] = array.NewSlice(b.Column(i), 0, int64(count))
+			defer cols[i].Release()
+		}
+	}
+	return array.NewRecordBatch(b.Schema(), cols, int64(count)), nil
+}
+
+// columnsUsed marks in used the columns e reads; false if e holds an
+// expression it does not know, whose columns are then unknown.
+// REQUIRES: len(used) is the input's column count.
+func columnsUsed(e Expr, used []bool) bool {
+	all := func(es ...Expr) bool {
+		for _, x := range es {
+			if x != nil && !columnsUsed(x, used) {
+				return false
+			}
+		}
+		return true
+	}
+	switch e := e.(type) {
+	case *Column:
+		if e.Index < 0 || e.Index >= len(used) {
+			return false
+		}
+		used[e.Index] = true
+		return true
+	case *Literal, *EnumArg:
+		return true
+	case *arith:
+		return all(e.a, e.b)
+	case *negate:
+		return all(e.a)
+	case *Cast:
+		return all(e.In)
+	case *compare:
+		return all(e.a, e.b)
+	case *dateArith:
+		return all(e.date, e.iv)
+	case *fn:
+		return all(e.args...)
+	case *InList:
+		return all(e.Value) && all(e.Options...) && all(e.fallback)
+	case *logic:
+		return all(e.args...)
+	case *not:
+		return all(e.a)
+	case *isNull:
+		return all(e.a)
+	case *IfThen:
+		return all(e.Conds...) && all(e.Results...) && all(e.Else)
+	}
+	return false
 }
 
 // pick assembles an n-row array of type dt whose row i is row pos[i] of
