@@ -37,6 +37,7 @@ func (s *aggStream) merge(ctx context.Context) error {
 				base = i
 			}
 		}
+		unifyKeys(tables)
 		par := s.t.parallelism()
 		if tables[base].keys == nil || total < mergeParallelMin || par == 1 {
 			for i, o := range tables {
@@ -183,4 +184,21 @@ func mergeTable(dst, o *aggTable, src []uint32) error {
 		}
 	}
 	return nil
+}
+
+// unifyKeys makes the key tables of tables all encoded if any is: the
+// kinds of a flexKeys hash keys differently.
+func unifyKeys(tables []*aggTable) {
+	anyEncoded := false
+	for _, g := range tables {
+		if f, ok := g.keys.(*flexKeys); ok && f.encoded() {
+			anyEncoded = true
+		}
+	}
+	if !anyEncoded {
+		return
+	}
+	for _, g := range tables {
+		g.keys.(*flexKeys).toEncoded()
+	}
 }

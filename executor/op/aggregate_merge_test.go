@@ -25,10 +25,13 @@ var mergeSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "d", Type: &arrow.Decimal128Type{Precision: 15, Scale: 2}, Nullable: true},
 	{Name: "v", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 	{Name: "dt", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+	{Name: "l", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 // mergeInput returns nparts partitions of batches of random rows whose
-// keys take about card values, nulls included.
+// keys take about card values, nulls included. Strings are short (they
+// pack), except that column l has long ones in the last batch of the last
+// partition.
 func mergeInput(nparts, batches, rows, card int) [][]string {
 	r := rand.New(rand.NewPCG(1, uint64(card)))
 	val := func(s string) string {
@@ -39,18 +42,23 @@ func mergeInput(nparts, batches, rows, card int) [][]string {
 	}
 	parts := make([][]string, nparts)
 	for p := range parts {
-		for range batches {
+		for bi := range batches {
+			long := p == nparts-1 && bi == batches-1
 			var b strings.Builder
 			b.WriteString("[")
 			for n := range rows {
 				if n > 0 {
 					b.WriteString(",")
 				}
-				fmt.Fprintf(&b, `{"k":%s,"i":%s,"j":%s,"s":%s,"d":%s,"v":%s,"dt":%s}`,
+				l := fmt.Sprintf(`"s%d"`, r.IntN(card))
+				if long && r.IntN(3) == 0 {
+					l = fmt.Sprintf(`"a much longer string %d"`, r.IntN(card))
+				}
+				fmt.Fprintf(&b, `{"k":%s,"i":%s,"j":%s,"s":%s,"d":%s,"v":%s,"dt":%s,"l":%s}`,
 					val(fmt.Sprintf(`"k%d"`, r.IntN(card))), val(fmt.Sprint(r.IntN(card)-card/2)),
 					val(fmt.Sprint(r.IntN(7))), val(fmt.Sprint(r.IntN(5))),
 					val(fmt.Sprintf(`"%d.%02d"`, r.IntN(1000), r.IntN(100))), val(fmt.Sprint(r.IntN(10))),
-					val(fmt.Sprint(r.IntN(card))))
+					val(fmt.Sprint(r.IntN(card))), val(l))
 			}
 			b.WriteString("]")
 			parts[p] = append(parts[p], b.String())
@@ -205,7 +213,10 @@ func TestAggregateMergePartitions(t *testing.T) {
 			{"int64+decimal", []expr.Expr{c(1), c(4)}, nil, false},
 			{"string", []expr.Expr{c(0)}, nil, true},
 			{"string+int64", []expr.Expr{c(0), c(1)}, nil, false},
-			{"sets", []expr.Expr{c(0), c(1), c(2)}, [][]int{{0, 1}, {1}, {2}, {}}, true},
+			{"string+string", []expr.Expr{c(0), c(7)}, nil, true},
+			{"long", []expr.Expr{c(7)}, nil, true},
+			{"int32+long", []expr.Expr{c(2), c(7)}, nil, false},
+			{"sets", []expr.Expr{c(0), c(1), c(2), c(7)}, [][]int{{0, 1}, {1}, {2}, {3, 2}, {}}, true},
 		} {
 			if card > 100 && !tc.many {
 				continue

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/maphash"
 	"math/bits"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -46,50 +47,78 @@ type groupKeys interface {
 
 // keyLayout says how the key columns of a grouping set are stored. When
 // every key is a fixed-width number (integers, dates, times, timestamps,
-// floats, decimal128) and together they fit, keys are packed into one or
-// two machine words: each column's value at offs[c], and, for more than one
-// column, a byte of null flags at maskOff (a null's value bytes are zero).
-// A single column keeps its nulls out of band, as one group of its own.
-// Other keys are stored as their rowKeys encoding.
+// floats, decimal128) or a string, and together they fit, keys are packed
+// into one or two machine words: each column's value at offs[c]; a
+// string's as a length byte (0xff for null) and its bytes, which packs
+// only while strings are at most widths[c]-1 bytes long (see flexKeys);
+// for more than one column with numbers, a byte of null flags at maskOff
+// (a null's value bytes are zero). A single column keeps its nulls out of
+// band, as one group of its own. Other keys are stored as their rowKeys
+// encoding.
 type keyLayout struct {
 	types   []arrow.DataType
 	offs    []int
 	widths  []int
-	maskOff int // -1 for a single column
-	words   int // 1 or 2 for packed keys, 0 for encoded ones
+	strs    []bool // strs[c]: column c is a packed string
+	maskOff int    // -1: no null flags
+	words   int    // 1 or 2 for packed keys, 0 for encoded ones
 	seed    maphash.Seed
 }
 
+// minStringWidth is the least a packed string takes: a length byte and up
+// to 7 bytes.
+const minStringWidth = 8
+
 func newKeyLayout(types []arrow.DataType, seed maphash.Seed) *keyLayout {
 	l := &keyLayout{types: types, seed: seed, maskOff: -1}
-	total := 0
+	fixed, nstr := 0, 0
 	for _, dt := range types {
-		w := packedWidth(dt)
-		if w == 0 {
+		if isPackedString(dt) {
+			nstr++
+		} else if w := packedWidth(dt); w > 0 {
+			fixed += w
+		} else {
 			return l
 		}
-		l.offs = append(l.offs, total)
-		l.widths = append(l.widths, w)
-		total += w
 	}
-	if len(types) > 1 {
+	mask := 0
+	if len(types) > 1 && nstr < len(types) {
 		if len(types) > 8 {
 			return l
 		}
-		l.maskOff = total
-		total++
+		mask = 1
 	}
+	total := fixed + mask + nstr*minStringWidth
+	strW := minStringWidth
 	switch {
-	case total <= 8:
+	case nstr == 0 && total <= 8:
 		l.words = 1
 	case total <= 16:
 		l.words = 2
+		if nstr > 0 {
+			// Spread the spare bytes over the strings.
+			strW += (16 - total) / nstr
+		}
+	default:
+		return l
+	}
+	off := 0
+	for _, dt := range types {
+		w, str := packedWidth(dt), isPackedString(dt)
+		if str {
+			w = strW
+		}
+		l.offs, l.widths, l.strs = append(l.offs, off), append(l.widths, w), append(l.strs, str)
+		off += w
+	}
+	if mask > 0 {
+		l.maskOff = off
 	}
 	return l
 }
 
-// packedWidth is the bytes a value of dt takes packed, or 0 if dt is not
-// packed.
+// packedWidth is the bytes a number of type dt takes packed, or 0 if dt is
+// not a packed number.
 func packedWidth(dt arrow.DataType) int {
 	switch dt.ID() {
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
@@ -102,8 +131,66 @@ func packedWidth(dt arrow.DataType) int {
 	return 0
 }
 
+func isPackedString(dt arrow.DataType) bool {
+	switch dt.ID() {
+	case arrow.STRING, arrow.LARGE_STRING, arrow.BINARY:
+		return true
+	}
+	return false
+}
+
+// hasStrings reports whether l packs strings.
+func (l *keyLayout) hasStrings() bool { return slices.Contains(l.strs, true) }
+
+// stringsFit reports whether the strings of n rows of the key columns
+// cols are short enough to pack.
+func (l *keyLayout) stringsFit(cols []arrow.Array, n int) bool {
+	for c, col := range cols {
+		if !l.strs[c] {
+			continue
+		}
+		maxLen := l.widths[c] - 1
+		switch a := col.(type) {
+		case *array.String:
+			if !offsetsFit(a.ValueOffsets()[:n+1], maxLen) {
+				return false
+			}
+		case *array.Binary:
+			if !offsetsFit(a.ValueOffsets()[:n+1], maxLen) {
+				return false
+			}
+		case *array.LargeString:
+			if !offsetsFit(a.ValueOffsets()[:n+1], maxLen) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func offsetsFit[O int32 | int64](offs []O, maxLen int) bool {
+	m := O(maxLen)
+	for i := 1; i < len(offs); i++ {
+		if offs[i]-offs[i-1] > m {
+			return false
+		}
+	}
+	return true
+}
+
 // newGroupKeys returns an empty table for keys of layout l.
 func newGroupKeys(l *keyLayout) groupKeys {
+	if l.words > 0 && l.hasStrings() {
+		return &flexKeys{l: l, packed: newPackedGroupKeys(l)}
+	}
+	return newPackedGroupKeys(l)
+}
+
+// newPackedGroupKeys returns an empty packed table for layout l, or an
+// encoded one if l does not pack.
+func newPackedGroupKeys(l *keyLayout) groupKeys {
 	switch l.words {
 	case 1:
 		return newPackedKeys[uint64](l, hashKeyWords1)
@@ -195,6 +282,10 @@ func (t *packedKeys[K]) insert(cols []arrow.Array, n int, ids []uint32) {
 	stride := int(unsafe.Sizeof(k))
 	base := unsafe.Pointer(unsafe.SliceData(bk))
 	for c, col := range cols {
+		if t.l.strs[c] {
+			packKeyString(base, stride, t.l.offs[c], t.l.widths[c], col, n)
+			continue
+		}
 		packKeyColumn(base, stride, t.l.offs[c], t.l.widths[c], col, n)
 		if t.l.maskOff >= 0 {
 			packKeyNulls(base, stride, t.l.offs[c], t.l.widths[c], t.l.maskOff, c, col, n)
@@ -202,7 +293,7 @@ func (t *packedKeys[K]) insert(cols []arrow.Array, n int, ids []uint32) {
 	}
 	t.hashK(bk, bh)
 	ids = ids[:n]
-	if t.l.maskOff < 0 {
+	if len(cols) == 1 {
 		if bm, off := nullBits(cols[0]); bm != nil {
 			for i := range ids {
 				if bitutil.BitIsSet(bm, off+i) {
@@ -305,6 +396,22 @@ func (t *packedKeys[K]) columns(alloc memory.Allocator) ([]arrow.Array, error) {
 	out := make([]arrow.Array, len(t.l.types))
 	for c, dt := range t.l.types {
 		w, off := t.l.widths[c], t.l.offs[c]
+		if t.l.strs[c] {
+			b := array.NewBuilder(alloc, dt)
+			bin := binaryBuilder(b)
+			bin.Reserve(n)
+			for i := 0; i < n; i++ {
+				k := unsafe.Slice((*byte)(unsafe.Add(base, i*stride+off)), w)
+				if i == t.nullID || k[0] == 0xff {
+					bin.AppendNull()
+				} else {
+					bin.Append(k[1 : 1+int(k[0])])
+				}
+			}
+			out[c] = b.NewArray()
+			b.Release()
+			continue
+		}
 		vals := memory.NewResizableBuffer(alloc)
 		vals.Resize(n * w)
 		dstb := vals.Bytes()
@@ -314,7 +421,7 @@ func (t *packedKeys[K]) columns(alloc memory.Allocator) ([]arrow.Array, error) {
 		var valid *memory.Buffer
 		nulls := 0
 		isNull := func(i int) bool {
-			if t.l.maskOff < 0 {
+			if len(t.l.types) == 1 {
 				return i == t.nullID
 			}
 			return *(*byte)(unsafe.Add(base, i*stride+t.l.maskOff))&(1<<c) != 0
@@ -402,6 +509,44 @@ func packKeyValues[T uint8 | uint16 | uint32 | uint64](base unsafe.Pointer, stri
 	p := unsafe.Add(base, off)
 	for i, v := range vals {
 		*(*T)(unsafe.Add(p, i*stride)) = v
+	}
+}
+
+// packKeyString writes the n values of the string column col, each as a
+// length byte (0xff for null) and its bytes, at byte off of each of n keys
+// stride bytes apart from base.
+// REQUIRES: the keys are zero; the strings are shorter than w.
+func packKeyString(base unsafe.Pointer, stride, off, w int, col arrow.Array, n int) {
+	bm, boff := nullBits(col)
+	data := varData(col)
+	put := func(i int, start, end int) {
+		k := unsafe.Slice((*byte)(unsafe.Add(base, i*stride+off)), w)
+		if bm != nil && !bitutil.BitIsSet(bm, boff+i) {
+			k[0] = 0xff
+			return
+		}
+		k[0] = byte(end - start)
+		// Byte by byte: the strings are short, a copy call costs more.
+		for j, c := range data[start:end] {
+			k[1+j] = c
+		}
+	}
+	switch a := col.(type) {
+	case *array.String:
+		offs := a.ValueOffsets()
+		for i := 0; i < n; i++ {
+			put(i, int(offs[i]), int(offs[i+1]))
+		}
+	case *array.Binary:
+		offs := a.ValueOffsets()
+		for i := 0; i < n; i++ {
+			put(i, int(offs[i]), int(offs[i+1]))
+		}
+	case *array.LargeString:
+		offs := a.ValueOffsets()
+		for i := 0; i < n; i++ {
+			put(i, int(offs[i]), int(offs[i+1]))
+		}
 	}
 }
 
@@ -525,6 +670,89 @@ func (t *encodedKeys) mergeFrom(other groupKeys, src, dst []uint32) {
 
 func (t *encodedKeys) columns(alloc memory.Allocator) ([]arrow.Array, error) {
 	return decodeRowKeys(alloc, t.l.types, len(t.ends), func(g int) []byte { return t.key(g) })
+}
+
+// flexKeys is a table whose layout packs strings: it packs keys while
+// every string seen fits, and at the first that does not, moves its groups,
+// in order, to an encoded table and stays encoded. Tables to be merged are
+// first made all encoded if any is (toEncoded), since the two kinds hash
+// keys differently.
+type flexKeys struct {
+	l      *keyLayout
+	packed groupKeys    // nil once encoded
+	enc    *encodedKeys // nil while packed
+}
+
+func (t *flexKeys) active() groupKeys {
+	if t.enc != nil {
+		return t.enc
+	}
+	return t.packed
+}
+
+func (t *flexKeys) insert(cols []arrow.Array, n int, ids []uint32) {
+	if t.enc == nil && !t.l.stringsFit(cols, n) {
+		t.toEncoded()
+	}
+	t.active().insert(cols, n, ids)
+}
+
+func (t *flexKeys) len() int         { return t.active().len() }
+func (t *flexKeys) hashes() []uint64 { return t.active().hashes() }
+func (t *flexKeys) size() int64      { return t.active().size() }
+func (t *flexKeys) reserve(n int)    { t.active().reserve(n) }
+func (t *flexKeys) encoded() bool    { return t.enc != nil }
+
+func (t *flexKeys) columns(alloc memory.Allocator) ([]arrow.Array, error) {
+	return t.active().columns(alloc)
+}
+
+func (t *flexKeys) empty() groupKeys {
+	if t.enc != nil {
+		return &flexKeys{l: t.l, enc: newEncodedKeys(t.l)}
+	}
+	return &flexKeys{l: t.l, packed: t.packed.empty()}
+}
+
+// mergeFrom merges from another flexKeys; if other is encoded, t becomes
+// encoded first.
+// REQUIRES: other is packed only if t is.
+func (t *flexKeys) mergeFrom(other groupKeys, src, dst []uint32) {
+	o := other.(*flexKeys)
+	if o.enc != nil && t.enc == nil {
+		t.toEncoded()
+	}
+	t.active().mergeFrom(o.active(), src, dst)
+}
+
+// toEncoded moves the groups to an encoded table, keeping their ids.
+func (t *flexKeys) toEncoded() {
+	if t.enc != nil {
+		return
+	}
+	e := newEncodedKeys(t.l)
+	if n := t.packed.len(); n > 0 {
+		cols, err := t.packed.columns(memory.DefaultAllocator)
+		if err != nil {
+			panic(err) // packed columns are built without failing paths
+		}
+		e.reserve(n)
+		e.insert(cols, n, make([]uint32, n))
+		releaseArrays(cols)
+	}
+	t.enc, t.packed = e, nil
+}
+
+// binaryBuilder returns the BinaryBuilder under a builder of strings or
+// binaries.
+func binaryBuilder(b array.Builder) *array.BinaryBuilder {
+	switch bb := b.(type) {
+	case *array.StringBuilder:
+		return bb.BinaryBuilder
+	case *array.LargeStringBuilder:
+		return bb.BinaryBuilder
+	}
+	return b.(*array.BinaryBuilder)
 }
 
 // radixBits returns how many top hash bits select among p partitions, a
