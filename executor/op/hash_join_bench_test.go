@@ -63,18 +63,30 @@ func joinBenchInput(alloc memory.Allocator, keyType arrow.DataType, rows int, ke
 }
 
 // BenchmarkHashJoin joins a probe side of 1M rows with a build side of
-// 100k distinct keys, half of which the probe rows hit.
+// distinct keys, half of which the probe rows hit: 100k keys in a dense
+// range (direct index for integers), or 1M spread-out keys (hashed).
 func BenchmarkHashJoin(b *testing.B) {
 	alloc := memory.NewGoAllocator()
 	r := rand.New(rand.NewPCG(1, 1))
-	const nb, np = 100_000, 1_000_000
-	for _, kt := range []arrow.DataType{arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Int64, arrow.BinaryTypes.String} {
-		build := joinBenchInput(alloc, kt, nb, func(i int) int64 { return int64(i) * 2 })
-		probe := joinBenchInput(alloc, kt, np, func(int) int64 { return r.Int64N(2 * nb) })
+	const np = 1_000_000
+	cases := []struct {
+		name   string
+		kt     arrow.DataType
+		nb     int
+		spread int64
+	}{
+		{"int32-dense", arrow.PrimitiveTypes.Int32, 100_000, 2},
+		{"int64-dense", arrow.PrimitiveTypes.Int64, 100_000, 2},
+		{"int64-sparse", arrow.PrimitiveTypes.Int64, 1_000_000, 7919},
+		{"utf8", arrow.BinaryTypes.String, 100_000, 2},
+	}
+	for _, c := range cases {
+		build := joinBenchInput(alloc, c.kt, c.nb, func(i int) int64 { return int64(i) * c.spread })
+		probe := joinBenchInput(alloc, c.kt, np, func(int) int64 { return r.Int64N(int64(2*c.nb)) * c.spread / 2 })
 		for _, typ := range []JoinType{InnerJoin, LeftSemiJoin, LeftJoin} {
-			b.Run(fmt.Sprintf("%s/%s", kt, typ), func(b *testing.B) {
-				lk := []expr.Expr{&expr.Column{Index: 0, Type: kt}}
-				rk := []expr.Expr{&expr.Column{Index: 0, Type: kt}}
+			b.Run(fmt.Sprintf("%s/%s", c.name, typ), func(b *testing.B) {
+				lk := []expr.Expr{&expr.Column{Index: 0, Type: c.kt}}
+				rk := []expr.Expr{&expr.Column{Index: 0, Type: c.kt}}
 				j, err := NewHashJoin(probe, build, lk, rk, nil, nil, typ)
 				if err != nil {
 					b.Fatal(err)

@@ -34,8 +34,8 @@ type joinIndex struct {
 	shift  uint      // bucket = hash >> shift
 	mask   uint64    // len(slots) - 1
 
-	s8   []slot8
-	s16  []slot16
+	s8   []slotOf[uint64]
+	s16  []slotOf[[2]uint64]
 	sEnc []slotEnc
 	bk   rowKeys // the build keys, for keyEncoded
 	seed maphash.Seed
@@ -70,13 +70,8 @@ type keyPart struct {
 
 // A slot is empty when head is 0; otherwise head-1 is the first build row
 // with the slot's key.
-type slot8 struct {
-	key  uint64
-	head int32
-}
-
-type slot16 struct {
-	key  [2]uint64
+type slotOf[K comparable] struct {
+	key  K
 	head int32
 }
 
@@ -298,53 +293,21 @@ func (x *joinIndex) build(keys []arrow.Array, n int, skip []bool) {
 	case keyPacked8:
 		k := make([]uint64, n)
 		x.pack8(k, keys)
-		x.s8 = make([]slot8, size)
-		for i := n - 1; i >= 0; i-- {
-			if skip != nil && skip[i] {
-				x.next[i] = -1
-				continue
-			}
-			p := hash8(k[i]) >> x.shift
-			for {
-				sl := &x.s8[p]
-				if sl.head == 0 {
-					sl.key, sl.head = k[i], int32(i+1)
-					x.next[i] = -1
-					break
-				}
-				if sl.key == k[i] {
-					x.next[i] = sl.head - 1
-					sl.head = int32(i + 1)
-					break
-				}
-				p = (p + 1) & x.mask
-			}
+		pos := make([]uint64, n)
+		for i, key := range k {
+			pos[i] = hash8(key) >> x.shift
 		}
+		x.s8 = make([]slotOf[uint64], size)
+		insertPacked(x.s8, x.next, k, pos, x.mask, skip)
 	case keyPacked16:
 		k := make([][2]uint64, n)
 		x.pack16(k, keys)
-		x.s16 = make([]slot16, size)
-		for i := n - 1; i >= 0; i-- {
-			if skip != nil && skip[i] {
-				x.next[i] = -1
-				continue
-			}
-			p := hash16(k[i]) >> x.shift
-			for {
-				sl := &x.s16[p]
-				if sl.head == 0 {
-					sl.key, sl.head = k[i], int32(i+1)
-					x.next[i] = -1
-					break
-				}
-				if sl.key == k[i] {
-					x.next[i] = sl.head - 1
-					sl.head = int32(i + 1)
-					break
-				}
-				p = (p + 1) & x.mask
-			}
+		pos := make([]uint64, n)
+		for i, key := range k {
+			pos[i] = hash16(key) >> x.shift
 		}
+		x.s16 = make([]slotOf[[2]uint64], size)
+		insertPacked(x.s16, x.next, k, pos, x.mask, skip)
 	default:
 		x.bk.encode(keys, n)
 		x.sEnc = make([]slotEnc, size)
@@ -376,6 +339,7 @@ func (x *joinIndex) build(keys []arrow.Array, n int, skip []bool) {
 
 // probeScratch is a probe stream's reusable memory for lookups.
 type probeScratch struct {
+	pos []uint64
 	k8  []uint64
 	k16 [][2]uint64
 	pk  rowKeys
@@ -400,52 +364,31 @@ func (x *joinIndex) lookup(keys []arrow.Array, n int, skip []bool, first []int32
 		}
 	case keyPacked8:
 		sc.k8 = grow(sc.k8, n)
-		k := sc.k8
-		x.pack8(k, keys)
-		slots, shift, mask := x.s8, x.shift, x.mask
-		for i, key := range k {
-			p := hash8(key) >> shift
-			j := int32(-1)
-			for {
-				sl := &slots[p]
-				if sl.head == 0 {
-					break
-				}
-				if sl.key == key {
-					j = sl.head - 1
-					break
-				}
-				p = (p + 1) & mask
-			}
-			first[i] = j
+		x.pack8(sc.k8, keys)
+		// Hash everything first, then probe: the probe loop's loads are
+		// then independent of each other and their cache misses overlap.
+		sc.pos = grow(sc.pos, n)
+		for i, key := range sc.k8 {
+			sc.pos[i] = hash8(key) >> x.shift
 		}
+		probePacked(x.s8, sc.k8, sc.pos, x.mask, first)
 	case keyPacked16:
 		sc.k16 = grow(sc.k16, n)
-		k := sc.k16
-		x.pack16(k, keys)
-		slots, shift, mask := x.s16, x.shift, x.mask
-		for i, key := range k {
-			p := hash16(key) >> shift
-			j := int32(-1)
-			for {
-				sl := &slots[p]
-				if sl.head == 0 {
-					break
-				}
-				if sl.key == key {
-					j = sl.head - 1
-					break
-				}
-				p = (p + 1) & mask
-			}
-			first[i] = j
+		x.pack16(sc.k16, keys)
+		sc.pos = grow(sc.pos, n)
+		for i, key := range sc.k16 {
+			sc.pos[i] = hash16(key) >> x.shift
 		}
+		probePacked(x.s16, sc.k16, sc.pos, x.mask, first)
 	default:
 		sc.pk.encode(keys, n)
 		slots, shift, mask := x.sEnc, x.shift, x.mask
+		sc.pos = grow(sc.pos, n)
 		for i := range n {
+			sc.pos[i] = maphash.Bytes(x.seed, sc.pk.key(i))
+		}
+		for i, h := range sc.pos {
 			key := sc.pk.key(i)
-			h := maphash.Bytes(x.seed, key)
 			p := h >> shift
 			j := int32(-1)
 			for {
@@ -553,6 +496,59 @@ func lookupDirect[T int8 | int16 | int32 | int64](x *joinIndex, vals []T, first 
 		j := int32(-1)
 		if k < span {
 			j = heads[k] - 1
+		}
+		first[i] = j
+	}
+}
+
+// insertPacked inserts the rows of keys, whose home slots are pos, in
+// reverse so that chains list rows in input order; rows with skip[i] set
+// (skip may be nil) are left out.
+func insertPacked[K comparable](slots []slotOf[K], next []int32, keys []K, pos []uint64, mask uint64, skip []bool) {
+	for i := len(keys) - 1; i >= 0; i-- {
+		if skip != nil && skip[i] {
+			next[i] = -1
+			continue
+		}
+		key := keys[i]
+		p := pos[i]
+		for {
+			sl := &slots[p]
+			if sl.head == 0 {
+				sl.key, sl.head = key, int32(i+1)
+				next[i] = -1
+				break
+			}
+			if sl.key == key {
+				next[i] = sl.head - 1
+				sl.head = int32(i + 1)
+				break
+			}
+			p = (p + 1) & mask
+		}
+	}
+}
+
+// probePacked sets first[i] to the first row with key keys[i], whose home
+// slot is pos[i], or -1.
+func probePacked[K comparable](slots []slotOf[K], keys []K, pos []uint64, mask uint64, first []int32) {
+	first = first[:len(keys)]
+	pos = pos[:len(keys)]
+	for i, key := range keys {
+		p := pos[i]
+		sl := &slots[p]
+		if sl.key == key && sl.head != 0 {
+			first[i] = sl.head - 1
+			continue
+		}
+		j := int32(-1)
+		for sl.head != 0 {
+			if sl.key == key {
+				j = sl.head - 1
+				break
+			}
+			p = (p + 1) & mask
+			sl = &slots[p]
 		}
 		first[i] = j
 	}

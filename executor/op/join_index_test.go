@@ -153,3 +153,46 @@ func TestJoinIndex(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkJoinIndex measures building an index of nb int64 keys and
+// looking up batches of 8192 probe keys, half of which hit.
+func BenchmarkJoinIndex(b *testing.B) {
+	alloc := memory.NewGoAllocator()
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct {
+		name   string
+		nb     int
+		spread int64
+	}{{"dense-100k", 100_000, 2}, {"sparse-100k", 100_000, 7919}, {"sparse-1M", 1_000_000, 7919}} {
+		bb := array.NewInt64Builder(alloc)
+		for i := range c.nb {
+			bb.Append(int64(i) * c.spread)
+		}
+		bk := []arrow.Array{bb.NewArray()}
+		pb := array.NewInt64Builder(alloc)
+		for range 8192 {
+			pb.Append(r.Int64N(int64(2*c.nb)) * c.spread / 2)
+		}
+		pk := []arrow.Array{pb.NewArray()}
+		types := []arrow.DataType{arrow.PrimitiveTypes.Int64}
+		noNullSafe := func(int) bool { return false }
+		b.Run(c.name+"/build", func(b *testing.B) {
+			for b.Loop() {
+				newJoinIndex(types, noNullSafe).build(bk, c.nb, nil)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*c.nb), "ns/row")
+		})
+		b.Run(c.name+"/lookup", func(b *testing.B) {
+			x := newJoinIndex(types, noNullSafe)
+			x.build(bk, c.nb, nil)
+			first := make([]int32, 8192)
+			var sc probeScratch
+			for b.Loop() {
+				x.lookup(pk, 8192, nil, first, &sc)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*8192), "ns/row")
+		})
+		releaseArrays(bk)
+		releaseArrays(pk)
+	}
+}
