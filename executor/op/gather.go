@@ -288,11 +288,7 @@ func gatherVar[O int32 | int64](alloc memory.Allocator, a arrow.Array, idx []int
 			i = k
 		}
 	} else {
-		for i, j := range idx {
-			if s, e := outOff[i], outOff[i+1]; e > s {
-				copy(dst[s:e], data[offsets[j]:offsets[j+1]])
-			}
-		}
+		copyVar(dst, data, outOff, offsets, idx)
 	}
 	out := array.NewData(a.DataType(), n, []*memory.Buffer{valid, obuf, dbuf}, nil, nulls, 0)
 	if valid != nil {
@@ -330,4 +326,24 @@ func gatherBits(dst, src []byte, off int, idx []int32) int {
 		}
 	}
 	return set
+}
+
+// copyVar copies value idx[i] of data (delimited by offsets) to
+// dst[outOff[i]:outOff[i+1]], for every i; an empty destination (a null)
+// is skipped. Short values are copied as one 16-byte block, which may
+// write past the value's end: later values overwrite the excess.
+func copyVar[O int32 | int64](dst, data []byte, outOff, offsets []O, idx []int32) {
+	nd, ns := O(len(dst)), O(len(data))
+	for i, j := range idx {
+		s, e := outOff[i], outOff[i+1]
+		if e == s {
+			continue
+		}
+		o := offsets[j]
+		if e-s <= 16 && s+16 <= nd && o+16 <= ns {
+			*(*[16]byte)(unsafe.Pointer(&dst[s])) = *(*[16]byte)(unsafe.Pointer(&data[o]))
+			continue
+		}
+		copy(dst[s:e], data[o:offsets[j+1]])
+	}
 }
