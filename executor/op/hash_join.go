@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -182,12 +183,11 @@ func (j *HashJoin) Open(ctx context.Context, t *Task) (Stream, error) {
 	return openGathered(ctx, j, t)
 }
 
-// Partitions is the number of partitions of the left (probe) side, or 1
-// when the join type tracks matched right rows.
+// Partitions is the number of partitions of the left (probe) side. When
+// the join type tracks matched right rows, the partitions mark them in the
+// shared table, and the last partition to finish its probe emits the right
+// rows the type keeps.
 func (j *HashJoin) Partitions(t *Task) int {
-	if j.Type.tracksRight() {
-		return 1
-	}
 	return partitions(j.Left, t)
 }
 
@@ -201,7 +201,7 @@ func (j *HashJoin) OpenPartition(ctx context.Context, t *Task, i int) (Stream, e
 		if err != nil {
 			return nil, err
 		}
-		return &joinTable{refs: n, right: right, res: t.Pool.NewReservation("hash join")}, nil
+		return &joinTable{refs: n, probing: n, right: right, res: t.Pool.NewReservation("hash join")}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -223,20 +223,23 @@ func (j *HashJoin) OpenPartition(ctx context.Context, t *Task, i int) (Stream, e
 
 // joinTable is the build side of a run of a HashJoin: built once, by the
 // first of the run's probe streams to need it, under mu; read-only after
-// that, except bMatched, which only a join type that tracks right rows
-// writes, and such a join has a single probe stream.
+// that, except bMatched, which the probe streams of a join type that tracks
+// right rows set concurrently, atomically. The last stream to finish its
+// probe (probing counts them down under mu) reads bMatched and emits the
+// tail of right rows.
 type joinTable struct {
-	mu    sync.Mutex
-	refs  int    // probe streams not yet closed
-	right Stream // nil once the build side is read and closed
-	res   *spill.Reservation
-	err   error // the build failed
-	built bool
+	mu      sync.Mutex
+	refs    int    // probe streams not yet closed
+	probing int    // probe streams not yet done probing
+	right   Stream // nil once the build side is read and closed
+	res     *spill.Reservation
+	err     error // the build failed
+	built   bool
 
 	build    arrow.RecordBatch // all right rows
 	index    *joinIndex
-	bNullKey bool   // some right row has a null key
-	bMatched []bool // right rows matched, when the type tracks them
+	bNullKey bool          // some right row has a null key
+	bMatched []atomic.Bool // right rows matched, when the type tracks them
 }
 
 // ensure builds tb with s's help unless it is built already, and reports
@@ -255,6 +258,15 @@ func (tb *joinTable) ensure(ctx context.Context, s *hashJoinStream) error {
 		return err
 	}
 	return nil
+}
+
+// lastProbe records that a probe stream is done probing and reports
+// whether it was the last.
+func (tb *joinTable) lastProbe() bool {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.probing--
+	return tb.probing == 0
 }
 
 // release drops a probe stream's reference; the last frees the table.
@@ -306,6 +318,7 @@ type hashJoinStream struct {
 	sel       []int32 // scratch: the pairs the residual keeps
 	idx       []int32 // scratch for tails
 	probeDone bool
+	tailTurn  bool // this stream emits the right rows the type keeps
 	done      bool
 	queue     []arrow.RecordBatch
 }
@@ -349,6 +362,15 @@ func (s *hashJoinStream) step(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		if s.pb == nil {
 			if s.probeDone {
+				if !s.tailTurn {
+					// Only the last stream to finish probing emits the right
+					// rows: by then every match is marked.
+					if !s.op.Type.tracksRight() || !s.tb.lastProbe() {
+						s.done = true
+						continue
+					}
+					s.tailTurn = true
+				}
 				if err := s.rightTailStep(ctx); err != nil {
 					return nil, err
 				}
@@ -455,10 +477,10 @@ func (s *hashJoinStream) buildTable(ctx context.Context) error {
 	}
 	s.tb.index = x
 	if s.op.Type.tracksRight() {
-		if err := s.tb.res.Grow(int64(n)); err != nil {
+		if err := s.tb.res.Grow(4 * int64(n)); err != nil {
 			return err
 		}
-		s.tb.bMatched = make([]bool, n)
+		s.tb.bMatched = make([]atomic.Bool, n)
 	}
 	return nil
 }
@@ -592,7 +614,9 @@ func (s *hashJoinStream) pairs(ctx context.Context) error {
 	}
 	if s.tb.bMatched != nil {
 		for _, j := range s.bi {
-			s.tb.bMatched[j] = true
+			if m := &s.tb.bMatched[j]; !m.Load() {
+				m.Store(true)
+			}
 		}
 	}
 	if s.op.Type.emitsPairs() && out == nil && len(s.pi) > 0 {
@@ -741,7 +765,7 @@ func (s *hashJoinStream) rightTailStep(ctx context.Context) error {
 	want := typ == RightSemiJoin
 	s.idx = s.idx[:0]
 	for s.rightTail < n && len(s.idx) < bs {
-		if s.tb.bMatched[s.rightTail] == want {
+		if s.tb.bMatched[s.rightTail].Load() == want {
 			s.idx = append(s.idx, int32(s.rightTail))
 		}
 		s.rightTail++

@@ -346,8 +346,8 @@ func TestPartitionedHashJoin(t *testing.T) {
 	for _, p := range parts {
 		all = append(all, p...)
 	}
-	build := &memSource{schema: testSchema, batches: []string{`[{"k":"k0","v":100,"d":"1.00"},{"k":"k2","v":200,"d":null}]`}}
-	for _, typ := range []JoinType{InnerJoin, LeftJoin, LeftSemiJoin, LeftAntiJoin, MarkJoin, RightJoin} {
+	build := &memSource{schema: testSchema, batches: []string{`[{"k":"k0","v":100,"d":"1.00"},{"k":"k2","v":200,"d":null},{"k":"k9","v":900,"d":null}]`}}
+	for _, typ := range []JoinType{InnerJoin, LeftJoin, LeftSemiJoin, LeftAntiJoin, MarkJoin, RightJoin, FullJoin, RightSemiJoin, RightAntiJoin} {
 		mk := func(left Operator) Operator {
 			j, err := NewHashJoin(left, build, []expr.Expr{col(t, testSchema, 0)}, []expr.Expr{col(t, testSchema, 0)}, nil, nil, typ)
 			if err != nil {
@@ -359,9 +359,6 @@ func TestPartitionedHashJoin(t *testing.T) {
 		ser := mk(&memSource{schema: testSchema, batches: all})
 		task := testTask(t)
 		want := 3
-		if typ == RightJoin {
-			want = 1
-		}
 		if n := partitions(par, task); n != want {
 			t.Errorf("%s: %d partitions, want %d", typ, n, want)
 		}
