@@ -217,7 +217,30 @@ func (e *arith) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Record
 		return nil, err
 	}
 	defer releaseAll(args)
+	if e.dt.ID() == arrow.DECIMAL128 {
+		reuse := reusable(e.a, args[0])
+		if reuse == nil {
+			reuse = reusable(e.b, args[1])
+		}
+		return e.decimalKernel(alloc, args[0].Len(), args[0], args[1], false, false, reuse)
+	}
 	return e.evalArrays(alloc, args[0], args[1])
+}
+
+// reusable returns the values buffer of a, computed by x, if the result
+// may be written over it: x is a decimal arith, whose Eval always returns
+// a new array this caller alone holds, and the buffer holds exactly a's
+// rows. Row i of a result only reads row i of its inputs, so computing in
+// place is safe.
+func reusable(x Expr, a arrow.Array) *memory.Buffer {
+	if e, ok := x.(*arith); !ok || e.dt.ID() != arrow.DECIMAL128 {
+		return nil
+	}
+	d := a.Data()
+	if d.Offset() != 0 || len(d.Buffers()) < 2 || d.Buffers()[1] == nil || d.Buffers()[1].Len() != d.Len()*16 {
+		return nil
+	}
+	return d.Buffers()[1]
 }
 
 // evalArrays computes x op y, both of e's type.
@@ -331,7 +354,7 @@ func evalInt[T integer](e *arith, alloc memory.Allocator, x, y arrow.Array) (arr
 }
 
 func (e *arith) evalDecimal(alloc memory.Allocator, x, y arrow.Array) (arrow.Array, error) {
-	return e.decimalKernel(alloc, x.Len(), x, y, false, false)
+	return e.decimalKernel(alloc, x.Len(), x, y, false, false, nil)
 }
 
 // evalDecimalConst computes a decimal operation with one constant operand
@@ -360,18 +383,20 @@ func (e *arith) evalDecimalConst(ctx context.Context, alloc memory.Allocator, b 
 	}
 	defer x.Release()
 	var r arrow.Array
+	reuse := reusable(v, x)
 	if ca {
-		r, err = e.decimalKernel(alloc, x.Len(), c, x, true, false)
+		r, err = e.decimalKernel(alloc, x.Len(), c, x, true, false, reuse)
 	} else {
-		r, err = e.decimalKernel(alloc, x.Len(), x, c, false, true)
+		r, err = e.decimalKernel(alloc, x.Len(), x, c, false, true, reuse)
 	}
 	return r, true, err
 }
 
 // decimalKernel computes n rows of x op y; a constant operand (xc, yc) is a
 // one-row array applied to every row. Rows run in int64 where they can
-// (see dec64Plan) and through decimalOp where they cannot.
-func (e *arith) decimalKernel(alloc memory.Allocator, n int, x, y arrow.Array, xc, yc bool) (arrow.Array, error) {
+// (see dec64Plan) and through decimalOp where they cannot. If reuse is not
+// nil, the result is written over it (see reusable).
+func (e *arith) decimalKernel(alloc memory.Allocator, n int, x, y arrow.Array, xc, yc bool, reuse *memory.Buffer) (arrow.Array, error) {
 	out := e.dt.(*arrow.Decimal128Type)
 	xt := x.DataType().(*arrow.Decimal128Type)
 	yt := y.DataType().(*arrow.Decimal128Type)
@@ -390,7 +415,15 @@ func (e *arith) decimalKernel(alloc memory.Allocator, n int, x, y arrow.Array, x
 	} else {
 		inputs = append(inputs, y)
 	}
-	r := newFixedResult[decimal128.Num](alloc, n, inputs...)
+	var r *fixedResult[decimal128.Num]
+	if reuse != nil {
+		reuse.Retain()
+		valid, nulls := validity(alloc, n, inputs...)
+		r = &fixedResult[decimal128.Num]{alloc: alloc, n: n, valid: valid, nulls: nulls, buf: reuse,
+			vals: arrow.GetData[decimal128.Num](reuse.Bytes())}
+	} else {
+		r = newFixedResult[decimal128.Num](alloc, n, inputs...)
+	}
 	res := decimals128Of(r.vals)
 	plan := planDec64(e.op, sx, sy, out.Scale, out.Precision, decDigits(e.op, px, sx, py, sy, out.Scale))
 	for i := 0; i < n; i++ {

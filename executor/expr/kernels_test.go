@@ -307,6 +307,20 @@ func TestDecimalArithmeticMatchesReference(t *testing.T) {
 		}
 	}
 	reg := NewRegistry()
+	// Nested: the outer operation may compute over an inner result.
+	inner := func(fn string, a, b Expr, out arrow.DataType) Expr {
+		e, err := reg.Scalar(&Call{Name: fn, Args: []Expr{a, b}, Out: out, Options: opts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	sub := inner("subtract", decLit(100, 15, 2), c[1], dec(16, 2))
+	add := inner("add", c[0], c[2], nil)
+	for _, fn := range []string{"add", "multiply", "divide"} {
+		cases = append(cases, tcase{fn, c[0], sub, dec(19, 4)}, tcase{fn, sub, c[0], nil},
+			tcase{fn, sub, add, nil}, tcase{fn, add, decLit(3, 1, 0), dec(20, 3)})
+	}
 	for _, n := range kernelSizes {
 		for _, nullEvery := range []int{0, 5} {
 			alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())

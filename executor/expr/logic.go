@@ -120,7 +120,11 @@ func (e *logic) Eval(ctx context.Context, alloc memory.Allocator, b arrow.Record
 			continue
 		}
 		m := ba.Len()
-		loadBits(val[:wordsFor(m)], ba.Data().Buffers()[1].Bytes(), ba.Data().Offset(), m)
+		if vb := ba.Data().Buffers()[1]; vb != nil {
+			loadBits(val[:wordsFor(m)], vb.Bytes(), ba.Data().Offset(), m)
+		} else { // all null
+			clear(val)
+		}
 		loadValidity(valid[:wordsFor(m)], ba)
 		a.Release()
 		if !full {
