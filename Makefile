@@ -20,7 +20,7 @@ PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
 # Files make generate writes; CI fails if they differ from what is committed.
 GENERATED := spec/gen clients/python/src/trebuchet clients/java/src/main/java/dev/trebuchet/v1
 
-.PHONY: tpch-data tpch-verify tpch-bench build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
+.PHONY: tpch-data tpch-verify tpch-bench bench bench-venv bench-compare bench-micro build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
 
 ## build: the trebuchet binary, in bin/.
 build:
@@ -98,6 +98,45 @@ tpch-bench: tpch-data
 	$(GO) run ./conformance/cmd/tpchbench -data $(TPCH_DATA) -answers $(TPCH_ANSWERS) -runs $(RUNS) \
 		-peer "$(VPY) conformance/tpch/bench_datafusion.py" -json bench/results/tpch-sf$(SF).json
 
+## bench-venv: the peers of make bench, in venvs of their own (Ballista's
+## pins another DataFusion): .venv-bench and .venv-ballista. PyPI has no
+## Linux wheel of ballista, so pip builds it with cargo, once (long); if
+## that fails, make bench reports Ballista as not run.
+BENCH_VENV    := $(CURDIR)/.venv-bench
+BALLISTA_VENV := $(CURDIR)/.venv-ballista
+bench-venv: $(BENCH_VENV)/.installed $(BALLISTA_VENV)/.installed
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+$(BALLISTA_VENV)/.installed: bench/requirements-ballista.txt
+	test -x $(BALLISTA_VENV)/bin/python || $(PYTHON) -m venv $(BALLISTA_VENV)
+	if $(BALLISTA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-ballista.txt; \
+	then touch $@; else echo "bench-venv: ballista did not install; make bench will report it as not run" >&2; fi
+
+## bench: the 22 TPC-H queries at SF on Trebuchet (standalone and a
+## 1-scheduler/3-executor cluster), DuckDB, DataFusion, Ballista and Spark,
+## checked and timed (median of RUNS), with latency; table, JSON and chart
+## in bench/results/sf$(SF). BENCH_FLAGS adds flags (see go doc ./bench/cmd/bench).
+BENCH_OUT := bench/results/sf$(SF)
+bench: build tpch-data bench-venv
+	$(GO) run ./bench/cmd/bench run -data $(TPCH_DATA) -answers $(TPCH_ANSWERS) -runs $(RUNS) \
+		-python $(BENCH_VENV)/bin/python -ballista-python $(BALLISTA_VENV)/bin/python -out $(BENCH_OUT) $(BENCH_FLAGS)
+	$(BENCH_VENV)/bin/python bench/chart.py $(BENCH_OUT)/latest.json $(BENCH_OUT)/latest.png
+
+## bench-compare: two runs of make bench side by side, A=run.json B=run.json.
+bench-compare:
+	$(GO) run ./bench/cmd/bench compare $(A) $(B)
+
+## bench-micro: the engine's Go micro-benchmarks, 6 counts each, in the
+## format benchstat reads: bench/results/micro/<time>.txt and latest.txt.
+MICRO_PKGS ?= ./executor/op ./executor/expr
+bench-micro:
+	mkdir -p bench/results/micro
+	out=bench/results/micro/$$(date -u +%Y%m%dT%H%M%SZ).txt; \
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 $(MICRO_PKGS) | tee $$out; \
+	cp $$out bench/results/micro/latest.txt
+
 ## fixtures: regenerate the sample data and the Substrait plan fixtures.
 fixtures: venv
 	VENV=$(VENV) conformance/tpch/gendata.sh
@@ -106,4 +145,4 @@ fixtures: venv
 	conformance/tpch/plans_isthmus.sh
 
 clean:
-	rm -rf $(BIN) $(VENV) clients/java/target
+	rm -rf $(BIN) $(VENV) $(BENCH_VENV) $(BALLISTA_VENV) clients/java/target

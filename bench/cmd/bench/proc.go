@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// A child is one process of a system under test, its stderr kept in a log
+// file, in a process group of its own so that it can be stopped with every
+// process it started.
+type child struct {
+	cmd     *exec.Cmd
+	logPath string
+	log     *os.File
+	done    chan struct{}
+	err     error // set when done is closed
+}
+
+// pinned returns the command line that runs args on cores CPUs: args
+// itself when the machine has no more, else under taskset on CPUs 0 to
+// cores-1.
+func pinned(cores int, args []string) []string {
+	if cores >= runtime.NumCPU() {
+		return args
+	}
+	if _, err := exec.LookPath("taskset"); err != nil {
+		return args
+	}
+	return append([]string{"taskset", "-c", fmt.Sprintf("0-%d", cores-1)}, args...)
+}
+
+// startChild starts args, with env added to this process's environment,
+// its stdout to stdout (nil: the log) and its stderr to the file logPath.
+func startChild(cores int, args, env []string, stdout io.Writer, logPath string) (*child, error) {
+	log, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	args = pinned(cores, args)
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = stdout, log
+	if stdout == nil {
+		cmd.Stdout = log
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		log.Close()
+		return nil, fmt.Errorf("starting %s: %w", strings.Join(args, " "), err)
+	}
+	c := &child{cmd: cmd, logPath: logPath, log: log, done: make(chan struct{})}
+	go func() {
+		c.err = cmd.Wait()
+		log.Close()
+		close(c.done)
+	}()
+	return c, nil
+}
+
+// exited reports whether the child has exited.
+func (c *child) exited() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop asks the child to end (SIGTERM to its group), kills the group after
+// grace, and waits for it.
+func (c *child) stop(grace time.Duration) {
+	if c.exited() {
+		return
+	}
+	_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-c.done:
+	case <-time.After(grace):
+		c.kill()
+	}
+}
+
+// kill kills the child's process group and waits for the child.
+func (c *child) kill() {
+	_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
+	<-c.done
+}
+
+// wait waits for the child to exit on its own, killing it when ctx ends.
+func (c *child) wait(ctx context.Context) error {
+	select {
+	case <-c.done:
+		return c.err
+	case <-ctx.Done():
+		c.kill()
+		return ctx.Err()
+	}
+}
+
+// maxRSS returns the child's peak resident set in bytes once it has
+// exited: the largest of its own and its waited-for descendants', as the
+// kernel reports them in rusage.
+func (c *child) maxRSS() int64 {
+	if !c.exited() || c.cmd.ProcessState == nil {
+		return 0
+	}
+	ru, ok := c.cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0
+	}
+	return maxrssBytes(int64(ru.Maxrss))
+}
+
+// maxrssBytes converts rusage's ru_maxrss, in KiB on Linux and in bytes on
+// macOS, to bytes.
+func maxrssBytes(v int64) int64 {
+	if runtime.GOOS == "darwin" {
+		return v
+	}
+	return v * 1024
+}
+
+// logTail returns the last lines of the child's log, for error messages.
+func (c *child) logTail() string {
+	return tail(c.logPath, 20)
+}
+
+func tail(path string, lines int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	ls := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
+	if len(ls) > lines {
+		ls = ls[len(ls)-lines:]
+	}
+	return string(bytes.Join(ls, []byte("\n")))
+}
+
+// exitError describes how a child ended, with its log's tail.
+func (c *child) exitError() error {
+	msg := "exited"
+	if c.err != nil {
+		msg = c.err.Error()
+	}
+	var ee *exec.ExitError
+	if errors.As(c.err, &ee) {
+		msg = ee.String()
+	}
+	return fmt.Errorf("%s (log %s):\n%s", msg, c.logPath, c.logTail())
+}
