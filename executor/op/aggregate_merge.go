@@ -3,6 +3,7 @@ package op
 import (
 	"context"
 	"encoding/binary"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -70,71 +71,111 @@ func (s *aggStream) merge(ctx context.Context) error {
 	return s.reserve()
 }
 
+// mergePartitionsPerThread is how many radix partitions a parallel merge
+// makes per goroutine: enough to balance them. More, smaller partitions
+// would keep each partition's table in cache, but read the workers' tables
+// more sparsely, which costs more.
+const mergePartitionsPerThread = 4
+
 // mergePartitioned merges tables (of grouping set si) by radix partitions,
-// on up to par goroutines.
+// on up to par goroutines: first each table's groups are split by
+// partition (a counting sort on the top bits of their hashes), then each
+// partition is merged into a new table.
 func (s *aggStream) mergePartitioned(ctx context.Context, si int, tables []*aggTable, par int) ([]*aggTable, error) {
 	nparts := 1
-	for nparts < 4*par && nparts < 64 {
+	for nparts < mergePartitionsPerThread*par {
 		nparts *= 2
 	}
 	shift := 64 - radixBits(nparts)
+	// srcs[t][p] lists the groups of tables[t] in partition p.
+	srcs := make([][][]uint32, len(tables))
+	err := runTasks(ctx, len(tables), par, func(t int) error {
+		hs := tables[t].keys.hashes()
+		counts := make([]int, nparts+1)
+		for _, h := range hs {
+			counts[h>>shift+1]++
+		}
+		for p := range nparts {
+			counts[p+1] += counts[p]
+		}
+		all := make([]uint32, len(hs))
+		next := slices.Clone(counts[:nparts])
+		for g, h := range hs {
+			p := h >> shift
+			all[next[p]] = uint32(g)
+			next[p]++
+		}
+		srcs[t] = make([][]uint32, nparts)
+		for p := range nparts {
+			srcs[t][p] = all[counts[p]:counts[p+1]]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*aggTable, nparts)
+	err = runTasks(ctx, nparts, par, func(p int) error {
+		f := s.newTable(si)
+		f.keys = tables[0].keys.empty()
+		n := 0
+		for t := range tables {
+			n += len(srcs[t][p])
+		}
+		f.keys.reserve(n)
+		for t, o := range tables {
+			if err := mergeTable(f, o, srcs[t][p]); err != nil {
+				return err
+			}
+		}
+		out[p] = f
+		s.finalSize.Add(f.size())
+		return s.reserve()
+	})
+	return out, err
+}
+
+// runTasks runs f(0), …, f(n-1) on up to par goroutines and returns the
+// first error; after one, or when ctx is done, tasks not yet started are
+// skipped.
+func runTasks(ctx context.Context, n, par int, f func(i int) error) error {
 	var (
 		next  atomic.Int64
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		first error
 	)
-	fail := func(err error) {
+	failed := func() bool {
 		mu.Lock()
-		if first == nil {
-			first = err
-		}
-		mu.Unlock()
+		defer mu.Unlock()
+		return first != nil
 	}
-	for range min(par, nparts) {
+	for range min(par, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			srcs := make([][]uint32, len(tables))
 			for {
-				p := int(next.Add(1) - 1)
-				if p >= nparts {
+				i := int(next.Add(1) - 1)
+				if i >= n || failed() {
 					return
 				}
-				f := s.newTable(si)
-				n := 0
-				for i, o := range tables {
-					srcs[i] = srcs[i][:0]
-					for g, h := range o.keys.hashes() {
-						if int(h>>shift) == p {
-							srcs[i] = append(srcs[i], uint32(g))
-						}
-					}
-					n += len(srcs[i])
+				err := ctx.Err()
+				if err == nil {
+					err = f(i)
 				}
-				f.keys.reserve(n)
-				for i, o := range tables {
-					if err := ctx.Err(); err != nil {
-						fail(err)
-						return
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
 					}
-					if err := mergeTable(f, o, srcs[i]); err != nil {
-						fail(err)
-						return
-					}
-				}
-				out[p] = f
-				s.finalSize.Add(f.size())
-				if err := s.reserve(); err != nil {
-					fail(err)
+					mu.Unlock()
 					return
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return out, first
+	return first
 }
 
 // mergeTable folds groups src of o (all of them when src is nil) into dst,
