@@ -552,16 +552,42 @@ func (s *hashJoinStream) probeStep(ctx context.Context) error {
 		}
 		s.prow = n
 	}
+	// Semi and anti joins need one match per row of their side: pairs
+	// whose row is matched already are skipped.
+	typ := s.op.Type
+	rightOnce := typ == RightSemiJoin || typ == RightAntiJoin
+	leftOnce := typ == LeftSemiJoin || typ == LeftAntiJoin || typ == MarkJoin
+	bMatched := s.tb.bMatched
+	if rightOnce && s.op.Residual == nil {
+		// Every row of a key's chain matches: mark chains, once.
+		for i := s.prow; i < n; i++ {
+			j := first[i]
+			if j < 0 || bMatched[j].Load() {
+				continue
+			}
+			for ; j >= 0; j = next[j] {
+				bMatched[j].Store(true)
+			}
+		}
+		s.prow = n
+	}
 	full := false
 	for s.prow < n && !full {
 		i := s.prow
 		j := s.pchain
 		if j == chainStart {
 			j = first[i]
+			if leftOnce && s.pMatched[i] {
+				j = -1
+			}
 		}
-		// INVARIANT: pairs (i, j') for chain rows before j are recorded;
-		// every row on the chain has i's key.
+		// INVARIANT: pairs (i, j') for chain rows before j are recorded,
+		// or their row was matched already; every row on the chain has
+		// i's key.
 		for ; j >= 0; j = next[j] {
+			if rightOnce && bMatched[j].Load() {
+				continue
+			}
 			if len(s.pi) == bs {
 				full = true
 				break
