@@ -41,8 +41,11 @@ class DuckDB:
 
         self.version = duckdb.__version__
         self.con = duckdb.connect(config={"threads": cores})
+        self.register(data)
+
+    def register(self, data):
         for t in TABLES:
-            self.con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{data / (t + '.parquet')}')")
+            self.con.execute(f"CREATE OR REPLACE VIEW {t} AS SELECT * FROM read_parquet('{data / (t + '.parquet')}')")
 
     def run(self, sql):
         return self.con.execute(sql).to_arrow_table()
@@ -58,7 +61,12 @@ class DataFusion:
         self.version = datafusion.__version__
         config = datafusion.SessionConfig().with_target_partitions(cores)
         self.ctx = datafusion.SessionContext(config)
+        self.register(data)
+
+    def register(self, data):
         for t in TABLES:
+            if self.ctx.table_exist(t):
+                self.ctx.deregister_table(t)
             self.ctx.register_parquet(t, str(data / f"{t}.parquet"))
 
     def run(self, sql):
@@ -80,7 +88,12 @@ class Ballista:
         host, port = ballista.setup_test_cluster()
         config = datafusion.SessionConfig().with_target_partitions(cores)
         self.ctx = ballista.BallistaSessionContext(f"df://{host}:{port}", config)
+        self.register(data)
+
+    def register(self, data):
         for t in TABLES:
+            if self.ctx.table_exist(t):
+                self.ctx.deregister_table(t)
             self.ctx.register_parquet(t, str(data / f"{t}.parquet"))
 
     def run(self, sql):
@@ -108,11 +121,15 @@ class Spark:
             .config("spark.driver.memory", args.spark_memory)
             .config("spark.sql.shuffle.partitions", str(cores))
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.ansi.enabled", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
             .getOrCreate()
         )
         self.spark.sparkContext.setLogLevel("ERROR")
+        self.register(data)
+
+    def register(self, data):
         for t in TABLES:
             self.spark.read.parquet(str(data / f"{t}.parquet")).createOrReplaceTempView(t)
 
@@ -184,8 +201,7 @@ def main():
             emit({"query": qid, "error": f"{type(e).__name__}: {e}".strip()[:2000]})
     if args.latency > 0:
         if args.latency_data and args.latency_data.resolve() != data:
-            system.close()
-            system = SYSTEMS[args.system](args.latency_data.resolve(), args.cores, args)
+            system.register(args.latency_data.resolve())
         sql = (args.queries / f"{args.latency_query}.sql").read_text()
         system.run(sql)
         seconds = []

@@ -94,7 +94,7 @@ func runPeer(ctx context.Context, cfg *runConfig, name, python string, refs *ref
 				s.Queries[l.Query] = q
 				progress(name, l.Query, q)
 			case l.Latency != nil:
-				s.Latency = newLatency(cfg.latencyQuery, cfg.latencyData, l.Latency)
+				s.Latency = newLatency(cfg.latencyQuery, rel(cfg.latencyData), l.Latency)
 				fmt.Fprintf(os.Stderr, "%s latency: p50 %s p99 %s\n", name, msCell(s.Latency.P50), msCell(s.Latency.P99))
 			case l.ChildrenMaxRSSK > 0:
 				childrenRSS = maxrssBytes(l.ChildrenMaxRSSK)
@@ -129,7 +129,7 @@ func runPeer(ctx context.Context, cfg *runConfig, name, python string, refs *ref
 			}
 		}
 		if cfg.latency > 0 && cfg.latencySystems[name] && s.Latency == nil {
-			s.Latency = &Latency{Query: cfg.latencyQuery, Data: cfg.latencyData, Error: failure.Error()}
+			s.Latency = &Latency{Query: cfg.latencyQuery, Data: rel(cfg.latencyData), Error: failure.Error()}
 		}
 	}
 	return s

@@ -111,7 +111,7 @@ func runCommand(args []string) error {
 	}
 	cfg.trebuchetVersion = trebuchetVersion()
 
-	run := &Run{Started: time.Now().UTC(), Data: cfg.data, Answers: cfg.answers, Producer: cfg.producer,
+	run := &Run{Started: time.Now().UTC(), Data: rel(cfg.data), Answers: rel(cfg.answers), Producer: cfg.producer,
 		Runs: cfg.runs, Cores: cfg.cores, Machine: machine(), Queries: cfg.ids}
 	refs := &references{dir: cfg.answers}
 	results := map[string]*System{}
@@ -200,6 +200,19 @@ func trebuchetVersion() string {
 		v += "+changes"
 	}
 	return v
+}
+
+// rel returns path relative to the working directory when it is inside
+// it, for output that reads the same on every machine.
+func rel(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return path
 }
 
 // machine describes this machine, from /proc where there is one.

@@ -202,7 +202,7 @@ func runTrebuchetQuery(ctx context.Context, cfg *runConfig, c *client.Client, id
 // cfg.latency round trips of the latency query, after a checked run and
 // a few warm-up runs.
 func trebuchetLatency(ctx context.Context, cfg *runConfig, name string, cluster bool) *Latency {
-	l := &Latency{Query: cfg.latencyQuery, Data: cfg.latencyData}
+	l := &Latency{Query: cfg.latencyQuery, Data: rel(cfg.latencyData)}
 	tc, err := startTrebuchet(cfg, cluster, cfg.latencyData, filepath.Join(cfg.logs, name+"-latency"))
 	if err != nil {
 		l.Error = err.Error()
