@@ -13,6 +13,12 @@
 // (overflow, division by zero, a failed cast) are errkind.Execution errors,
 // or nulls where the function's options ask for them; they never panic.
 //
+// Boolean results are built 64 rows to a uint64 word, straight into Arrow
+// bitmaps: comparisons pack their results (a constant operand is read, and
+// rescaled, once), and and/or keep their three-valued state in words.
+// Decimal arithmetic runs a row in int64 when its operands and every step
+// fit, and falls back to exact 128-bit or math/big arithmetic row by row.
+//
 // Null handling follows SQL: arithmetic and comparisons return null when any
 // input is null; and/or use three-valued (Kleene) logic.
 //
