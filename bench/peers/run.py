@@ -178,7 +178,7 @@ def main():
     p.add_argument("--latency", type=int, default=0, help="then time this many runs of --latency-query")
     p.add_argument("--latency-data", type=pathlib.Path, help="data of the latency query (default --data)")
     p.add_argument("--latency-query", default="q06")
-    p.add_argument("--spark-memory", default="8g")
+    p.add_argument("--spark-memory", default="4g")
     p.add_argument("ids", nargs="*")
     args = p.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -109,7 +109,9 @@ func runPeer(ctx context.Context, cfg *runConfig, name, python string, refs *ref
 	werr := c.wait(wctx)
 	cancel()
 	wg.Wait()
-	s.PeakRSSBytes = max(c.maxRSS(), childrenRSS)
+	if s.Version != "" { // it started: its peak is the system's, not an import error's
+		s.PeakRSSBytes = max(c.maxRSS(), childrenRSS)
+	}
 	var failure error
 	switch {
 	case errors.Is(werr, context.DeadlineExceeded):

@@ -157,5 +157,6 @@ func (c *child) exitError() error {
 	if errors.As(c.err, &ee) {
 		msg = ee.String()
 	}
-	return fmt.Errorf("%s (log %s):\n%s", msg, c.logPath, c.logTail())
+	last := firstLine(tail(c.logPath, 1))
+	return fmt.Errorf("%s: %s (log %s):\n%s", msg, last, c.logPath, c.logTail())
 }
