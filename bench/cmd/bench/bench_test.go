@@ -182,3 +182,17 @@ func TestSelectSystems(t *testing.T) {
 		t.Error("unknown system: no error")
 	}
 }
+
+func TestLatencyCell(t *testing.T) {
+	l := newLatency("q06", "sf0.01", []float64{0.010, 0.020, 0.030})
+	if got := latencyCell(l); got != "20.0 ms / 30.0 ms" {
+		t.Errorf("got %q", got)
+	}
+	l.Failures, l.Error = 1, "not found"
+	if got := latencyCell(l); got != "20.0 ms / 30.0 ms (1 of 4 FAILED)" {
+		t.Errorf("got %q", got)
+	}
+	if got := latencyCell(&Latency{Error: "boom"}); got != "FAILED" {
+		t.Errorf("got %q", got)
+	}
+}

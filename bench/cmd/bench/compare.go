@@ -86,7 +86,7 @@ func writeComparison(w io.Writer, a, b *Run) {
 	shown := false
 	for _, name := range systems {
 		la, lb := a.system(name).Latency, b.system(name).Latency
-		if la != nil && lb != nil && la.Error == "" && lb.Error == "" && la.P50 > 0 {
+		if la != nil && lb != nil && len(la.Seconds) > 0 && len(lb.Seconds) > 0 && la.P50 > 0 {
 			shown = true
 			cells = append(cells, msCell(la.P50), msCell(lb.P50), fmt.Sprintf("%.2f", lb.P50/la.P50))
 		} else {

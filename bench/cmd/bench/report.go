@@ -108,14 +108,7 @@ func writeTable(w io.Writer, r *Run) {
 	if hasLatency(r) {
 		cells = []string{"latency p50 / p99"}
 		for _, s := range r.Systems {
-			switch l := s.Latency; {
-			case l == nil:
-				cells = append(cells, "")
-			case l.Error != "":
-				cells = append(cells, "FAILED")
-			default:
-				cells = append(cells, fmt.Sprintf("%s / %s", msCell(l.P50), msCell(l.P99)))
-			}
+			cells = append(cells, latencyCell(s.Latency))
 		}
 		row(pad(cells))
 	}
@@ -148,6 +141,20 @@ func cell(q *Query) string {
 	return q.Status
 }
 
+func latencyCell(l *Latency) string {
+	switch {
+	case l == nil:
+		return ""
+	case len(l.Seconds) == 0:
+		return "FAILED"
+	}
+	c := fmt.Sprintf("%s / %s", msCell(l.P50), msCell(l.P99))
+	if l.Failures > 0 {
+		c += fmt.Sprintf(" (%d of %d FAILED)", l.Failures, l.Failures+len(l.Seconds))
+	}
+	return c
+}
+
 func bytesCell(n int64) string {
 	switch {
 	case n <= 0:
@@ -164,7 +171,7 @@ func hasLatency(r *Run) bool { return firstLatency(r) != nil }
 
 func firstLatency(r *Run) *Latency {
 	for _, s := range r.Systems {
-		if s.Latency != nil && s.Latency.Error == "" {
+		if s.Latency != nil && len(s.Latency.Seconds) > 0 {
 			return s.Latency
 		}
 	}

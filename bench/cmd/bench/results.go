@@ -66,7 +66,11 @@ type Latency struct {
 	P50     float64   `json:"p50_seconds"`
 	P99     float64   `json:"p99_seconds"`
 	Seconds []float64 `json:"seconds,omitempty"`
-	Error   string    `json:"error,omitempty"`
+	// Failures counts round trips that failed, and Error is the first
+	// one's error; the percentiles are over the others. With no successful
+	// round trip (or a wrong answer), Error alone says why.
+	Failures int    `json:"failures,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 // newLatency summarizes the timed round trips.

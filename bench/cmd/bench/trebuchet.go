@@ -139,7 +139,7 @@ func runTrebuchet(ctx context.Context, cfg *runConfig, name string, cluster bool
 	s.PeakRSSBytes = tc.stop()
 	if cfg.latency > 0 {
 		s.Latency = trebuchetLatency(ctx, cfg, name, cluster)
-		fmt.Fprintf(os.Stderr, "%s latency: p50 %s p99 %s %s\n", name, msCell(s.Latency.P50), msCell(s.Latency.P99), s.Latency.Error)
+		fmt.Fprintf(os.Stderr, "%s latency: p50 %s p99 %s, %d failed %s\n", name, msCell(s.Latency.P50), msCell(s.Latency.P99), s.Latency.Failures, s.Latency.Error)
 	}
 	return s
 }
@@ -222,8 +222,15 @@ func trebuchetLatency(ctx context.Context, cfg *runConfig, name string, cluster 
 		elapsed := time.Since(start)
 		cancel()
 		if err != nil {
-			l.Error = err.Error()
-			return l
+			if i < 5 {
+				l.Error = err.Error()
+				return l
+			}
+			// Count it, keep the first error, and go on.
+			if l.Failures++; l.Error == "" {
+				l.Error = err.Error()
+			}
+			continue
 		}
 		if i == 0 && cfg.latencyAnswers != "" {
 			want, err := tpch.LoadAnswer(filepath.Join(cfg.latencyAnswers, cfg.latencyQuery+".csv"))
@@ -241,5 +248,7 @@ func trebuchetLatency(ctx context.Context, cfg *runConfig, name string, cluster 
 			l.Seconds = append(l.Seconds, elapsed.Seconds())
 		}
 	}
-	return newLatency(l.Query, l.Data, l.Seconds)
+	out := newLatency(l.Query, l.Data, l.Seconds)
+	out.Failures, out.Error = l.Failures, l.Error
+	return out
 }
