@@ -87,7 +87,11 @@ class Ballista:
         self.version = ballista.__version__
         host, port = ballista.setup_test_cluster()
         config = datafusion.SessionConfig().with_target_partitions(cores)
-        self.ctx = ballista.BallistaSessionContext(f"df://{host}:{port}", config)
+        self.ctx = ballista.BallistaSessionContext(
+            f"df://{host}:{port}",
+            config,
+            cluster_config={"datafusion.execution.target_partitions": str(cores)},
+        )
         self.register(data)
 
     def register(self, data):
