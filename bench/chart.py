@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 COLORS = {
     "trebuchet": "#d62728",
@@ -43,6 +44,7 @@ def main():
                 medians[(s["name"], q)] = m
                 floor = m if floor is None else min(floor, m)
     floor = (floor or 0.001) / 2
+    handles = []
     for i, s in enumerate(systems):
         xs, ys, marks = [], [], []
         for j, q in enumerate(queries):
@@ -54,8 +56,11 @@ def main():
                 r = s["queries"].get(q) or {"status": "FAILED"}
                 marks.append((x, "x" if r["status"] == "WRONG" else "."))
         label = s["name"] + (" " + s["version"] if s.get("version") else "")
-        color = COLORS.get(s["name"])
-        ax.bar(xs, ys, width=width, label=label, color=color)
+        if not xs:
+            label += " (no correct answer)" if s.get("version") else " (did not run)"
+        color = COLORS.get(s["name"], f"C{i}")
+        ax.bar(xs, ys, width=width, color=color)
+        handles.append(Patch(color=color, label=label))
         for x, m in marks:
             ax.plot([x], [floor * 1.2], marker=m, color=color or "black", markersize=6)
     ax.set_yscale("log")
@@ -68,7 +73,7 @@ def main():
         f"({run['started'][:10]}); not comparable to published TPC-H results",
         fontsize=9,
     )
-    ax.legend(fontsize=8, ncol=len(systems), loc="upper center", bbox_to_anchor=(0.5, -0.07), frameon=False)
+    ax.legend(handles=handles, fontsize=8, ncol=len(systems), loc="upper center", bbox_to_anchor=(0.5, -0.07), frameon=False)
     ax.grid(axis="y", which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(dst, dpi=110)
