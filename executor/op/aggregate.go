@@ -55,8 +55,8 @@ func (m Measure) String() string {
 //
 // Output columns are the keys, then the measures, then, with more than one
 // grouping set, an int32 column holding the index of the set that yielded
-// the row (Substrait's AggregateRel output). Rows come set by set, groups in
-// order of first appearance.
+// the row (Substrait's AggregateRel output). Rows come set by set; with one
+// input partition, groups in order of first appearance.
 type HashAggregate struct {
 	Input    Operator
 	Keys     []expr.Expr

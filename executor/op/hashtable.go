@@ -519,33 +519,28 @@ func packKeyValues[T uint8 | uint16 | uint32 | uint64](base unsafe.Pointer, stri
 func packKeyString(base unsafe.Pointer, stride, off, w int, col arrow.Array, n int) {
 	bm, boff := nullBits(col)
 	data := varData(col)
-	put := func(i int, start, end int) {
-		k := unsafe.Slice((*byte)(unsafe.Add(base, i*stride+off)), w)
-		if bm != nil && !bitutil.BitIsSet(bm, boff+i) {
-			k[0] = 0xff
-			return
-		}
-		k[0] = byte(end - start)
-		// Byte by byte: the strings are short, a copy call costs more.
-		for j, c := range data[start:end] {
-			k[1+j] = c
-		}
-	}
 	switch a := col.(type) {
 	case *array.String:
-		offs := a.ValueOffsets()
-		for i := 0; i < n; i++ {
-			put(i, int(offs[i]), int(offs[i+1]))
-		}
+		packStrings(unsafe.Add(base, off), stride, a.ValueOffsets()[:n+1], data, bm, boff)
 	case *array.Binary:
-		offs := a.ValueOffsets()
-		for i := 0; i < n; i++ {
-			put(i, int(offs[i]), int(offs[i+1]))
-		}
+		packStrings(unsafe.Add(base, off), stride, a.ValueOffsets()[:n+1], data, bm, boff)
 	case *array.LargeString:
-		offs := a.ValueOffsets()
-		for i := 0; i < n; i++ {
-			put(i, int(offs[i]), int(offs[i+1]))
+		packStrings(unsafe.Add(base, off), stride, a.ValueOffsets()[:n+1], data, bm, boff)
+	}
+}
+
+func packStrings[O int32 | int64](base unsafe.Pointer, stride int, offs []O, data, bm []byte, boff int) {
+	for i := 0; i < len(offs)-1; i++ {
+		k := unsafe.Add(base, i*stride)
+		if bm != nil && !bitutil.BitIsSet(bm, boff+i) {
+			*(*byte)(k) = 0xff
+			continue
+		}
+		v := data[offs[i]:offs[i+1]]
+		*(*byte)(k) = byte(len(v))
+		// Byte by byte: the strings are short, a copy call costs more.
+		for j, c := range v {
+			*(*byte)(unsafe.Add(k, 1+j)) = c
 		}
 	}
 }
