@@ -42,6 +42,11 @@ type joinIndex struct {
 
 	next []int32 // build row -> next build row with the same key, -1 at the end
 
+	// filter, when not nil, has bit h>>fshift set for the hash h of every
+	// packed key in the index (see buildFilter).
+	filter []uint64
+	fshift uint
+
 	// keyDirect: heads[k-lo] is 1 + the first row with key k, 0 for none.
 	// A single integer key whose values span a range not much larger than
 	// the number of rows (as surrogate keys do) needs neither hashing nor
@@ -295,19 +300,21 @@ func (x *joinIndex) build(keys []arrow.Array, n int, skip []bool) {
 		x.pack8(k, keys)
 		pos := make([]uint64, n)
 		for i, key := range k {
-			pos[i] = hash8(key) >> x.shift
+			pos[i] = hash8(key)
 		}
 		x.s8 = make([]slotOf[uint64], size)
-		insertPacked(x.s8, x.next, k, pos, x.mask, skip)
+		insertPacked(x.s8, x.next, k, pos, x.shift, x.mask, skip)
+		x.buildFilter(pos, skip, lg)
 	case keyPacked16:
 		k := make([][2]uint64, n)
 		x.pack16(k, keys)
 		pos := make([]uint64, n)
 		for i, key := range k {
-			pos[i] = hash16(key) >> x.shift
+			pos[i] = hash16(key)
 		}
 		x.s16 = make([]slotOf[[2]uint64], size)
-		insertPacked(x.s16, x.next, k, pos, x.mask, skip)
+		insertPacked(x.s16, x.next, k, pos, x.shift, x.mask, skip)
+		x.buildFilter(pos, skip, lg)
 	default:
 		x.bk.encode(keys, n)
 		x.sEnc = make([]slotEnc, size)
@@ -369,17 +376,17 @@ func (x *joinIndex) lookup(keys []arrow.Array, n int, skip []bool, first []int32
 		// then independent of each other and their cache misses overlap.
 		sc.pos = grow(sc.pos, n)
 		for i, key := range sc.k8 {
-			sc.pos[i] = hash8(key) >> x.shift
+			sc.pos[i] = hash8(key)
 		}
-		probePacked(x.s8, sc.k8, sc.pos, x.mask, first)
+		probePacked(x.s8, sc.k8, sc.pos, x, first)
 	case keyPacked16:
 		sc.k16 = grow(sc.k16, n)
 		x.pack16(sc.k16, keys)
 		sc.pos = grow(sc.pos, n)
 		for i, key := range sc.k16 {
-			sc.pos[i] = hash16(key) >> x.shift
+			sc.pos[i] = hash16(key)
 		}
-		probePacked(x.s16, sc.k16, sc.pos, x.mask, first)
+		probePacked(x.s16, sc.k16, sc.pos, x, first)
 	default:
 		sc.pk.encode(keys, n)
 		slots, shift, mask := x.sEnc, x.shift, x.mask
@@ -501,17 +508,17 @@ func lookupDirect[T int8 | int16 | int32 | int64](x *joinIndex, vals []T, first 
 	}
 }
 
-// insertPacked inserts the rows of keys, whose home slots are pos, in
+// insertPacked inserts the rows of keys, whose hashes are hashes, in
 // reverse so that chains list rows in input order; rows with skip[i] set
 // (skip may be nil) are left out.
-func insertPacked[K comparable](slots []slotOf[K], next []int32, keys []K, pos []uint64, mask uint64, skip []bool) {
+func insertPacked[K comparable](slots []slotOf[K], next []int32, keys []K, hashes []uint64, shift uint, mask uint64, skip []bool) {
 	for i := len(keys) - 1; i >= 0; i-- {
 		if skip != nil && skip[i] {
 			next[i] = -1
 			continue
 		}
 		key := keys[i]
-		p := pos[i]
+		p := hashes[i] >> shift
 		for {
 			sl := &slots[p]
 			if sl.head == 0 {
@@ -529,13 +536,21 @@ func insertPacked[K comparable](slots []slotOf[K], next []int32, keys []K, pos [
 	}
 }
 
-// probePacked sets first[i] to the first row with key keys[i], whose home
-// slot is pos[i], or -1.
-func probePacked[K comparable](slots []slotOf[K], keys []K, pos []uint64, mask uint64, first []int32) {
+// probePacked sets first[i] to the first row of x with key keys[i], whose
+// hash is hashes[i], or -1.
+func probePacked[K comparable](slots []slotOf[K], keys []K, hashes []uint64, x *joinIndex, first []int32) {
 	first = first[:len(keys)]
-	pos = pos[:len(keys)]
+	hashes = hashes[:len(keys)]
+	shift, mask, filter, fshift := x.shift, x.mask, x.filter, x.fshift
 	for i, key := range keys {
-		p := pos[i]
+		h := hashes[i]
+		if filter != nil {
+			if b := h >> fshift; filter[b>>6]>>(b&63)&1 == 0 {
+				first[i] = -1
+				continue
+			}
+		}
+		p := h >> shift
 		sl := &slots[p]
 		if sl.key == key && sl.head != 0 {
 			first[i] = sl.head - 1
@@ -551,5 +566,30 @@ func probePacked[K comparable](slots []slotOf[K], keys []K, pos []uint64, mask u
 			sl = &slots[p]
 		}
 		first[i] = j
+	}
+}
+
+// filterMinTable is the size of the slots from which an index keeps a
+// filter: a table that does not fit in a core's cache is slow to probe for
+// keys it does not hold.
+const filterMinTable = 1 << 20
+
+// buildFilter sets x.filter, a bitmap of 8 bits per slot with the bit of
+// each key's hash set, when the slots take more than filterMinTable. A
+// probe whose bit is clear misses without touching the slots; about one in
+// sixteen keys that are not in the index gets past it.
+func (x *joinIndex) buildFilter(hashes []uint64, skip []bool, lg uint) {
+	if int64(x.mask+1)*x.slotBytes() < filterMinTable {
+		return
+	}
+	lgF := lg + 3
+	x.fshift = 64 - lgF
+	x.filter = make([]uint64, (uint64(1)<<lgF)/64)
+	for i, h := range hashes {
+		if skip != nil && skip[i] {
+			continue
+		}
+		b := h >> x.fshift
+		x.filter[b>>6] |= 1 << (b & 63)
 	}
 }

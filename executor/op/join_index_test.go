@@ -163,7 +163,8 @@ func BenchmarkJoinIndex(b *testing.B) {
 		name   string
 		nb     int
 		spread int64
-	}{{"dense-100k", 100_000, 2}, {"sparse-100k", 100_000, 7919}, {"sparse-1M", 1_000_000, 7919}} {
+		hit    int64 // one probe key in hit is in the index
+	}{{"dense-100k", 100_000, 2, 2}, {"sparse-100k", 100_000, 7919, 2}, {"sparse-100k-5%hit", 100_000, 7919, 20}, {"sparse-1M", 1_000_000, 7919, 2}} {
 		bb := array.NewInt64Builder(alloc)
 		for i := range c.nb {
 			bb.Append(int64(i) * c.spread)
@@ -171,7 +172,7 @@ func BenchmarkJoinIndex(b *testing.B) {
 		bk := []arrow.Array{bb.NewArray()}
 		pb := array.NewInt64Builder(alloc)
 		for range 8192 {
-			pb.Append(r.Int64N(int64(2*c.nb)) * c.spread / 2)
+			pb.Append(r.Int64N(int64(c.nb)*c.hit) * c.spread / c.hit)
 		}
 		pk := []arrow.Array{pb.NewArray()}
 		types := []arrow.DataType{arrow.PrimitiveTypes.Int64}
@@ -194,5 +195,58 @@ func BenchmarkJoinIndex(b *testing.B) {
 		})
 		releaseArrays(bk)
 		releaseArrays(pk)
+	}
+}
+
+// TestJoinIndexFilter checks lookups in an index large enough to keep a
+// filter of its keys.
+func TestJoinIndexFilter(t *testing.T) {
+	alloc := memory.NewGoAllocator()
+	r := rand.New(rand.NewPCG(11, 12))
+	const nb, np = 100_000, 50_000
+	bb, pb := array.NewInt64Builder(alloc), array.NewInt64Builder(alloc)
+	want := map[int64]int32{}
+	for i := range nb {
+		k := r.Int64()
+		if _, ok := want[k]; !ok {
+			want[k] = int32(i)
+		}
+		bb.Append(k)
+	}
+	probe := make([]int64, np)
+	for i := range probe {
+		if i%3 == 0 {
+			probe[i] = r.Int64()
+		} else {
+			probe[i] = int64(i) // not a key, but for a chance in 2^44
+		}
+		pb.Append(probe[i])
+	}
+	bk, pk := []arrow.Array{bb.NewArray()}, []arrow.Array{pb.NewArray()}
+	defer releaseArrays(bk)
+	defer releaseArrays(pk)
+	x := newJoinIndex([]arrow.DataType{arrow.PrimitiveTypes.Int64}, func(int) bool { return false })
+	x.build(bk, nb, nil)
+	if x.filter == nil {
+		t.Fatal("no filter")
+	}
+	first := make([]int32, np)
+	x.lookup(pk, np, nil, first, &probeScratch{})
+	for i, k := range probe {
+		w, ok := want[k]
+		if !ok {
+			w = -1
+		}
+		if first[i] != w {
+			t.Fatalf("key %d: row %d, want %d", k, first[i], w)
+		}
+	}
+	// Keys that are present must pass the filter.
+	first = make([]int32, nb)
+	x.lookup(bk, nb, nil, first, &probeScratch{})
+	for i, j := range first {
+		if j < 0 || j > int32(i) {
+			t.Fatalf("build row %d: found row %d", i, j)
+		}
 	}
 }
