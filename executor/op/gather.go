@@ -330,8 +330,8 @@ func gatherBits(dst, src []byte, off int, idx []int32) int {
 
 // copyVar copies value idx[i] of data (delimited by offsets) to
 // dst[outOff[i]:outOff[i+1]], for every i; an empty destination (a null)
-// is skipped. Short values are copied as one 16-byte block, which may
-// write past the value's end: later values overwrite the excess.
+// is skipped. Short values are copied as one 16- or 32-byte block, which
+// may write past the value's end: later values overwrite the excess.
 func copyVar[O int32 | int64](dst, data []byte, outOff, offsets []O, idx []int32) {
 	nd, ns := O(len(dst)), O(len(data))
 	for i, j := range idx {
@@ -342,6 +342,10 @@ func copyVar[O int32 | int64](dst, data []byte, outOff, offsets []O, idx []int32
 		o := offsets[j]
 		if e-s <= 16 && s+16 <= nd && o+16 <= ns {
 			*(*[16]byte)(unsafe.Pointer(&dst[s])) = *(*[16]byte)(unsafe.Pointer(&data[o]))
+			continue
+		}
+		if e-s <= 32 && s+32 <= nd && o+32 <= ns {
+			*(*[32]byte)(unsafe.Pointer(&dst[s])) = *(*[32]byte)(unsafe.Pointer(&data[o]))
 			continue
 		}
 		copy(dst[s:e], data[o:offsets[j+1]])

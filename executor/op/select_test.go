@@ -61,7 +61,8 @@ func randomBatch(alloc memory.Allocator, r *rand.Rand, n int, nullFrac float64) 
 			case *array.LargeStringBuilder:
 				b.Append(fmt.Sprintf("l%x", v))
 			case *array.BinaryBuilder:
-				b.Append([]byte(fmt.Sprint(c, v%1000)))
+				// Lengths around the block sizes of copyVar.
+				b.Append([]byte(fmt.Sprintf("%d%0*d", c, int(v%40), v%1000)))
 			}
 		}
 	}
