@@ -660,7 +660,7 @@ func (s *hashJoinStream) pairs(ctx context.Context) error {
 // gatherPairs materialises the pairs (pi, bi) as left columns then right
 // columns.
 func (s *hashJoinStream) gatherPairs(ctx context.Context, schema *arrow.Schema) (arrow.RecordBatch, error) {
-	lc, err := gatherColsMode(ctx, s.t.Alloc, s.pb.Columns(), s.pi, gatherValid)
+	lc, err := gatherColsMode(ctx, s.t.Alloc, s.pb.Columns(), s.pi, s.probeMode())
 	if err != nil {
 		return nil, err
 	}

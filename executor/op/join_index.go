@@ -41,6 +41,9 @@ type joinIndex struct {
 	seed maphash.Seed
 
 	next []int32 // build row -> next build row with the same key, -1 at the end
+	// unique is set when no two build rows have the same key: a probe row
+	// matches at most one row.
+	unique bool
 
 	// filter, when not nil, has bit h>>fshift set for the hash h of every
 	// packed key in the index (see buildFilter).
@@ -286,6 +289,17 @@ func (x *joinIndex) sizeFor(n int) int64 {
 // build indexes n build rows with key columns keys; rows with skip[i] set
 // (skip may be nil) are left out.
 func (x *joinIndex) build(keys []arrow.Array, n int, skip []bool) {
+	x.insert(keys, n, skip)
+	x.unique = true
+	for _, j := range x.next {
+		if j >= 0 {
+			x.unique = false
+			break
+		}
+	}
+}
+
+func (x *joinIndex) insert(keys []arrow.Array, n int, skip []bool) {
 	if x.intKey && x.buildDirect(keys[0], n, skip) {
 		return
 	}

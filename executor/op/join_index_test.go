@@ -125,6 +125,13 @@ func TestJoinIndex(t *testing.T) {
 						rows[string(enc.key(i))] = append(rows[string(enc.key(i))], int32(i))
 					}
 				}
+				unique := true
+				for _, rs := range rows {
+					unique = unique && len(rs) == 1
+				}
+				if x.unique != unique {
+					t.Errorf("unique %v, want %v", x.unique, unique)
+				}
 				first := make([]int32, np)
 				var sc probeScratch
 				x.lookup(pk, np, pskip, first, &sc)
@@ -227,8 +234,8 @@ func TestJoinIndexFilter(t *testing.T) {
 	defer releaseArrays(pk)
 	x := newJoinIndex([]arrow.DataType{arrow.PrimitiveTypes.Int64}, func(int) bool { return false })
 	x.build(bk, nb, nil)
-	if x.filter == nil {
-		t.Fatal("no filter")
+	if x.filter == nil || !x.unique {
+		t.Fatalf("filter %v, unique %v: want a filter of unique keys", x.filter != nil, x.unique)
 	}
 	first := make([]int32, np)
 	x.lookup(pk, np, nil, first, &probeScratch{})

@@ -51,7 +51,7 @@ func (p *pairBatch) Column(i int) arrow.Array {
 		var a arrow.Array
 		var err error
 		if i < p.nleft {
-			a, err = gatherArray(p.ctx, p.s.t.Alloc, p.s.pb.Column(i), p.pi, gatherValid)
+			a, err = gatherArray(p.ctx, p.s.t.Alloc, p.s.pb.Column(i), p.pi, p.s.probeMode())
 		} else {
 			a, err = gatherArray(p.ctx, p.s.t.Alloc, p.s.tb.build.Column(i-p.nleft), p.bi, gatherValid)
 		}
@@ -141,7 +141,7 @@ func (s *hashJoinStream) residualPairs(ctx context.Context) (arrow.RecordBatch, 
 			continue
 		}
 		if i < nl {
-			cols[i], err = gatherArray(ctx, s.t.Alloc, s.pb.Column(i), s.pi, gatherValid)
+			cols[i], err = gatherArray(ctx, s.t.Alloc, s.pb.Column(i), s.pi, s.probeMode())
 		} else {
 			cols[i], err = gatherArray(ctx, s.t.Alloc, s.tb.build.Column(i-nl), s.bi, gatherValid)
 		}
@@ -161,4 +161,13 @@ func (s *hashJoinStream) keepSelected() {
 		s.pi[k], s.bi[k] = s.pi[r], s.bi[r]
 	}
 	s.pi, s.bi = s.pi[:len(s.sel)], s.bi[:len(s.sel)]
+}
+
+// probeMode describes the probe rows of the candidate pairs: increasing,
+// as the probe emits them, and without repeats when no build key repeats.
+func (s *hashJoinStream) probeMode() gatherMode {
+	if s.tb.index.unique {
+		return gatherSorted
+	}
+	return gatherValid
 }
