@@ -522,7 +522,8 @@ func (s *hashJoinStream) startProbe(ctx context.Context, b arrow.RecordBatch) er
 	s.pnull = s.nullRows(keys, n, s.pnull)
 	s.pfirst = grow(s.pfirst, n)
 	s.tb.index.lookup(keys, n, s.pnull, s.pfirst, &s.pscratch)
-	s.pMatched = append(s.pMatched[:0], make([]bool, n)...)
+	s.pMatched = grow(s.pMatched, n)
+	clear(s.pMatched)
 	if s.op.Type == SingleJoin {
 		s.pSingle = s.pSingle[:0]
 		for range n {
