@@ -101,6 +101,7 @@ func startScheduler(ctx context.Context, lis net.Listener, f *schedulerFlags, lo
 }
 
 func runStandalone(ctx context.Context, args []string, _ io.Writer) error {
+	worker.TuneRuntime()
 	fs := newFlagSet("standalone", "standalone [flags]")
 	var (
 		sf   schedulerFlags
@@ -195,6 +196,7 @@ func runScheduler(ctx context.Context, args []string, _ io.Writer) error {
 }
 
 func runExecutor(ctx context.Context, args []string, _ io.Writer) error {
+	worker.TuneRuntime()
 	fs := newFlagSet("executor", "executor --scheduler host:port [flags]")
 	var (
 		ef  executorFlags

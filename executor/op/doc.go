@@ -70,15 +70,16 @@
 //     and are folded into the states only when the output is built, so
 //     every aggregate, DISTINCT and FILTER included, stays exact. The
 //     output lists the groups partition after partition.
-//   - HashJoin is Partitioned like its probe (left) side, unless the join
-//     type tracks matched build rows (right, full, right semi and anti
-//     joins: one partition). Its partitions share one table, made by the
-//     first OpenPartition of the run (Task.share) from the right side read
-//     through one, possibly gathered, stream; the first partition to need
-//     the table builds it under a mutex while the others wait; it is
-//     read-only after that, and the last partition stream to close frees
-//     it. So a Filter, Project or HashAggregate above a join runs per probe
-//     partition too.
+//   - HashJoin is Partitioned like its probe (left) side. Its partitions
+//     share one table, made by the first OpenPartition of the run
+//     (Task.share) from the right side read through one, possibly
+//     gathered, stream; the first partition to need the table builds it
+//     under a mutex while the others wait; it is read-only after that
+//     except for the matched-row flags of right, full, right semi and
+//     right anti joins, which the partitions set atomically; the last
+//     partition to finish probing emits the build rows those joins output,
+//     and the last partition stream to close frees the table. So a Filter,
+//     Project or HashAggregate above a join runs per probe partition too.
 //
 // Metrics add up across partitions: each partition stream records into its
 // operator's Set through its own Baseline, and the Set's counters are

@@ -36,12 +36,14 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/catalog"
 	"github.com/trebuchet-dev/trebuchet/executor/op"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
+	"github.com/trebuchet-dev/trebuchet/executor/worker"
 	"github.com/trebuchet-dev/trebuchet/scheduler/normalize"
 )
 
 var tables = []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
 
 func main() {
+	worker.TuneRuntime() // as trebuchet standalone and executor do
 	var (
 		data      = flag.String("data", "conformance/testdata/tpch/sf0.01", "folder of <table>.parquet files")
 		answers   = flag.String("answers", "conformance/testdata/tpch/answers/sf0.01", "folder of qNN.csv reference answers")
