@@ -211,6 +211,8 @@ func TestAggregateMergePartitions(t *testing.T) {
 			{"int32+int16", []expr.Expr{c(2), c(3)}, nil, false},
 			{"int64+int32", []expr.Expr{c(1), c(2)}, nil, true},
 			{"int64+decimal", []expr.Expr{c(1), c(4)}, nil, false},
+			{"int64+int64 (three words)", []expr.Expr{c(1), c(5)}, nil, true},
+			{"int64+int64+int32", []expr.Expr{c(1), c(5), c(2)}, nil, false},
 			{"string", []expr.Expr{c(0)}, nil, true},
 			{"string+int64", []expr.Expr{c(0), c(1)}, nil, false},
 			{"string+string", []expr.Expr{c(0), c(7)}, nil, true},

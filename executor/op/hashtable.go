@@ -48,7 +48,7 @@ type groupKeys interface {
 // keyLayout says how the key columns of a grouping set are stored. When
 // every key is a fixed-width number (integers, dates, times, timestamps,
 // floats, decimal128) or a string, and together they fit, keys are packed
-// into one or two machine words: each column's value at offs[c]; a
+// into one to three machine words (three for numbers only): each column's value at offs[c]; a
 // string's as a length byte (0xff for null) and its bytes, which packs
 // only while strings are at most widths[c]-1 bytes long (see flexKeys);
 // for more than one column with numbers, a byte of null flags at maskOff
@@ -61,7 +61,7 @@ type keyLayout struct {
 	widths  []int
 	strs    []bool // strs[c]: column c is a packed string
 	maskOff int    // -1: no null flags
-	words   int    // 1 or 2 for packed keys, 0 for encoded ones
+	words   int    // 1 to 3 for packed keys, 0 for encoded ones
 	seed    maphash.Seed
 }
 
@@ -99,6 +99,9 @@ func newKeyLayout(types []arrow.DataType, seed maphash.Seed) *keyLayout {
 			// Spread the spare bytes over the strings.
 			strW += (16 - total) / nstr
 		}
+	case nstr == 0 && total <= 24:
+		// Two 8-byte numbers and their null flags, say.
+		l.words = 3
 	default:
 		return l
 	}
@@ -196,6 +199,8 @@ func newPackedGroupKeys(l *keyLayout) groupKeys {
 		return newPackedKeys[uint64](l, hashKeyWords1)
 	case 2:
 		return newPackedKeys[[2]uint64](l, hashKeyWords2)
+	case 3:
+		return newPackedKeys[[3]uint64](l, hashKeyWords3)
 	}
 	return newEncodedKeys(l)
 }
@@ -229,13 +234,20 @@ func hashKeyWords2(keys [][2]uint64, hs []uint64) {
 	}
 }
 
+func hashKeyWords3(keys [][3]uint64, hs []uint64) {
+	hs = hs[:len(keys)]
+	for i, k := range keys {
+		hs[i] = mixKey64(k[0] ^ mixKey64(k[1]+0x9e3779b97f4a7c15^mixKey64(k[2]+0xc2b2ae3d27d4eb4f)))
+	}
+}
+
 // groupTableSlots is the initial number of slots of a table; tables grow when
 // half full.
 const groupTableSlots = 64
 
 // packedSlot is a slot of a packedKeys table: a key and its group id plus
 // one, 0 for an empty slot.
-type packedSlot[K uint64 | [2]uint64] struct {
+type packedSlot[K uint64 | [2]uint64 | [3]uint64] struct {
 	key K
 	id  uint32
 }
@@ -243,7 +255,7 @@ type packedSlot[K uint64 | [2]uint64] struct {
 // packedKeys is a table of keys packed into K (see keyLayout): open
 // addressing with linear probing, each slot holding the key itself so that
 // a lookup touches one cache line.
-type packedKeys[K uint64 | [2]uint64] struct {
+type packedKeys[K uint64 | [2]uint64 | [3]uint64] struct {
 	l      *keyLayout
 	hashK  func(keys []K, hs []uint64)
 	slots  []packedSlot[K]
@@ -255,7 +267,7 @@ type packedKeys[K uint64 | [2]uint64] struct {
 	bh []uint64
 }
 
-func newPackedKeys[K uint64 | [2]uint64](l *keyLayout, hashK func([]K, []uint64)) *packedKeys[K] {
+func newPackedKeys[K uint64 | [2]uint64 | [3]uint64](l *keyLayout, hashK func([]K, []uint64)) *packedKeys[K] {
 	return &packedKeys[K]{l: l, hashK: hashK, slots: make([]packedSlot[K], groupTableSlots), nullID: -1}
 }
 
