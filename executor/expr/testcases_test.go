@@ -78,7 +78,7 @@ func TestSubstraitFunctionCases(t *testing.T) {
 			continue
 		}
 		if tf.Header.FuncType != parser.ScalarFuncType {
-			// Aggregate functions' cases belong with the aggregate tests.
+			// TestSubstraitAggregateFunctionCases runs the aggregates'.
 			aggregates += len(tf.TestCases)
 			continue
 		}
@@ -94,20 +94,7 @@ func TestSubstraitFunctionCases(t *testing.T) {
 				perFn[name] = c
 			}
 			desc := tc.String()
-			skip := -1
-			for i, s := range skips {
-				if s.fn != "" && s.fn != name {
-					continue
-				}
-				for _, m := range strings.Split(s.match, "|") {
-					if strings.Contains(desc, m) {
-						skip = i
-					}
-				}
-				if skip >= 0 {
-					break
-				}
-			}
+			skip := findSkip(skips, name, desc)
 			out := runCase(tc, &extReg, funcReg)
 			switch {
 			case skip >= 0 && out.ok:
@@ -146,7 +133,7 @@ func TestSubstraitFunctionCases(t *testing.T) {
 		un = append(un, fmt.Sprintf("%s(%d)", n, k))
 	}
 	sort.Strings(un)
-	t.Logf("not registered (cases not run): %s; aggregate cases left to the aggregate tests: %d", strings.Join(un, " "), aggregates)
+	t.Logf("not registered (cases not run): %s; aggregate cases (run by TestSubstraitAggregateFunctionCases): %d", strings.Join(un, " "), aggregates)
 }
 
 // runCase compiles, evaluates and checks one case.
@@ -162,8 +149,6 @@ func runCase(tc *parser.TestCase, extReg *sgexpr.ExtensionRegistry, funcReg func
 	}
 	pe := inv.ToProto()
 	funcs := map[uint32]string{pe.GetScalarFunction().GetFunctionReference(): inv.CompoundName()}
-	wantErr := tc.Result.SubstraitError
-	undefined := wantErr != nil && wantErr.Error == "UNDEFINED"
 	ctx := context.Background()
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	e, err := plan.CompileExpr(pe, funcs, arrow.NewSchema(nil, nil))
@@ -181,6 +166,14 @@ func runCase(tc *parser.TestCase, extReg *sgexpr.ExtensionRegistry, funcReg func
 			}
 		}()
 	}
+	return checkResult(tc, got, err)
+}
+
+// checkResult compares what a case's function returned, got or err, with
+// the case's expected value or error.
+func checkResult(tc *parser.TestCase, got arrow.Array, err error) caseOutcome {
+	wantErr := tc.Result.SubstraitError
+	undefined := wantErr != nil && wantErr.Error == "UNDEFINED"
 	switch {
 	case undefined:
 		return caseOutcome{ok: true}

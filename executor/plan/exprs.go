@@ -13,6 +13,7 @@ import (
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
+	"github.com/trebuchet-dev/trebuchet/executor/op"
 )
 
 // CompileExpr binds one Substrait expression outside a plan: funcs maps
@@ -23,6 +24,16 @@ import (
 func CompileExpr(e *substraitpb.Expression, funcs map[uint32]string, in *arrow.Schema) (expr.Expr, error) {
 	b := &builder{reg: expr.NewRegistry(), funcs: funcs}
 	return b.expr(e, &scope{schema: in})
+}
+
+// CompileMeasure binds one Substrait aggregate measure outside a plan, as
+// an AggregateRel binds each of its measures: funcs maps the function
+// anchors it uses to their names, and field references (arguments and
+// filter) resolve against in. It is for tools and tests that work on single
+// aggregates (the Substrait aggregate function test cases).
+func CompileMeasure(m *substraitpb.AggregateRel_Measure, funcs map[uint32]string, in *arrow.Schema) (op.Measure, error) {
+	b := &builder{reg: expr.NewRegistry(), funcs: funcs}
+	return b.measure(m, &scope{schema: in})
 }
 
 // Literal converts a Substrait literal to the Arrow scalar the engine
