@@ -89,9 +89,13 @@ func (s *Scheduler) Heartbeat(id string, running []*trebuchetv1.TaskId) *trebuch
 	resp := &trebuchetv1.HeartbeatResponse{CancelTasks: e.cancels, ReleaseJobs: e.releases}
 	e.cancels, e.releases = nil, nil
 	for _, tid := range running {
-		if t := s.taskLocked(tid); t == nil || t.state != trebuchetv1.TaskState_TASK_STATE_RUNNING || t.executor != id {
-			resp.CancelTasks = append(resp.CancelTasks, tid)
+		t := s.taskLocked(tid)
+		if t != nil && (t.state == trebuchetv1.TaskState_TASK_STATE_RUNNING && t.executor == id || s.resultOfLocked(t, id)) {
+			// Still running, or it ended after the executor listed it:
+			// cancelling would drop the output the job's result is.
+			continue
 		}
+		resp.CancelTasks = append(resp.CancelTasks, tid)
 	}
 	return resp
 }
@@ -166,8 +170,10 @@ func (s *Scheduler) applyStatusLocked(st *trebuchetv1.TaskStatus) {
 	t := s.taskLocked(st.GetTaskId())
 	e := s.executors[st.GetExecutorId()]
 	if t == nil || t.state != trebuchetv1.TaskState_TASK_STATE_RUNNING || t.executor != st.GetExecutorId() {
-		// A stale attempt, or a task of a job that ended: drop its output.
-		if e != nil && st.GetState() == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED {
+		// A stale attempt, or a task of a job that ended: drop its output,
+		// unless this is a repeated report of the attempt whose output
+		// is the job's result (a retried RPC whose first try arrived).
+		if e != nil && st.GetState() == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED && !s.resultOfLocked(t, st.GetExecutorId()) {
 			s.cancelOnLocked(e, st.GetTaskId())
 		}
 		return
@@ -303,6 +309,13 @@ func (s *Scheduler) launchOn(e *executor, defs []*trebuchetv1.TaskDefinition) {
 			s.loseExecutorLocked(e, fmt.Sprintf("executor %s unreachable: %v", e.id(), err))
 		}
 	}()
+}
+
+// resultOfLocked reports whether t (the attempt taskLocked found, or nil)
+// succeeded on executor id, so that its output there is part of the job's
+// result.
+func (s *Scheduler) resultOfLocked(t *task, id string) bool {
+	return t != nil && t.state == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED && t.output.GetExecutorId() == id
 }
 
 // cancelOnLocked tells an executor to stop a task and drop its output.

@@ -107,6 +107,27 @@ func TestJobRunsOnPullExecutor(t *testing.T) {
 	}
 }
 
+// TestLateListingKeepsResult covers a heartbeat built before the task
+// ended and arriving after its report (and a repeated report): neither
+// may drop the output that is the job's result.
+func TestLateListingKeepsResult(t *testing.T) {
+	s := newTestScheduler(t)
+	id := submitQ6(t, s)
+	registerPull(t, s, "e1")
+	def := poll(t, s, "e1")[0]
+	s.ReportTaskStatus([]*trebuchetv1.TaskStatus{succeeded(def, "e1")})
+	if resp := s.Heartbeat("e1", []*trebuchetv1.TaskId{def.GetTaskId()}); len(resp.GetCancelTasks()) != 0 {
+		t.Errorf("heartbeat listing the finished task cancels %v", resp.GetCancelTasks())
+	}
+	s.ReportTaskStatus([]*trebuchetv1.TaskStatus{succeeded(def, "e1")})
+	if resp := s.Heartbeat("e1", nil); len(resp.GetCancelTasks()) != 0 {
+		t.Errorf("repeated report cancels %v", resp.GetCancelTasks())
+	}
+	if st := state(t, s, id); st.GetState() != trebuchetv1.JobState_JOB_STATE_SUCCEEDED || len(st.GetResultLocations()) != 1 {
+		t.Errorf("status = %v", st)
+	}
+}
+
 func TestLostExecutorsTaskIsRetried(t *testing.T) {
 	s := newTestScheduler(t)
 	id := submitQ6(t, s)
