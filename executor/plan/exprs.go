@@ -205,9 +205,19 @@ func (b *builder) scalarFunction(f *substraitpb.Expression_ScalarFunction, sc *s
 	if err != nil {
 		return nil, err
 	}
-	args, err := b.args(name, f.GetArguments(), sc)
-	if err != nil {
-		return nil, err
+	var args []expr.Expr
+	if name == "or" {
+		if args, err = b.orAsInLists(f, sc); err != nil {
+			return nil, err
+		}
+		if len(args) == 1 {
+			return args[0], nil
+		}
+	}
+	if args == nil {
+		if args, err = b.args(name, f.GetArguments(), sc); err != nil {
+			return nil, err
+		}
 	}
 	out, err := declaredType(f.GetOutputType())
 	if err != nil {

@@ -26,9 +26,18 @@ func TestExpressionKinds(t *testing.T) {
 	col := func(i int) string {
 		return `{"selection": {"directReference": {"structField": {"field": ` + string(rune('0'+i)) + `}}, "rootReference": {}}}`
 	}
-	funcs := map[uint32]string{1: "extract:req_date", 2: "equal:any_any", 3: "like:str_str"}
+	funcs := map[uint32]string{1: "extract:req_date", 2: "equal:any_any", 3: "like:str_str", 4: "or:bool"}
+	eq := func(x, lit string) string {
+		return `{"value": {"scalarFunction": {"functionReference": 2, "arguments": [{"value": ` + x + `}, {"value": {"literal": ` + lit + `}}]}}}`
+	}
 	for _, tc := range []struct{ name, js, want string }{
 		{"singular_or_list", `{"singularOrList": {"value": ` + col(0) + `, "options": [{"literal": {"string": "MAIL"}}, {"literal": {"fixedChar": "SHIP"}}]}}`, `[true,false,null]`},
+		// An OR of equalities of one value becomes an IN list; the other
+		// arguments stay, and three-valued logic is unchanged.
+		{"or as in list", `{"scalarFunction": {"functionReference": 4, "arguments": [` + eq(col(0), `{"string": "AIR"}`) + `, ` +
+			eq(col(2), `{"i32": 1}`) + `, ` + eq(col(0), `{"string": "SHIP"}`) + `]}}`, `[true,true,null]`},
+		{"or as in list with a null option", `{"scalarFunction": {"functionReference": 4, "arguments": [` + eq(col(0), `{"string": "AIR"}`) + `, ` +
+			eq(col(0), `{"null": {"string": {}}}`) + `]}}`, `[null,true,null]`},
 		{"if_then", `{"ifThen": {"ifs": [{"if": {"scalarFunction": {"functionReference": 3, "arguments": [{"value": ` + col(0) + `}, {"value": {"literal": {"varChar": {"value": "MA%", "length": 3}}}}]}},
 			"then": {"literal": {"i32": 1}}}], "else": {"literal": {"i64": "0"}}}}`, `[1,0,0]`},
 		{"switch", `{"switchExpression": {"match": ` + col(2) + `, "ifs": [{"if": {"i32": 2}, "then": {"literal": {"string": "two"}}}], "else": {"literal": {"null": {"string": {}}}}}}`, `[null,"two",null]`},
@@ -61,6 +70,9 @@ func TestExpressionKinds(t *testing.T) {
 		alloc.AssertSize(t, 0)
 		if string(js) != tc.want {
 			t.Errorf("%s: %s = %s, want %s", tc.name, e, js, tc.want)
+		}
+		if strings.HasPrefix(tc.name, "or as in list") && !strings.Contains(e.String(), " in (") {
+			t.Errorf("%s: %s has no IN list", tc.name, e)
 		}
 	}
 }
