@@ -1,0 +1,509 @@
+package sql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+	"github.com/substrait-io/substrait-go/v8/types"
+	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
+
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
+)
+
+// Plan parses one SELECT statement, binds it against cat and returns its
+// Substrait plan.
+func Plan(ctx context.Context, text string, cat Catalog) (*substraitpb.Plan, error) {
+	root, names, err := Bind(ctx, text, cat)
+	if err != nil {
+		return nil, err
+	}
+	p, err := logical.ToSubstrait(root, names)
+	if err != nil {
+		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+	}
+	return p, nil
+}
+
+// Bind parses one SELECT statement and binds it against cat; it returns the
+// logical plan and the names of its output columns.
+func Bind(ctx context.Context, text string, cat Catalog) (logical.Node, []string, error) {
+	stmts, err := Parse(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(stmts) != 1 {
+		return nil, nil, errkind.Errorf(errkind.InvalidArgument, "sql: want one statement, got %d", len(stmts))
+	}
+	sel := stmts[0].GetStmt().GetSelectStmt()
+	if sel == nil {
+		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: only SELECT statements are supported")
+	}
+	fns, err := logical.NewFunctions()
+	if err != nil {
+		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+	}
+	b := &binder{ctx: ctx, cat: cat, fns: fns}
+	return b.selectStmt(sel)
+}
+
+type binder struct {
+	ctx context.Context
+	cat Catalog
+	fns *logical.Functions
+}
+
+// scopeCol names one column of a scope: its table qualifier and name.
+type scopeCol struct{ qual, name string }
+
+// scope is the row an expression is bound over.
+// INVARIANT: len(cols) == len(schema).
+type scope struct {
+	cols   []scopeCol
+	schema logical.Schema
+}
+
+func (s *scope) resolve(qual, name string) (*logical.Column, error) {
+	found := -1
+	for i, c := range s.cols {
+		if c.name == name && (qual == "" || c.qual == qual) {
+			if found >= 0 {
+				return nil, errkind.Errorf(errkind.InvalidArgument, "sql: column reference %q is ambiguous", name)
+			}
+			found = i
+		}
+	}
+	if found < 0 {
+		full := name
+		if qual != "" {
+			full = qual + "." + name
+		}
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: column %q does not exist", full)
+	}
+	return &logical.Column{Index: found, T: s.schema[found].Type}, nil
+}
+
+// aggState is the state of binding expressions above an aggregate: group
+// expressions and aggregate calls become columns of its output.
+type aggState struct {
+	pre    *scope
+	groups []logical.Expr
+	aggs   []*logical.AggCall
+}
+
+func (a *aggState) column(i int) *logical.Column {
+	if i < len(a.groups) {
+		return &logical.Column{Index: i, T: a.groups[i].Type()}
+	}
+	return &logical.Column{Index: i, T: a.aggs[i-len(a.groups)].T}
+}
+
+// ectx is where an expression is bound: over sc, or, with agg set, over
+// the output of an aggregate of agg.pre.
+type ectx struct {
+	sc  *scope
+	agg *aggState
+}
+
+func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
+	switch {
+	case s.GetOp() != pg.SetOperation_SETOP_NONE:
+		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: set operations")
+	case len(s.GetValuesLists()) > 0:
+		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: VALUES")
+	case s.GetWithClause() != nil:
+		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: WITH")
+	case len(s.GetDistinctClause()) > 0:
+		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: DISTINCT")
+	}
+	node, sc, err := b.from(s.GetFromClause())
+	if err != nil {
+		return nil, nil, err
+	}
+	if w := s.GetWhereClause(); w != nil {
+		cond, err := b.boolExpr(w, &ectx{sc: sc}, "WHERE")
+		if err != nil {
+			return nil, nil, err
+		}
+		node = &logical.Filter{Input: node, Cond: cond}
+	}
+
+	// Aggregation: GROUP BY, or aggregates in the select list or HAVING.
+	ec := &ectx{sc: sc}
+	if len(s.GetGroupClause()) > 0 || s.GetHavingClause() != nil || hasAgg(s.GetTargetList()) {
+		st := &aggState{pre: sc}
+		for _, g := range s.GetGroupClause() {
+			x, err := b.groupExpr(g, s.GetTargetList(), sc)
+			if err != nil {
+				return nil, nil, err
+			}
+			st.groups = append(st.groups, x)
+		}
+		ec = &ectx{agg: st}
+		// Bind everything above the aggregate first: it collects the aggregate calls.
+		items, names, err := b.targets(s.GetTargetList(), ec)
+		if err != nil {
+			return nil, nil, err
+		}
+		var having logical.Expr
+		if h := s.GetHavingClause(); h != nil {
+			if having, err = b.boolExpr(h, ec, "HAVING"); err != nil {
+				return nil, nil, err
+			}
+		}
+		keys, hidden, err := b.orderBy(s.GetSortClause(), items, names, ec)
+		if err != nil {
+			return nil, nil, err
+		}
+		aggNames := make([]string, 0, len(st.groups)+len(st.aggs))
+		for i := range st.groups {
+			aggNames = append(aggNames, fmt.Sprintf("g%d", i))
+		}
+		for i := range st.aggs {
+			aggNames = append(aggNames, fmt.Sprintf("a%d", i))
+		}
+		node = &logical.Aggregate{Input: node, Groups: st.groups, Aggs: st.aggs, Names: aggNames}
+		if having != nil {
+			node = &logical.Filter{Input: node, Cond: having}
+		}
+		return b.finish(s, node, items, names, keys, hidden)
+	}
+	items, names, err := b.targets(s.GetTargetList(), ec)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, hidden, err := b.orderBy(s.GetSortClause(), items, names, ec)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b.finish(s, node, items, names, keys, hidden)
+}
+
+// finish adds the projection of the select list (and hidden sort keys),
+// the sort, the limit, and the projection dropping hidden keys.
+func (b *binder) finish(s *pg.SelectStmt, node logical.Node, items []logical.Expr, names []string, keys []logical.SortKey, hidden []logical.Expr) (logical.Node, []string, error) {
+	all := append(append([]logical.Expr{}, items...), hidden...)
+	allNames := append([]string{}, names...)
+	for i := range hidden {
+		allNames = append(allNames, fmt.Sprintf("__sort%d", i))
+	}
+	node = &logical.Project{Input: node, Exprs: all, Names: allNames}
+	if len(keys) > 0 {
+		node = &logical.Sort{Input: node, Keys: keys}
+	}
+	if s.GetLimitCount() != nil || s.GetLimitOffset() != nil {
+		count, err := b.constInt(s.GetLimitCount(), -1, "LIMIT")
+		if err != nil {
+			return nil, nil, err
+		}
+		off, err := b.constInt(s.GetLimitOffset(), 0, "OFFSET")
+		if err != nil {
+			return nil, nil, err
+		}
+		node = &logical.Limit{Input: node, Offset: off, Count: count}
+	}
+	if len(hidden) > 0 {
+		sc := node.Schema()
+		cols := make([]logical.Expr, len(items))
+		for i := range items {
+			cols[i] = &logical.Column{Index: i, T: sc[i].Type}
+		}
+		node = &logical.Project{Input: node, Exprs: cols, Names: names}
+	}
+	return node, names, nil
+}
+
+func (b *binder) constInt(n *pg.Node, def int64, what string) (int64, error) {
+	if n == nil {
+		return def, nil
+	}
+	if c := n.GetAConst(); c != nil {
+		if c.GetIsnull() {
+			return def, nil
+		}
+		if iv := c.GetIval(); iv != nil {
+			return int64(iv.GetIval()), nil
+		}
+	}
+	return 0, errkind.Errorf(errkind.Unimplemented, "sql: %s must be an integer constant", what)
+}
+
+// from binds the FROM list: tables and explicit joins, cross-joined left to
+// right.
+func (b *binder) from(items []*pg.Node) (logical.Node, *scope, error) {
+	if len(items) == 0 {
+		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: SELECT without FROM")
+	}
+	var node logical.Node
+	var sc *scope
+	for _, it := range items {
+		n, s, err := b.fromItem(it)
+		if err != nil {
+			return nil, nil, err
+		}
+		if node == nil {
+			node, sc = n, s
+			continue
+		}
+		node = &logical.Join{Left: node, Right: n, Type: logical.JoinCross}
+		sc = concatScopes(sc, s)
+	}
+	return node, sc, nil
+}
+
+func concatScopes(l, r *scope) *scope {
+	return &scope{
+		cols:   append(append([]scopeCol{}, l.cols...), r.cols...),
+		schema: append(append(logical.Schema{}, l.schema...), r.schema...),
+	}
+}
+
+func (b *binder) fromItem(n *pg.Node) (logical.Node, *scope, error) {
+	switch {
+	case n.GetRangeVar() != nil:
+		rv := n.GetRangeVar()
+		name := rv.GetRelname()
+		as, err := b.cat.TableSchema(b.ctx, name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sql: %w", err)
+		}
+		qual := name
+		if a := rv.GetAlias(); a != nil {
+			qual = a.GetAliasname()
+		}
+		sc := &scope{}
+		for _, f := range as.Fields() {
+			t, err := substraitType(f.Type, f.Nullable)
+			if err != nil {
+				return nil, nil, fmt.Errorf("sql: table %q column %q: %w", name, f.Name, err)
+			}
+			col := strings.ToLower(f.Name)
+			sc.cols = append(sc.cols, scopeCol{qual: qual, name: col})
+			sc.schema = append(sc.schema, logical.Field{Name: col, Type: t})
+		}
+		return &logical.Scan{Table: name, Fields: sc.schema}, sc, nil
+	case n.GetJoinExpr() != nil:
+		j := n.GetJoinExpr()
+		if j.GetJointype() != pg.JoinType_JOIN_INNER || j.GetIsNatural() || len(j.GetUsingClause()) > 0 || j.GetAlias() != nil {
+			return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: only inner JOIN ... ON")
+		}
+		l, ls, err := b.fromItem(j.GetLarg())
+		if err != nil {
+			return nil, nil, err
+		}
+		r, rs, err := b.fromItem(j.GetRarg())
+		if err != nil {
+			return nil, nil, err
+		}
+		sc := concatScopes(ls, rs)
+		if j.GetQuals() == nil {
+			return &logical.Join{Left: l, Right: r, Type: logical.JoinCross}, sc, nil
+		}
+		cond, err := b.boolExpr(j.GetQuals(), &ectx{sc: sc}, "JOIN ON")
+		if err != nil {
+			return nil, nil, err
+		}
+		return &logical.Join{Left: l, Right: r, Type: logical.JoinInner, Cond: cond}, sc, nil
+	}
+	return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: FROM item %s", nodeKind(n))
+}
+
+func nodeKind(n *pg.Node) string {
+	s := fmt.Sprintf("%T", n.GetNode())
+	s = strings.TrimPrefix(s, "*pg_query.Node_")
+	return s
+}
+
+// targets binds the select list; * expands to every column.
+func (b *binder) targets(list []*pg.Node, ec *ectx) ([]logical.Expr, []string, error) {
+	var items []logical.Expr
+	var names []string
+	for _, t := range list {
+		rt := t.GetResTarget()
+		if cr := rt.GetVal().GetColumnRef(); cr != nil && len(cr.GetFields()) == 1 && cr.GetFields()[0].GetAStar() != nil {
+			if ec.agg != nil {
+				return nil, nil, errkind.Errorf(errkind.InvalidArgument, "sql: SELECT * with aggregation")
+			}
+			for i, c := range ec.sc.cols {
+				items = append(items, &logical.Column{Index: i, T: ec.sc.schema[i].Type})
+				names = append(names, c.name)
+			}
+			continue
+		}
+		x, err := b.expr(rt.GetVal(), ec)
+		if err != nil {
+			return nil, nil, err
+		}
+		items = append(items, x)
+		names = append(names, targetName(rt))
+	}
+	return items, names, nil
+}
+
+// targetName is PostgreSQL's name for a select-list item.
+func targetName(rt *pg.ResTarget) string {
+	if rt.GetName() != "" {
+		return rt.GetName()
+	}
+	v := rt.GetVal()
+	switch {
+	case v.GetColumnRef() != nil:
+		f := v.GetColumnRef().GetFields()
+		return f[len(f)-1].GetString_().GetSval()
+	case v.GetFuncCall() != nil:
+		f := v.GetFuncCall().GetFuncname()
+		return f[len(f)-1].GetString_().GetSval()
+	case v.GetCaseExpr() != nil:
+		return "case"
+	}
+	return "?column?"
+}
+
+// groupExpr binds a GROUP BY item: an expression over the FROM row, an
+// output column's alias or a 1-based position in the select list.
+func (b *binder) groupExpr(g *pg.Node, targets []*pg.Node, sc *scope) (logical.Expr, error) {
+	if c := g.GetAConst(); c != nil && c.GetIval() != nil {
+		i := int(c.GetIval().GetIval())
+		if i < 1 || i > len(targets) {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: GROUP BY position %d is not in select list", i)
+		}
+		return b.expr(targets[i-1].GetResTarget().GetVal(), &ectx{sc: sc})
+	}
+	x, err := b.expr(g, &ectx{sc: sc})
+	if err == nil {
+		return x, nil
+	}
+	if cr := g.GetColumnRef(); cr != nil && len(cr.GetFields()) == 1 {
+		name := cr.GetFields()[0].GetString_().GetSval()
+		for _, t := range targets {
+			if t.GetResTarget().GetName() == name {
+				return b.expr(t.GetResTarget().GetVal(), &ectx{sc: sc})
+			}
+		}
+	}
+	return nil, err
+}
+
+// orderBy binds ORDER BY keys over the projected select list: an output
+// name or position refers to that column; another expression is bound in
+// ec and added as a hidden column.
+func (b *binder) orderBy(list []*pg.Node, items []logical.Expr, names []string, ec *ectx) ([]logical.SortKey, []logical.Expr, error) {
+	var keys []logical.SortKey
+	var hidden []logical.Expr
+	for _, n := range list {
+		sb := n.GetSortBy()
+		if sb.GetUseOp() != nil {
+			return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: ORDER BY USING")
+		}
+		desc := sb.GetSortbyDir() == pg.SortByDir_SORTBY_DESC
+		// PostgreSQL: NULLS LAST for ASC, NULLS FIRST for DESC by default.
+		nullsFirst := desc
+		switch sb.GetSortbyNulls() {
+		case pg.SortByNulls_SORTBY_NULLS_FIRST:
+			nullsFirst = true
+		case pg.SortByNulls_SORTBY_NULLS_LAST:
+			nullsFirst = false
+		}
+		idx := -1
+		if c := sb.GetNode().GetAConst(); c != nil && c.GetIval() != nil {
+			i := int(c.GetIval().GetIval())
+			if i < 1 || i > len(items) {
+				return nil, nil, errkind.Errorf(errkind.InvalidArgument, "sql: ORDER BY position %d is not in select list", i)
+			}
+			idx = i - 1
+		} else if cr := sb.GetNode().GetColumnRef(); cr != nil && len(cr.GetFields()) == 1 && cr.GetFields()[0].GetString_() != nil {
+			name := cr.GetFields()[0].GetString_().GetSval()
+			for i, nm := range names {
+				if nm == name {
+					idx = i
+					break
+				}
+			}
+		}
+		if idx < 0 {
+			x, err := b.expr(sb.GetNode(), ec)
+			if err != nil {
+				return nil, nil, err
+			}
+			for i, it := range items {
+				if it.String() == x.String() {
+					idx = i
+					break
+				}
+			}
+			if idx < 0 {
+				idx = len(items) + len(hidden)
+				hidden = append(hidden, x)
+			}
+		}
+		var t types.Type
+		if idx < len(items) {
+			t = items[idx].Type()
+		} else {
+			t = hidden[idx-len(items)].Type()
+		}
+		keys = append(keys, logical.SortKey{Expr: &logical.Column{Index: idx, T: t}, Desc: desc, NullsFirst: nullsFirst})
+	}
+	return keys, hidden, nil
+}
+
+var aggNames = map[string]bool{"sum": true, "avg": true, "count": true, "min": true, "max": true}
+
+func funcName(fc *pg.FuncCall) string {
+	f := fc.GetFuncname()
+	return strings.ToLower(f[len(f)-1].GetString_().GetSval())
+}
+
+// hasAgg reports whether any of the nodes calls an aggregate function.
+func hasAgg(nodes []*pg.Node) bool {
+	found := false
+	for _, n := range nodes {
+		walk(n, func(x *pg.Node) {
+			if fc := x.GetFuncCall(); fc != nil && aggNames[funcName(fc)] && fc.GetOver() == nil {
+				found = true
+			}
+		})
+	}
+	return found
+}
+
+// walk calls f on n and the expression nodes below it.
+func walk(n *pg.Node, f func(*pg.Node)) {
+	if n == nil {
+		return
+	}
+	f(n)
+	switch {
+	case n.GetResTarget() != nil:
+		walk(n.GetResTarget().GetVal(), f)
+	case n.GetAExpr() != nil:
+		walk(n.GetAExpr().GetLexpr(), f)
+		walk(n.GetAExpr().GetRexpr(), f)
+	case n.GetBoolExpr() != nil:
+		for _, a := range n.GetBoolExpr().GetArgs() {
+			walk(a, f)
+		}
+	case n.GetFuncCall() != nil:
+		for _, a := range n.GetFuncCall().GetArgs() {
+			walk(a, f)
+		}
+	case n.GetTypeCast() != nil:
+		walk(n.GetTypeCast().GetArg(), f)
+	case n.GetCaseExpr() != nil:
+		c := n.GetCaseExpr()
+		walk(c.GetArg(), f)
+		walk(c.GetDefresult(), f)
+		for _, w := range c.GetArgs() {
+			walk(w.GetCaseWhen().GetExpr(), f)
+			walk(w.GetCaseWhen().GetResult(), f)
+		}
+	case n.GetNullTest() != nil:
+		walk(n.GetNullTest().GetArg(), f)
+	case n.GetList() != nil:
+		for _, a := range n.GetList().GetItems() {
+			walk(a, f)
+		}
+	}
+}

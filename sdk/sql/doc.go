@@ -1,0 +1,14 @@
+// Package sql turns SQL text in the PostgreSQL dialect into standard
+// Substrait plans.
+//
+// Parse runs the real PostgreSQL parser (pg_query_go, libpg_query through
+// cgo) and returns its statement trees; a binder resolves table and column
+// names against a Catalog, types every expression and applies SQL's implicit
+// coercions, producing a logical plan (package logical, shared with the Go
+// DataFrame API); logical.ToSubstrait emits it. Plan does all three.
+//
+// Errors are classified with executor/errkind: syntax errors are
+// InvalidArgument and carry the position (*SyntaxError), unknown tables
+// NotFound, unknown columns and ill-typed expressions InvalidArgument,
+// constructs not handled yet Unimplemented.
+package sql

@@ -1,0 +1,25 @@
+// Package logical is the front ends' logical plan: a small tree of
+// relational nodes (Scan, Filter, Project, Join, Aggregate, Sort, Limit)
+// over typed expressions, and its translation to a standard Substrait plan
+// (ToSubstrait).
+//
+// The SQL binder (package sql) builds it from a parsed statement; the Go
+// DataFrame API builds the same nodes directly. Everything that depends on
+// the front end — names, qualifiers, aliases, SQL's implicit coercions — is
+// resolved before a node is made, so a node knows only positions and types:
+//
+//   - every node has a Schema, a list of named, Substrait-typed fields;
+//   - a Column expression is an index into the schema of the node's input
+//     (for a Join, the left fields followed by the right);
+//   - a Call names a function of the Substrait extension collection by its
+//     URN and compound name ("extension:io.substrait:functions_arithmetic_decimal",
+//     "multiply:dec_dec") and carries the output type derived from the
+//     extension's return-type rules; NewCall and NewAggCall resolve them
+//     from a simple name and the argument types, so the emitted plan is
+//     standard Substrait any consumer reads.
+//
+// INVARIANT: expressions are well typed: a Call's arguments match the
+// declared variant's parameters. Coercions (an integer against a decimal, a
+// literal against a column) are explicit Casts or retyped Literals, inserted
+// by the builder of the plan, not by ToSubstrait.
+package logical

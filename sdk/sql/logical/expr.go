@@ -1,0 +1,220 @@
+package logical
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/substrait-io/substrait-go/v8/extensions"
+	"github.com/substrait-io/substrait-go/v8/types"
+)
+
+// Expr is a typed scalar expression over the row of a node's input.
+type Expr interface {
+	// Type returns the expression's Substrait type, nullability included.
+	Type() types.Type
+	String() string
+}
+
+// Column is the Index-th column of the input row.
+type Column struct {
+	Index int
+	T     types.Type
+}
+
+// Type returns the column's type.
+func (c *Column) Type() types.Type { return c.T }
+func (c *Column) String() string   { return fmt.Sprintf("$%d", c.Index) }
+
+// Date is a date literal's value: days since 1970-01-01.
+type Date int32
+
+// Decimal is a decimal literal's value: the unscaled integer; precision and
+// scale are in the literal's type.
+type Decimal struct{ Unscaled decimal128.Num }
+
+// IntervalDay is an interval of days and seconds.
+type IntervalDay struct{ Days, Seconds int32 }
+
+// IntervalYear is an interval of years and months.
+type IntervalYear struct{ Years, Months int32 }
+
+// Literal is a constant. Value is nil (a null of type T), bool, int32,
+// int64, float64, string, Date, Decimal, IntervalDay or IntervalYear,
+// matching T.
+type Literal struct {
+	Value any
+	T     types.Type
+}
+
+// Type returns the literal's type.
+func (l *Literal) Type() types.Type { return l.T }
+func (l *Literal) String() string {
+	if s, ok := l.Value.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%v:%s", l.Value, l.T)
+}
+
+// Call is a scalar function of the Substrait extension collection.
+type Call struct {
+	URN  string // "extension:io.substrait:functions_comparison"
+	Name string // compound name, "lt:any_any"
+	Args []Expr
+	T    types.Type
+}
+
+// Type returns the function's output type.
+func (c *Call) Type() types.Type { return c.T }
+func (c *Call) String() string   { return callString(c.Name, c.Args) }
+
+func callString(name string, args []Expr) string {
+	s := make([]string, len(args))
+	for i, a := range args {
+		s[i] = a.String()
+	}
+	return name + "(" + strings.Join(s, ", ") + ")"
+}
+
+// Cast converts X to type T.
+type Cast struct {
+	X Expr
+	T types.Type
+}
+
+// Type returns the target type.
+func (c *Cast) Type() types.Type { return c.T }
+func (c *Cast) String() string   { return fmt.Sprintf("cast(%s AS %s)", c.X, c.T) }
+
+// When is one branch of a Case.
+type When struct{ Cond, Then Expr }
+
+// Case is the first Then whose Cond is true, else Else (a null if nil).
+type Case struct {
+	Whens []When
+	Else  Expr
+	T     types.Type
+}
+
+// Type returns the type of the branches.
+func (c *Case) Type() types.Type { return c.T }
+func (c *Case) String() string {
+	var b strings.Builder
+	b.WriteString("case")
+	for _, w := range c.Whens {
+		fmt.Fprintf(&b, " when %s then %s", w.Cond, w.Then)
+	}
+	if c.Else != nil {
+		fmt.Fprintf(&b, " else %s", c.Else)
+	}
+	return b.String() + " end"
+}
+
+// InList is true when X equals one of List (Substrait's SingularOrList).
+// REQUIRES: every element of List has X's type, nullability aside.
+type InList struct {
+	X    Expr
+	List []Expr
+}
+
+// Type returns boolean.
+func (in *InList) Type() types.Type {
+	return &types.BooleanType{Nullability: in.X.Type().GetNullability()}
+}
+func (in *InList) String() string { return callString(in.X.String()+" in", in.List) }
+
+// AggCall is an aggregate function of the Substrait extension collection;
+// count(*) is "count:" without arguments.
+type AggCall struct {
+	URN      string
+	Name     string
+	Args     []Expr
+	Distinct bool
+	T        types.Type
+}
+
+func (a *AggCall) String() string {
+	if a.Distinct {
+		return callString(a.Name+" distinct", a.Args)
+	}
+	return callString(a.Name, a.Args)
+}
+
+// Functions resolves function names against a Substrait extension
+// collection.
+type Functions struct {
+	scalars map[string][]*extensions.ScalarFunctionVariant
+	aggs    map[string][]*extensions.AggregateFunctionVariant
+}
+
+// NewFunctions indexes the functions of the default extension collection.
+func NewFunctions() (*Functions, error) {
+	coll, err := extensions.GetDefaultCollection()
+	if err != nil {
+		return nil, fmt.Errorf("logical: substrait extensions: %w", err)
+	}
+	f := &Functions{
+		scalars: map[string][]*extensions.ScalarFunctionVariant{},
+		aggs:    map[string][]*extensions.AggregateFunctionVariant{},
+	}
+	for _, v := range coll.GetAllScalarFunctions() {
+		f.scalars[v.Name()] = append(f.scalars[v.Name()], v)
+	}
+	for _, v := range coll.GetAllAggregateFunctions() {
+		f.aggs[v.Name()] = append(f.aggs[v.Name()], v)
+	}
+	return f, nil
+}
+
+// ErrNoSignature is returned (wrapped) when no variant of a function takes
+// the given argument types.
+var ErrNoSignature = fmt.Errorf("no function signature matches")
+
+func argTypes(args []Expr) []types.Type {
+	ts := make([]types.Type, len(args))
+	for i, a := range args {
+		ts[i] = a.Type()
+	}
+	return ts
+}
+
+func typesString(ts []types.Type) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = t.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// Call resolves the scalar function name (a simple name, "add") for args
+// and returns the call with its compound name and output type.
+func (f *Functions) Call(name string, args ...Expr) (*Call, error) {
+	ts := argTypes(args)
+	for _, v := range f.scalars[name] {
+		if ok, err := v.Match(ts); err != nil || !ok {
+			continue
+		}
+		t, err := v.ResolveType(ts, extensions.NewSet())
+		if err != nil {
+			return nil, fmt.Errorf("%s(%s): %w", name, typesString(ts), err)
+		}
+		return &Call{URN: v.URN(), Name: v.CompoundName(), Args: args, T: t}, nil
+	}
+	return nil, fmt.Errorf("%w: %s(%s)", ErrNoSignature, name, typesString(ts))
+}
+
+// Agg resolves the aggregate function name for args.
+func (f *Functions) Agg(name string, distinct bool, args ...Expr) (*AggCall, error) {
+	ts := argTypes(args)
+	for _, v := range f.aggs[name] {
+		if ok, err := v.Match(ts); err != nil || !ok {
+			continue
+		}
+		t, err := v.ResolveType(ts, extensions.NewSet())
+		if err != nil {
+			return nil, fmt.Errorf("%s(%s): %w", name, typesString(ts), err)
+		}
+		return &AggCall{URN: v.URN(), Name: v.CompoundName(), Args: args, Distinct: distinct, T: t}, nil
+	}
+	return nil, fmt.Errorf("%w: %s(%s)", ErrNoSignature, name, typesString(ts))
+}

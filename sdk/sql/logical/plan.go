@@ -1,0 +1,152 @@
+package logical
+
+import (
+	"github.com/substrait-io/substrait-go/v8/types"
+)
+
+// Field is one named, typed column of a node's output.
+type Field struct {
+	Name string
+	Type types.Type
+}
+
+// Schema is the output of a node, in order.
+type Schema []Field
+
+// Node is a relation of the logical plan.
+type Node interface {
+	// Schema returns the node's output columns.
+	Schema() Schema
+	// Inputs returns the node's children.
+	Inputs() []Node
+}
+
+// Scan reads every column of a named table; Fields is its schema.
+type Scan struct {
+	Table  string
+	Fields Schema
+}
+
+// Schema returns the table's columns.
+func (s *Scan) Schema() Schema { return s.Fields }
+
+// Inputs returns nil.
+func (s *Scan) Inputs() []Node { return nil }
+
+// Filter keeps the rows of Input for which Cond is true.
+type Filter struct {
+	Input Node
+	Cond  Expr
+}
+
+// Schema returns the input's schema.
+func (f *Filter) Schema() Schema { return f.Input.Schema() }
+
+// Inputs returns the input.
+func (f *Filter) Inputs() []Node { return []Node{f.Input} }
+
+// Project computes Exprs over each row of Input; its output is exactly the
+// projected columns, named Names.
+type Project struct {
+	Input Node
+	Exprs []Expr
+	Names []string
+}
+
+// Schema returns the projected columns.
+func (p *Project) Schema() Schema {
+	s := make(Schema, len(p.Exprs))
+	for i, e := range p.Exprs {
+		s[i] = Field{Name: p.Names[i], Type: e.Type()}
+	}
+	return s
+}
+
+// Inputs returns the input.
+func (p *Project) Inputs() []Node { return []Node{p.Input} }
+
+// JoinType is the kind of a join.
+type JoinType int
+
+const (
+	// JoinInner keeps pairs of rows for which the condition holds.
+	JoinInner JoinType = iota
+	// JoinCross keeps every pair of rows; the condition is nil.
+	JoinCross
+)
+
+// Join pairs the rows of Left and Right. Its output is the left columns
+// followed by the right ones; Cond is over that row.
+type Join struct {
+	Left, Right Node
+	Type        JoinType
+	Cond        Expr
+}
+
+// Schema returns the left columns followed by the right ones.
+func (j *Join) Schema() Schema {
+	l, r := j.Left.Schema(), j.Right.Schema()
+	s := make(Schema, 0, len(l)+len(r))
+	return append(append(s, l...), r...)
+}
+
+// Inputs returns the left and right inputs.
+func (j *Join) Inputs() []Node { return []Node{j.Left, j.Right} }
+
+// Aggregate groups the rows of Input by Groups and computes Aggs per group;
+// without groups it computes one row. Its output is the grouping columns
+// followed by the aggregates, named Names.
+type Aggregate struct {
+	Input  Node
+	Groups []Expr
+	Aggs   []*AggCall
+	Names  []string // len(Groups)+len(Aggs)
+}
+
+// Schema returns the grouping columns followed by the aggregates.
+func (a *Aggregate) Schema() Schema {
+	s := make(Schema, 0, len(a.Groups)+len(a.Aggs))
+	for i, g := range a.Groups {
+		s = append(s, Field{Name: a.Names[i], Type: g.Type()})
+	}
+	for i, m := range a.Aggs {
+		s = append(s, Field{Name: a.Names[len(a.Groups)+i], Type: m.T})
+	}
+	return s
+}
+
+// Inputs returns the input.
+func (a *Aggregate) Inputs() []Node { return []Node{a.Input} }
+
+// SortKey is one key of a Sort.
+type SortKey struct {
+	Expr       Expr
+	Desc       bool
+	NullsFirst bool
+}
+
+// Sort orders the rows of Input by Keys, the first most significant.
+type Sort struct {
+	Input Node
+	Keys  []SortKey
+}
+
+// Schema returns the input's schema.
+func (s *Sort) Schema() Schema { return s.Input.Schema() }
+
+// Inputs returns the input.
+func (s *Sort) Inputs() []Node { return []Node{s.Input} }
+
+// Limit skips Offset rows of Input and keeps at most Count of the rest;
+// a negative Count keeps all.
+type Limit struct {
+	Input  Node
+	Offset int64
+	Count  int64
+}
+
+// Schema returns the input's schema.
+func (l *Limit) Schema() Schema { return l.Input.Schema() }
+
+// Inputs returns the input.
+func (l *Limit) Inputs() []Node { return []Node{l.Input} }
