@@ -2,6 +2,7 @@ package logical
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -163,7 +164,34 @@ func NewFunctions() (*Functions, error) {
 	for _, v := range coll.GetAllAggregateFunctions() {
 		f.aggs[v.Name()] = append(f.aggs[v.Name()], v)
 	}
+	// The collection lists variants in no fixed order: resolve in one,
+	// the specific signatures before those taking "any".
+	for _, vs := range f.scalars {
+		slices.SortFunc(vs, func(a, b *extensions.ScalarFunctionVariant) int { return variantOrder(a, b) })
+	}
+	for _, vs := range f.aggs {
+		slices.SortFunc(vs, func(a, b *extensions.AggregateFunctionVariant) int { return variantOrder(a, b) })
+	}
 	return f, nil
+}
+
+type variant interface {
+	URN() string
+	CompoundName() string
+}
+
+func variantOrder(a, b variant) int {
+	anyA, anyB := strings.Contains(a.CompoundName(), "any"), strings.Contains(b.CompoundName(), "any")
+	if anyA != anyB {
+		if anyA {
+			return 1
+		}
+		return -1
+	}
+	if c := strings.Compare(a.URN(), b.URN()); c != 0 {
+		return c
+	}
+	return strings.Compare(a.CompoundName(), b.CompoundName())
 }
 
 // ErrNoSignature is returned (wrapped) when no variant of a function takes
