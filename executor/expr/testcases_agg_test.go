@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"sort"
 	"strings"
 	"testing"
 
@@ -44,10 +43,7 @@ func TestSubstraitAggregateFunctionCases(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test case files: %v", err)
 	}
-	type counts struct{ pass, fail, skip int }
-	perFn := map[string]*counts{}
-	unregistered := map[string]int{}
-	skipUsed := make([]int, len(aggSkips))
+	tally := newCaseTally(aggSkips)
 	var unreadable []string
 	for _, f := range files {
 		tf, err := parser.ParseTestCaseFileFromFS(fsys, f)
@@ -61,63 +57,15 @@ func TestSubstraitAggregateFunctionCases(t *testing.T) {
 			continue
 		}
 		for _, tc := range tf.TestCases {
-			name := tc.FuncName
-			if !reg.HasAggregate(name) {
-				unregistered[name]++
-				continue
-			}
-			c := perFn[name]
-			if c == nil {
-				c = &counts{}
-				perFn[name] = c
-			}
-			desc := tc.String()
-			skip := findSkip(aggSkips, name, desc)
-			out := runAggCase(tc, &extReg, funcReg)
-			switch {
-			case skip >= 0 && out.ok:
-				t.Errorf("%s: %s passes; remove it from the skip list (%s)", f, desc, aggSkips[skip].reason)
-				c.pass++
-			case skip >= 0:
-				skipUsed[skip]++
-				c.skip++
-			case out.ok:
-				c.pass++
-			default:
-				t.Errorf("%s: %s: %s", f, desc, out.detail)
-				c.fail++
-			}
+			tally.run(t, f, tc, reg.HasAggregate, func(tc *parser.TestCase) caseOutcome { return runAggCase(tc, &extReg, funcReg) })
 		}
 	}
 	for _, v := range coll.GetAllAggregateFunctions() {
-		if reg.HasAggregate(v.Name()) && perFn[v.Name()] == nil {
-			perFn[v.Name()] = &counts{} // registered, but Substrait has no cases
+		if reg.HasAggregate(v.Name()) {
+			tally.function(v.Name()) // registered, even if Substrait has no cases
 		}
 	}
-	names := make([]string, 0, len(perFn))
-	for n := range perFn {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var total counts
-	var b strings.Builder
-	for _, n := range names {
-		c := perFn[n]
-		fmt.Fprintf(&b, "\n  %-20s pass %3d  fail %3d  skip %3d", n, c.pass, c.fail, c.skip)
-		total.pass, total.fail, total.skip = total.pass+c.pass, total.fail+c.fail, total.skip+c.skip
-	}
-	t.Logf("Substrait aggregate function cases of registered functions:%s\n  %-20s pass %3d  fail %3d  skip %3d",
-		b.String(), "TOTAL", total.pass, total.fail, total.skip)
-	for i, s := range aggSkips {
-		t.Logf("skipped %d case(s) matching %s %q: %s", skipUsed[i], s.fn, s.match, s.reason)
-	}
-	un := make([]string, 0, len(unregistered))
-	for n, k := range unregistered {
-		un = append(un, fmt.Sprintf("%s(%d)", n, k))
-	}
-	sort.Strings(un)
-	t.Logf("not registered (cases not run): %s; files substrait-go's parser cannot read: %s",
-		strings.Join(un, " "), strings.Join(unreadable, " "))
+	tally.report(t, "aggregate", "files substrait-go's parser cannot read: "+strings.Join(unreadable, " "))
 }
 
 // findSkip returns the index of the first entry of list matching case desc

@@ -62,11 +62,8 @@ func TestSubstraitFunctionCases(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test case files: %v", err)
 	}
-	type counts struct{ pass, fail, skip int }
-	perFn := map[string]*counts{}
-	unregistered := map[string]int{}
+	tally := newCaseTally(skips)
 	aggregates := 0
-	skipUsed := make([]int, len(skips))
 	for _, f := range files {
 		tf, err := parser.ParseTestCaseFileFromFS(fsys, f)
 		if err != nil {
@@ -83,57 +80,93 @@ func TestSubstraitFunctionCases(t *testing.T) {
 			continue
 		}
 		for _, tc := range tf.TestCases {
-			name := tc.FuncName
-			if !reg.HasScalar(name) {
-				unregistered[name]++
-				continue
-			}
-			c := perFn[name]
-			if c == nil {
-				c = &counts{}
-				perFn[name] = c
-			}
-			desc := tc.String()
-			skip := findSkip(skips, name, desc)
-			out := runCase(tc, &extReg, funcReg)
-			switch {
-			case skip >= 0 && out.ok:
-				t.Errorf("%s: %s passes; remove it from the skip list (%s)", f, desc, skips[skip].reason)
-				c.pass++
-			case skip >= 0:
-				skipUsed[skip]++
-				c.skip++
-			case out.ok:
-				c.pass++
-			default:
-				t.Errorf("%s: %s: %s", f, desc, out.detail)
-				c.fail++
-			}
+			tally.run(t, f, tc, reg.HasScalar, func(tc *parser.TestCase) caseOutcome { return runCase(tc, &extReg, funcReg) })
 		}
 	}
-	names := make([]string, 0, len(perFn))
-	for n := range perFn {
+	tally.report(t, "scalar", fmt.Sprintf("aggregate cases (run by TestSubstraitAggregateFunctionCases): %d", aggregates))
+}
+
+// counts are the outcomes of one function's cases.
+type counts struct{ pass, fail, skip int }
+
+// caseTally runs Substrait test cases and counts their outcomes per
+// function.
+type caseTally struct {
+	perFn        map[string]*counts
+	unregistered map[string]int
+	skips        []skipCase
+	skipUsed     []int
+}
+
+func newCaseTally(skips []skipCase) *caseTally {
+	return &caseTally{perFn: map[string]*counts{}, unregistered: map[string]int{}, skips: skips, skipUsed: make([]int, len(skips))}
+}
+
+// run runs case tc of file with run if registered(its function), and
+// counts the outcome; a failure, or a skipped case that passes, is a test
+// error.
+func (ct *caseTally) run(t *testing.T, file string, tc *parser.TestCase, registered func(string) bool, run func(*parser.TestCase) caseOutcome) {
+	t.Helper()
+	name := tc.FuncName
+	if !registered(name) {
+		ct.unregistered[name]++
+		return
+	}
+	c := ct.function(name)
+	desc := tc.String()
+	skip := findSkip(ct.skips, name, desc)
+	out := run(tc)
+	switch {
+	case skip >= 0 && out.ok:
+		t.Errorf("%s: %s passes; remove it from the skip list (%s)", file, desc, ct.skips[skip].reason)
+		c.pass++
+	case skip >= 0:
+		ct.skipUsed[skip]++
+		c.skip++
+	case out.ok:
+		c.pass++
+	default:
+		t.Errorf("%s: %s: %s", file, desc, out.detail)
+		c.fail++
+	}
+}
+
+// function returns the counts of function name, making them if new.
+func (ct *caseTally) function(name string) *counts {
+	c := ct.perFn[name]
+	if c == nil {
+		c = &counts{}
+		ct.perFn[name] = c
+	}
+	return c
+}
+
+// report logs the per-function table, the skips and the functions whose
+// cases did not run; extra is appended to the last line.
+func (ct *caseTally) report(t *testing.T, kind, extra string) {
+	names := make([]string, 0, len(ct.perFn))
+	for n := range ct.perFn {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	var total counts
 	var b strings.Builder
 	for _, n := range names {
-		c := perFn[n]
+		c := ct.perFn[n]
 		fmt.Fprintf(&b, "\n  %-20s pass %3d  fail %3d  skip %3d", n, c.pass, c.fail, c.skip)
 		total.pass, total.fail, total.skip = total.pass+c.pass, total.fail+c.fail, total.skip+c.skip
 	}
-	t.Logf("Substrait scalar function cases of registered functions:%s\n  %-20s pass %3d  fail %3d  skip %3d",
-		b.String(), "TOTAL", total.pass, total.fail, total.skip)
-	for i, s := range skips {
-		t.Logf("skipped %d case(s) matching %s %q: %s", skipUsed[i], s.fn, s.match, s.reason)
+	t.Logf("Substrait %s function cases of registered functions:%s\n  %-20s pass %3d  fail %3d  skip %3d",
+		kind, b.String(), "TOTAL", total.pass, total.fail, total.skip)
+	for i, s := range ct.skips {
+		t.Logf("skipped %d case(s) matching %s %q: %s", ct.skipUsed[i], s.fn, s.match, s.reason)
 	}
-	un := make([]string, 0, len(unregistered))
-	for n, k := range unregistered {
+	un := make([]string, 0, len(ct.unregistered))
+	for n, k := range ct.unregistered {
 		un = append(un, fmt.Sprintf("%s(%d)", n, k))
 	}
 	sort.Strings(un)
-	t.Logf("not registered (cases not run): %s; aggregate cases (run by TestSubstraitAggregateFunctionCases): %d", strings.Join(un, " "), aggregates)
+	t.Logf("not registered (cases not run): %s; %s", strings.Join(un, " "), extra)
 }
 
 // runCase compiles, evaluates and checks one case.
