@@ -53,6 +53,25 @@ type binder struct {
 	ctx context.Context
 	cat Catalog
 	fns *logical.Functions
+	// ctes holds the common table expressions visible where the binder is.
+	ctes *cteEnv
+}
+
+// cteEnv is one WITH query in scope, and those visible outside it. A
+// reference binds the query again in the scope it was defined in.
+type cteEnv struct {
+	name  string
+	cte   *pg.CommonTableExpr
+	outer *cteEnv
+}
+
+func (e *cteEnv) lookup(name string) *cteEnv {
+	for ; e != nil; e = e.outer {
+		if e.name == name {
+			return e
+		}
+	}
+	return nil
 }
 
 // scopeCol names one column of a scope: its table qualifier and name.
@@ -113,10 +132,21 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: set operations")
 	case len(s.GetValuesLists()) > 0:
 		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: VALUES")
-	case s.GetWithClause() != nil:
-		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: WITH")
 	case len(s.GetDistinctClause()) > 0:
 		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: DISTINCT")
+	}
+	if w := s.GetWithClause(); w != nil {
+		if w.GetRecursive() {
+			return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: WITH RECURSIVE")
+		}
+		defer func(saved *cteEnv) { b.ctes = saved }(b.ctes)
+		for _, c := range w.GetCtes() {
+			cte := c.GetCommonTableExpr()
+			if cte.GetCtequery().GetSelectStmt() == nil {
+				return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: WITH query %q is not a SELECT", cte.GetCtename())
+			}
+			b.ctes = &cteEnv{name: cte.GetCtename(), cte: cte, outer: b.ctes}
+		}
 	}
 	node, sc, err := b.from(s.GetFromClause())
 	if err != nil {
@@ -262,6 +292,43 @@ func concatScopes(l, r *scope) *scope {
 
 func (b *binder) fromItem(n *pg.Node) (logical.Node, *scope, error) {
 	switch {
+	case n.GetRangeVar() != nil && n.GetRangeVar().GetSchemaname() == "" && b.ctes.lookup(n.GetRangeVar().GetRelname()) != nil:
+		rv := n.GetRangeVar()
+		e := b.ctes.lookup(rv.GetRelname())
+		saved := b.ctes
+		b.ctes = e.outer // non-recursive: the query sees the WITH queries before it
+		node, names, err := b.selectStmt(e.cte.GetCtequery().GetSelectStmt())
+		b.ctes = saved
+		if err != nil {
+			return nil, nil, fmt.Errorf("sql: WITH query %q: %w", e.name, err)
+		}
+		qual, colAliases := e.name, e.cte.GetAliascolnames()
+		if a := rv.GetAlias(); a != nil {
+			qual = a.GetAliasname()
+			if len(a.GetColnames()) > 0 {
+				colAliases = a.GetColnames()
+			}
+		}
+		sc, err := derivedScope(node, names, qual, colAliases)
+		return node, sc, err
+	case n.GetRangeSubselect() != nil:
+		rs := n.GetRangeSubselect()
+		if rs.GetLateral() {
+			return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: LATERAL")
+		}
+		sel := rs.GetSubquery().GetSelectStmt()
+		if sel == nil {
+			return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: FROM subquery %s", nodeKind(rs.GetSubquery()))
+		}
+		if rs.GetAlias() == nil {
+			return nil, nil, errkind.Errorf(errkind.InvalidArgument, "sql: subquery in FROM must have an alias")
+		}
+		node, names, err := b.selectStmt(sel)
+		if err != nil {
+			return nil, nil, err
+		}
+		sc, err := derivedScope(node, names, rs.GetAlias().GetAliasname(), rs.GetAlias().GetColnames())
+		return node, sc, err
 	case n.GetRangeVar() != nil:
 		rv := n.GetRangeVar()
 		name := rv.GetRelname()
@@ -286,8 +353,9 @@ func (b *binder) fromItem(n *pg.Node) (logical.Node, *scope, error) {
 		return &logical.Scan{Table: name, Fields: sc.schema}, sc, nil
 	case n.GetJoinExpr() != nil:
 		j := n.GetJoinExpr()
-		if j.GetJointype() != pg.JoinType_JOIN_INNER || j.GetIsNatural() || len(j.GetUsingClause()) > 0 || j.GetAlias() != nil {
-			return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: only inner JOIN ... ON")
+		jt, ok := joinTypes[j.GetJointype()]
+		if !ok || j.GetIsNatural() || len(j.GetUsingClause()) > 0 || j.GetAlias() != nil {
+			return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: only [INNER|LEFT|RIGHT|FULL] JOIN ... ON")
 		}
 		l, ls, err := b.fromItem(j.GetLarg())
 		if err != nil {
@@ -299,15 +367,46 @@ func (b *binder) fromItem(n *pg.Node) (logical.Node, *scope, error) {
 		}
 		sc := concatScopes(ls, rs)
 		if j.GetQuals() == nil {
+			if jt != logical.JoinInner {
+				return nil, nil, errkind.Errorf(errkind.InvalidArgument, "sql: outer JOIN needs an ON condition")
+			}
 			return &logical.Join{Left: l, Right: r, Type: logical.JoinCross}, sc, nil
 		}
+		// The condition sees both sides before the outer join adds nulls.
 		cond, err := b.boolExpr(j.GetQuals(), &ectx{sc: sc}, "JOIN ON")
 		if err != nil {
 			return nil, nil, err
 		}
-		return &logical.Join{Left: l, Right: r, Type: logical.JoinInner, Cond: cond}, sc, nil
+		join := &logical.Join{Left: l, Right: r, Type: jt, Cond: cond}
+		sc.schema = join.Schema()
+		return join, sc, nil
 	}
 	return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: FROM item %s", nodeKind(n))
+}
+
+var joinTypes = map[pg.JoinType]logical.JoinType{
+	pg.JoinType_JOIN_INNER: logical.JoinInner,
+	pg.JoinType_JOIN_LEFT:  logical.JoinLeft,
+	pg.JoinType_JOIN_RIGHT: logical.JoinRight,
+	pg.JoinType_JOIN_FULL:  logical.JoinFull,
+}
+
+// derivedScope is the scope of a subquery's output under qual; aliases,
+// if any, rename its first columns.
+func derivedScope(node logical.Node, names []string, qual string, aliases []*pg.Node) (*scope, error) {
+	if len(aliases) > len(names) {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: %q has %d columns available but %d columns specified", qual, len(names), len(aliases))
+	}
+	schema := node.Schema()
+	sc := &scope{}
+	for i, nm := range names {
+		if i < len(aliases) {
+			nm = aliases[i].GetString_().GetSval()
+		}
+		sc.cols = append(sc.cols, scopeCol{qual: qual, name: nm})
+		sc.schema = append(sc.schema, logical.Field{Name: nm, Type: schema[i].Type})
+	}
+	return sc, nil
 }
 
 func nodeKind(n *pg.Node) string {

@@ -73,6 +73,15 @@ const (
 	JoinInner JoinType = iota
 	// JoinCross keeps every pair of rows; the condition is nil.
 	JoinCross
+	// JoinLeft keeps the inner join's pairs and each left row without a
+	// match, its right columns null.
+	JoinLeft
+	// JoinRight keeps the inner join's pairs and each right row without a
+	// match, its left columns null.
+	JoinRight
+	// JoinFull keeps the inner join's pairs and the unmatched rows of both
+	// sides, the other side's columns null.
+	JoinFull
 )
 
 // Join pairs the rows of Left and Right. Its output is the left columns
@@ -83,11 +92,26 @@ type Join struct {
 	Cond        Expr
 }
 
-// Schema returns the left columns followed by the right ones.
+// Schema returns the left columns followed by the right ones; the columns
+// of a side an outer join may fill with nulls are nullable.
 func (j *Join) Schema() Schema {
 	l, r := j.Left.Schema(), j.Right.Schema()
+	if j.Type == JoinRight || j.Type == JoinFull {
+		l = nullableSchema(l)
+	}
+	if j.Type == JoinLeft || j.Type == JoinFull {
+		r = nullableSchema(r)
+	}
 	s := make(Schema, 0, len(l)+len(r))
 	return append(append(s, l...), r...)
+}
+
+func nullableSchema(s Schema) Schema {
+	out := make(Schema, len(s))
+	for i, f := range s {
+		out[i] = Field{Name: f.Name, Type: f.Type.WithNullability(types.NullabilityNullable)}
+	}
+	return out
 }
 
 // Inputs returns the left and right inputs.

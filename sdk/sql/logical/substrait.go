@@ -132,8 +132,17 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 		if err != nil {
 			return nil, err
 		}
+		jt := substraitpb.JoinRel_JOIN_TYPE_INNER
+		switch n.Type {
+		case JoinLeft:
+			jt = substraitpb.JoinRel_JOIN_TYPE_LEFT
+		case JoinRight:
+			jt = substraitpb.JoinRel_JOIN_TYPE_RIGHT
+		case JoinFull:
+			jt = substraitpb.JoinRel_JOIN_TYPE_OUTER
+		}
 		return &substraitpb.Rel{RelType: &substraitpb.Rel_Join{Join: &substraitpb.JoinRel{
-			Common: direct(), Left: l, Right: r, Expression: c, Type: substraitpb.JoinRel_JOIN_TYPE_INNER,
+			Common: direct(), Left: l, Right: r, Expression: c, Type: jt,
 		}}}, nil
 	case *Aggregate:
 		in, err := e.rel(n.Input)
