@@ -98,6 +98,12 @@ func (b *binder) expr(n *pg.Node, ec *ectx) (logical.Expr, error) {
 		}
 		args := make([]logical.Expr, len(fc.GetArgs()))
 		for i, a := range fc.GetArgs() {
+			// extract(field FROM x) parses as extract('field', x); the
+			// field is Substrait's enum option.
+			if i == 0 && funcName(fc) == "extract" && a.GetAConst().GetSval() != nil {
+				args[i] = &logical.Enum{Value: strings.ToUpper(a.GetAConst().GetSval().GetSval())}
+				continue
+			}
 			var err error
 			if args[i], err = b.expr(a, ec); err != nil {
 				return nil, err

@@ -44,7 +44,7 @@ func planDecodes(t *testing.T, text string) {
 
 func TestDerivedTableColumnAliases(t *testing.T) {
 	ctx := context.Background()
-	text := "SELECT s.x, y FROM (SELECT a, b, d FROM t) AS s (x, y) WHERE x > 1 ORDER BY d"
+	text := "SELECT s.x, y FROM (SELECT a, extract(year FROM dt), d FROM t) AS s (x, y) WHERE x > 1 AND y = 1995 ORDER BY d"
 	root, names, err := sql.Bind(ctx, text, testCatalog())
 	if err != nil {
 		t.Fatal(err)

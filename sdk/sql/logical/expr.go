@@ -77,6 +77,14 @@ func callString(name string, args []Expr) string {
 	return name + "(" + strings.Join(s, ", ") + ")"
 }
 
+// Enum is an enum argument of a call, such as extract's component ("YEAR").
+// It is a constant option of the function, not a value.
+type Enum struct{ Value string }
+
+// Type returns Substrait's enum type, which matches enum parameters.
+func (e *Enum) Type() types.Type { return types.CommonEnumType }
+func (e *Enum) String() string   { return e.Value }
+
 // Cast converts X to type T.
 type Cast struct {
 	X Expr

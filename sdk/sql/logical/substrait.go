@@ -231,13 +231,17 @@ func (e *emitter) exprs(xs []Expr) ([]*substraitpb.Expression, error) {
 }
 
 func (e *emitter) args(xs []Expr) ([]*substraitpb.FunctionArgument, error) {
-	es, err := e.exprs(xs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*substraitpb.FunctionArgument, len(es))
-	for i, x := range es {
-		out[i] = &substraitpb.FunctionArgument{ArgType: &substraitpb.FunctionArgument_Value{Value: x}}
+	out := make([]*substraitpb.FunctionArgument, len(xs))
+	for i, x := range xs {
+		if en, ok := x.(*Enum); ok {
+			out[i] = &substraitpb.FunctionArgument{ArgType: &substraitpb.FunctionArgument_Enum{Enum: en.Value}}
+			continue
+		}
+		v, err := e.expr(x)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = &substraitpb.FunctionArgument{ArgType: &substraitpb.FunctionArgument_Value{Value: v}}
 	}
 	return out, nil
 }
