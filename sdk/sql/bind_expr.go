@@ -29,6 +29,9 @@ func (b *binder) boolExpr(n *pg.Node, ec *ectx, clause string) (logical.Expr, er
 
 // expr binds one expression.
 func (b *binder) expr(n *pg.Node, ec *ectx) (logical.Expr, error) {
+	if sl := n.GetSubLink(); sl != nil {
+		return b.subLink(sl)
+	}
 	if ec.agg != nil {
 		if fc := n.GetFuncCall(); fc != nil && aggNames[funcName(fc)] {
 			return b.aggCall(fc, ec.agg)
@@ -617,4 +620,21 @@ func numericLiteral(s string) (logical.Expr, error) {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: invalid number %q: %v", s, err)
 	}
 	return &logical.Literal{Value: logical.Decimal{Unscaled: n}, T: &types.DecimalType{Precision: p, Scale: int32(len(frac)), Nullability: req}}, nil
+}
+
+// subLink binds a scalar subquery; it may not refer to the outer row.
+func (b *binder) subLink(sl *pg.SubLink) (logical.Expr, error) {
+	sel := sl.GetSubselect().GetSelectStmt()
+	if sl.GetSubLinkType() != pg.SubLinkType_EXPR_SUBLINK || sel == nil {
+		return nil, errkind.Errorf(errkind.Unimplemented, "sql: subquery %s", strings.TrimSuffix(sl.GetSubLinkType().String(), "_SUBLINK"))
+	}
+	node, _, err := b.selectStmt(sel)
+	if err != nil {
+		return nil, fmt.Errorf("sql: scalar subquery (correlated subqueries are not supported): %w", err)
+	}
+	s := node.Schema()
+	if len(s) != 1 {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: subquery must return only one column")
+	}
+	return &logical.ScalarSubquery{Plan: node, T: s[0].Type.WithNullability(types.NullabilityNullable)}, nil
 }

@@ -102,3 +102,26 @@ func TestCTEReferencedTwice(t *testing.T) {
 		}
 	}
 }
+
+func TestScalarSubquery(t *testing.T) {
+	ctx := context.Background()
+	text := "WITH c AS (SELECT a, d FROM t) SELECT a FROM c WHERE d = (SELECT max(d) FROM c)"
+	root, _, err := sql.Bind(ctx, text, testCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The WHERE holds the subquery's plan: the outer scan is the only input.
+	if n := countScans(root); n != 1 {
+		t.Fatalf("%d scans in the outer plan, want 1", n)
+	}
+	planDecodes(t, text)
+
+	for _, bad := range []string{
+		"SELECT a FROM t WHERE d = (SELECT d, a FROM t)",
+		"SELECT a FROM t t1 WHERE d = (SELECT max(d) FROM t WHERE a = t1.a)", // correlated
+	} {
+		if _, _, err := sql.Bind(ctx, bad, testCatalog()); errkind.KindOf(err) != errkind.InvalidArgument {
+			t.Errorf("%s: err = %v, want invalid argument", bad, err)
+		}
+	}
+}

@@ -7,6 +7,11 @@
 // coercions, producing a logical plan (package logical, shared with the Go
 // DataFrame API); logical.ToSubstrait emits it. Plan does all three.
 //
+// A subquery in FROM binds to its own plan under its alias (and column
+// aliases); a non-recursive WITH query is bound again at each reference, in
+// the scope where it was defined, so a query used twice appears twice in
+// the plan. A scalar subquery must be uncorrelated.
+//
 // Errors are classified with executor/errkind: syntax errors are
 // InvalidArgument and carry the position (*SyntaxError), unknown tables
 // NotFound, unknown columns and ill-typed expressions InvalidArgument,

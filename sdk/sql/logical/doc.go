@@ -16,7 +16,10 @@
 //     "multiply:dec_dec") and carries the output type derived from the
 //     extension's return-type rules; NewCall and NewAggCall resolve them
 //     from a simple name and the argument types, so the emitted plan is
-//     standard Substrait any consumer reads.
+//     standard Substrait any consumer reads;
+//   - an Enum is a function's enum option (extract's "YEAR"), and a
+//     ScalarSubquery holds its own uncorrelated plan;
+//   - an outer Join makes the columns of the side it may null nullable.
 //
 // INVARIANT: expressions are well typed: a Call's arguments match the
 // declared variant's parameters. Coercions (an integer against a decimal, a

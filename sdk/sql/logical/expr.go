@@ -77,6 +77,17 @@ func callString(name string, args []Expr) string {
 	return name + "(" + strings.Join(s, ", ") + ")"
 }
 
+// ScalarSubquery is the value of the single column of Plan's single row,
+// null without rows. Plan is uncorrelated: it refers to no outer row.
+type ScalarSubquery struct {
+	Plan Node
+	T    types.Type
+}
+
+// Type returns the column's type, nullable.
+func (s *ScalarSubquery) Type() types.Type { return s.T }
+func (s *ScalarSubquery) String() string   { return fmt.Sprintf("(subquery %T)", s.Plan) }
+
 // Enum is an enum argument of a call, such as extract's component ("YEAR").
 // It is a constant option of the function, not a value.
 type Enum struct{ Value string }

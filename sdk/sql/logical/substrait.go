@@ -261,6 +261,14 @@ func (e *emitter) expr(x Expr) (*substraitpb.Expression, error) {
 			return nil, err
 		}
 		return &substraitpb.Expression{RexType: &substraitpb.Expression_Literal_{Literal: l}}, nil
+	case *ScalarSubquery:
+		in, err := e.rel(x.Plan)
+		if err != nil {
+			return nil, err
+		}
+		return &substraitpb.Expression{RexType: &substraitpb.Expression_Subquery_{Subquery: &substraitpb.Expression_Subquery{
+			SubqueryType: &substraitpb.Expression_Subquery_Scalar_{Scalar: &substraitpb.Expression_Subquery_Scalar{Input: in}},
+		}}}, nil
 	case *Call:
 		args, err := e.args(x.Args)
 		if err != nil {
