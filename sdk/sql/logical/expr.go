@@ -86,7 +86,8 @@ type ScalarSubquery struct {
 
 // Type returns the column's type, nullable.
 func (s *ScalarSubquery) Type() types.Type { return s.T }
-func (s *ScalarSubquery) String() string   { return fmt.Sprintf("(subquery %T)", s.Plan) }
+// String is unique per subquery plan: two subqueries never compare equal.
+func (s *ScalarSubquery) String() string { return fmt.Sprintf("(subquery %p)", s.Plan) }
 
 // Enum is an enum argument of a call, such as extract's component ("YEAR").
 // It is a constant option of the function, not a value.
