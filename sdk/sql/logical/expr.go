@@ -86,6 +86,7 @@ type ScalarSubquery struct {
 
 // Type returns the column's type, nullable.
 func (s *ScalarSubquery) Type() types.Type { return s.T }
+
 // String is unique per subquery plan: two subqueries never compare equal.
 func (s *ScalarSubquery) String() string { return fmt.Sprintf("(subquery %p)", s.Plan) }
 
