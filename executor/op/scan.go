@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -241,24 +242,31 @@ func dedup(xs []int) []int {
 // convert picks and converts the columns of a reader batch (which the reader
 // keeps ownership of) into a new batch of the scan's schema.
 func (s *scanStream) convert(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	cols := make([]arrow.Array, len(s.pos))
+	return conformBatch(ctx, s.t.Alloc, s.op.schema, s.pos, in)
+}
+
+// conformBatch returns a batch of schema whose column i is column pos[i]
+// of a stored batch in (which it does not consume), cast to schema's type
+// where the file stores another.
+func conformBatch(ctx context.Context, alloc memory.Allocator, schema *arrow.Schema, pos []int, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	cols := make([]arrow.Array, len(pos))
 	defer func() { releaseArrays(cols) }()
-	for i, p := range s.pos {
+	for i, p := range pos {
 		c := in.Column(p)
-		want := s.op.schema.Field(i).Type
+		want := schema.Field(i).Type
 		if arrow.TypeEqual(c.DataType(), want) {
 			c.Retain()
 			cols[i] = c
 			continue
 		}
-		conv, err := compute.CastArray(compute.WithAllocator(ctx, s.t.Alloc), c, compute.SafeCastOptions(want))
+		conv, err := compute.CastArray(compute.WithAllocator(ctx, alloc), c, compute.SafeCastOptions(want))
 		if err != nil {
 			return nil, errkind.Errorf(errkind.Execution, "column %s: stored as %s, plan says %s: %w",
-				s.op.schema.Field(i).Name, c.DataType(), want, err)
+				schema.Field(i).Name, c.DataType(), want, err)
 		}
 		cols[i] = conv
 	}
-	return array.NewRecordBatch(s.op.schema, cols, in.NumRows()), nil
+	return array.NewRecordBatch(schema, cols, in.NumRows()), nil
 }
 
 func (s *scanStream) closeFile() {

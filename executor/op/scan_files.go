@@ -12,7 +12,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/csv"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -319,20 +318,13 @@ type arrowReader struct {
 	file   *ipc.FileReader // or
 	stream *ipc.Reader
 	at     int // next batch of file
-	conform
-}
-
-// conform picks a scan's columns out of a stored batch, by name, and
-// casts them to the plan's types.
-type conform struct {
-	ctx    context.Context
-	alloc  memory.Allocator
 	schema *arrow.Schema
-	pos    []int
+	alloc  memory.Allocator
+	pos    []int // pos[i] is the stored column of output column i
 }
 
 func (s *fileScanStream) openArrow(f *os.File) (batchReader, error) {
-	r := &arrowReader{f: f, conform: conform{ctx: context.Background(), alloc: s.t.Alloc, schema: s.op.schema}}
+	r := &arrowReader{f: f, alloc: s.t.Alloc, schema: s.op.schema}
 	var stored *arrow.Schema
 	if fr, err := ipc.NewFileReader(f, ipc.WithAllocator(s.t.Alloc)); err == nil {
 		r.file, stored = fr, fr.Schema()
@@ -384,25 +376,8 @@ func (r *arrowReader) next() (arrow.RecordBatch, error) {
 }
 
 // apply returns the scan's columns of in, which it does not consume.
-func (c *conform) apply(in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	cols := make([]arrow.Array, len(c.pos))
-	defer func() { releaseArrays(cols) }()
-	for i, p := range c.pos {
-		col := in.Column(p)
-		want := c.schema.Field(i).Type
-		if arrow.TypeEqual(col.DataType(), want) {
-			col.Retain()
-			cols[i] = col
-			continue
-		}
-		conv, err := compute.CastArray(compute.WithAllocator(c.ctx, c.alloc), col, compute.SafeCastOptions(want))
-		if err != nil {
-			return nil, errkind.Errorf(errkind.Execution, "column %s: stored as %s, plan says %s: %w",
-				c.schema.Field(i).Name, col.DataType(), want, err)
-		}
-		cols[i] = conv
-	}
-	return array.NewRecordBatch(c.schema, cols, in.NumRows()), nil
+func (r *arrowReader) apply(in arrow.RecordBatch) (arrow.RecordBatch, error) {
+	return conformBatch(context.Background(), r.alloc, r.schema, r.pos, in)
 }
 
 func (r *arrowReader) close() {
