@@ -1,48 +1,25 @@
 package plan_test
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
-
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
+	"github.com/trebuchet-dev/trebuchet/conformance/tpch/tpchtest"
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
-	"github.com/trebuchet-dev/trebuchet/executor/op"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
-	"github.com/trebuchet-dev/trebuchet/scheduler/normalize"
-	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
 const tpchDir = "../../conformance/testdata/tpch"
 
-var tpchTables = []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
+var tpchTables = tpchtest.Tables
 
 // mapCatalog is a catalog over a map, for tests.
-type mapCatalog map[string]*plan.Table
+type mapCatalog = tpchtest.Catalog
 
-func (c mapCatalog) Table(name string) (*plan.Table, error) {
-	if t, ok := c[name]; ok {
-		return t, nil
-	}
-	return nil, errkind.Errorf(errkind.NotFound, "table %q not found", name)
-}
-
-func tpchCatalog(t testing.TB) mapCatalog {
-	c := mapCatalog{}
-	for _, name := range tpchTables {
-		p := filepath.Join(tpchDir, "sf0.01", name+".parquet")
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("TPC-H data missing: %v", err)
-		}
-		c[name] = &plan.Table{Name: name, Format: "parquet", Paths: []string{p}}
-	}
-	return c
-}
+func tpchCatalog(t testing.TB) mapCatalog { return tpchtest.SampleCatalog(t, tpchDir) }
 
 // runTPCH plans and runs one fixture query and compares it with the answer.
 func runTPCH(t testing.TB, producer, q string, cat plan.Catalog) error {
@@ -50,37 +27,7 @@ func runTPCH(t testing.TB, producer, q string, cat plan.Catalog) error {
 	if err != nil {
 		return err
 	}
-	p, err := normalize.Decode(data, true)
-	if err != nil {
-		return err
-	}
-	ctx := context.Background()
-	phys, err := plan.Build(ctx, p, cat)
-	if err != nil {
-		return err
-	}
-	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	task := &op.Task{Alloc: alloc, Pool: spill.NewPool(1 << 30), BatchSize: 8192}
-	batches, err := op.Collect(ctx, phys.Root, task)
-	if err != nil {
-		return fmt.Errorf("run: %w\n%s", err, phys)
-	}
-	defer func() {
-		for _, b := range batches {
-			b.Release()
-		}
-		if n := alloc.CurrentAlloc(); n != 0 {
-			t.Errorf("%s/%s: %d bytes leaked", producer, q, n)
-		}
-	}()
-	ans, err := tpch.LoadAnswer(filepath.Join(tpchDir, "answers", "sf0.01", q+".csv"))
-	if err != nil {
-		return err
-	}
-	if err := ans.Compare(batches); err != nil {
-		return fmt.Errorf("%w\n%s", err, phys)
-	}
-	return nil
+	return tpchtest.Run(t, data, true, cat, filepath.Join(tpchDir, "answers", "sf0.01", q+".csv"))
 }
 
 // requiredTPCH lists, per producer, the queries that must pass; add each

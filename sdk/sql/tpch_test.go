@@ -2,60 +2,39 @@ package sql_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
+	"github.com/trebuchet-dev/trebuchet/conformance/tpch/tpchtest"
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
-	"github.com/trebuchet-dev/trebuchet/executor/op"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
-	"github.com/trebuchet-dev/trebuchet/scheduler/normalize"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql"
-	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
 const tpchDir = "../../conformance/testdata/tpch"
 
-var tpchTables = []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
-
-// engineCatalog is the executor's catalog over the same files.
-type engineCatalog map[string]*plan.Table
-
-func (c engineCatalog) Table(name string) (*plan.Table, error) {
-	if t, ok := c[name]; ok {
-		return t, nil
-	}
-	return nil, errkind.Errorf(errkind.NotFound, "table %q not found", name)
-}
-
-func tpchCatalogs(t testing.TB) (sql.ParquetCatalog, engineCatalog) {
-	sc, ec := sql.ParquetCatalog{}, engineCatalog{}
-	for _, name := range tpchTables {
-		p := filepath.Join(tpchDir, "sf0.01", name+".parquet")
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("TPC-H data missing: %v", err)
-		}
-		sc[name] = p
-		ec[name] = &plan.Table{Name: name, Format: "parquet", Paths: []string{p}}
+func tpchCatalogs(t testing.TB) (sql.ParquetCatalog, tpchtest.Catalog) {
+	ec := tpchtest.SampleCatalog(t, tpchDir)
+	sc := sql.ParquetCatalog{}
+	for name, tbl := range ec {
+		sc[name] = tbl.Paths[0]
 	}
 	return sc, ec
 }
 
-// runTPCH plans one query's SQL text, runs the serialized plan through the
-// engine's decode, planner and operators, and compares with the answer.
+// runTPCH plans one query's SQL text and runs the serialized plan through
+// the engine's decode, planner and operators, comparing with the answer.
 func runTPCH(t testing.TB, q string, sc sql.Catalog, ec plan.Catalog) error {
 	text, err := os.ReadFile(filepath.Join(tpchDir, "queries", q+".sql"))
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
-	p, err := sql.Plan(ctx, string(text), sc)
+	p, err := sql.Plan(context.Background(), string(text), sc)
 	if err != nil {
 		return err
 	}
@@ -63,36 +42,7 @@ func runTPCH(t testing.TB, q string, sc sql.Catalog, ec plan.Catalog) error {
 	if err != nil {
 		return err
 	}
-	decoded, err := normalize.Decode(data, false)
-	if err != nil {
-		return fmt.Errorf("normalize: %w", err)
-	}
-	phys, err := plan.Build(ctx, decoded, ec)
-	if err != nil {
-		return fmt.Errorf("build: %w", err)
-	}
-	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	task := &op.Task{Alloc: alloc, Pool: spill.NewPool(1 << 30), BatchSize: 8192}
-	batches, err := op.Collect(ctx, phys.Root, task)
-	if err != nil {
-		return fmt.Errorf("run: %w\n%s", err, phys)
-	}
-	defer func() {
-		for _, b := range batches {
-			b.Release()
-		}
-		if n := alloc.CurrentAlloc(); n != 0 {
-			t.Errorf("%s: %d bytes leaked", q, n)
-		}
-	}()
-	ans, err := tpch.LoadAnswer(filepath.Join(tpchDir, "answers", "sf0.01", q+".csv"))
-	if err != nil {
-		return err
-	}
-	if err := ans.Compare(batches); err != nil {
-		return fmt.Errorf("%w\n%s", err, phys)
-	}
-	return nil
+	return tpchtest.Run(t, data, false, ec, filepath.Join(tpchDir, "answers", "sf0.01", q+".csv"))
 }
 
 // requiredQueries must give the reference answers from their SQL text; add
