@@ -100,8 +100,10 @@ tpch-bench: tpch-data
 
 ## bench-venv: the peers of make bench, in venvs of their own (Ballista's
 ## pins another DataFusion): .venv-bench and .venv-ballista. PyPI has no
-## Linux wheel of ballista, so pip builds it with cargo, once (long); if
-## that fails, make bench reports Ballista as not run.
+## Linux wheel of ballista, so pip builds it with cargo, once (over an hour
+## on 2 cores); the cargo target directory is kept in bench/.cargo-ballista so
+## an interrupted build resumes. If the build fails, make bench reports
+## Ballista as not run.
 BENCH_VENV    := $(CURDIR)/.venv-bench
 BALLISTA_VENV := $(CURDIR)/.venv-ballista
 bench-venv: $(BENCH_VENV)/.installed $(BALLISTA_VENV)/.installed
@@ -111,7 +113,7 @@ $(BENCH_VENV)/.installed: bench/requirements.txt
 	touch $@
 $(BALLISTA_VENV)/.installed: bench/requirements-ballista.txt
 	test -x $(BALLISTA_VENV)/bin/python || $(PYTHON) -m venv $(BALLISTA_VENV)
-	if $(BALLISTA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-ballista.txt; \
+	if CARGO_TARGET_DIR=$(CURDIR)/bench/.cargo-ballista $(BALLISTA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-ballista.txt; \
 	then touch $@; else echo "bench-venv: ballista did not install; make bench will report it as not run" >&2; fi
 
 ## bench: the 22 TPC-H queries at SF on Trebuchet (standalone and a
