@@ -197,12 +197,3 @@ func (b *binder) caseExpr(c *pg.CaseExpr, ec *ectx) (logical.Expr, error) {
 	out.T = t
 	return out, nil
 }
-
-// forceNull makes a literal's type match t's nullability; other
-// expressions are left (a consumer widens non-nullable to nullable).
-func forceNull(x logical.Expr, t types.Type) logical.Expr {
-	if l, ok := x.(*logical.Literal); ok && isNullable(t) && !isNullable(l.T) {
-		return &logical.Literal{Value: l.Value, T: withNull(l.T, true)}
-	}
-	return x
-}

@@ -3,11 +3,8 @@ package sql
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"github.com/substrait-io/substrait-go/v8/types"
 
@@ -329,250 +326,16 @@ func (b *binder) binary(op string, l, r logical.Expr) (logical.Expr, error) {
 	if !ok {
 		return nil, errkind.Errorf(errkind.Unimplemented, "sql: operator %s", op)
 	}
-	lt, rt := l.Type(), r.Type()
-	switch fn {
-	case "add", "subtract":
-		// date ± interval.
-		if _, ok := lt.(*types.DateType); ok {
-			if iv, ok := r.(*logical.Literal); ok {
-				if d, ok := l.(*logical.Literal); ok && d.Value != nil && iv.Value != nil {
-					if v, ok := addInterval(d.Value.(logical.Date), iv.Value, fn == "subtract"); ok {
-						return &logical.Literal{Value: v, T: d.T}, nil
-					}
-				}
-			}
-			return b.call(fn, l, r)
-		}
-		if _, ok := rt.(*types.DateType); ok && fn == "add" {
-			return b.binary("+", r, l)
-		}
-		fallthrough
-	case "multiply", "divide", "modulus":
-		switch {
-		case isDecimal(lt) && isDecimal(rt):
-		case isNumeric(lt) && isNumeric(rt):
-			t, err := commonType([]logical.Expr{l, r})
-			if err != nil {
-				return nil, err
-			}
-			l, r = coerce(l, t), coerce(r, t)
-		}
-		return b.call(fn, l, r)
-	case "concat":
-		return b.call(fn, l, r)
+	x, err := b.fns.Binary(fn, l, r)
+	switch {
+	case errors.Is(err, logical.ErrNoCommonType):
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: operator does not exist: %s %s %s", l.Type(), op, r.Type())
+	case errors.Is(err, logical.ErrNoSignature):
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: function %s does not exist for these argument types: %v", fn, err)
+	case err != nil:
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: %v", err)
 	}
-	// Comparisons: both sides to one type.
-	t, err := commonType([]logical.Expr{l, r})
-	if err != nil {
-		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: operator does not exist: %s %s %s", lt, op, rt)
-	}
-	return b.call(fn, coerce(l, t), coerce(r, t))
-}
-
-func isNumeric(t types.Type) bool { return isInt(t) || isDecimal(t) || isFloat(t) }
-
-func isUntypedString(x logical.Expr) bool {
-	l, ok := x.(*logical.Literal)
-	if !ok {
-		return false
-	}
-	_, ok = l.Value.(string)
-	return ok
-}
-
-func isNullLit(x logical.Expr) bool {
-	l, ok := x.(*logical.Literal)
-	return ok && l.Value == nil
-}
-
-// commonType is the type the expressions compare or combine in: numbers
-// widen (integers, then decimals, then floats), string literals take the
-// other side's type, null literals any.
-func commonType(xs []logical.Expr) (types.Type, error) {
-	var t types.Type
-	nullable := false
-	for _, x := range xs {
-		xt := x.Type()
-		nullable = nullable || isNullable(xt)
-		if isNullLit(x) {
-			continue
-		}
-		if t == nil {
-			t = xt
-			continue
-		}
-		switch {
-		case sameType(t, xt):
-		case isInt(t) && isInt(xt):
-			if intWidth(xt) > intWidth(t) {
-				t = xt
-			}
-		case isFloat(t) || isFloat(xt):
-			if !isNumeric(t) || !isNumeric(xt) {
-				return nil, fmt.Errorf("cannot compare %s and %s", t, xt)
-			}
-			t = &types.Float64Type{}
-		case (isDecimal(t) || isInt(t)) && (isDecimal(xt) || isInt(xt)):
-			a, b := asDecimal(t, x), asDecimal(xt, x)
-			scale := max(a.Scale, b.Scale)
-			digits := max(a.Precision-a.Scale, b.Precision-b.Scale)
-			t = &types.DecimalType{Precision: min(38, digits+scale), Scale: scale}
-		case isString(xt) && isUntypedString(x):
-			// a string literal takes t.
-		case isString(t) && isString(xt):
-			t = &types.StringType{}
-		case isString(t) && !isString(xt):
-			// earlier string literals take xt.
-			if !allStringLits(xs, xt) {
-				return nil, fmt.Errorf("cannot compare %s and %s", t, xt)
-			}
-			t = xt
-		default:
-			return nil, fmt.Errorf("cannot compare %s and %s", t, xt)
-		}
-	}
-	if t == nil {
-		t = &types.BooleanType{}
-	}
-	return withNull(t, nullable), nil
-}
-
-func allStringLits(xs []logical.Expr, t types.Type) bool {
-	for _, x := range xs {
-		if isString(x.Type()) && !isUntypedString(x) {
-			return false
-		}
-	}
-	return true
-}
-
-// asDecimal is the decimal type of t; an integer literal gets only the
-// digits it needs.
-func asDecimal(t types.Type, x logical.Expr) *types.DecimalType {
-	if d, ok := t.(*types.DecimalType); ok {
-		return d
-	}
-	if l, ok := x.(*logical.Literal); ok && sameType(l.T, t) {
-		var v int64
-		switch n := l.Value.(type) {
-		case int32:
-			v = int64(n)
-		case int64:
-			v = n
-		}
-		p := int32(len(strconv.FormatInt(max(v, -v), 10)))
-		return &types.DecimalType{Precision: p, Scale: 0}
-	}
-	return decimalOfInt(t)
-}
-
-// coerce converts x to t (nullability aside): literals are converted now,
-// other expressions get a Cast.
-func coerce(x logical.Expr, t types.Type) logical.Expr {
-	t = withNull(t, isNullable(x.Type()))
-	if sameType(x.Type(), t) {
-		return x
-	}
-	if l, ok := x.(*logical.Literal); ok {
-		if d, ok := l.Value.(logical.Decimal); ok {
-			from := l.T.(*types.DecimalType)
-			switch to := t.(type) {
-			case *types.DecimalType:
-				if to.Scale >= from.Scale && to.Precision-to.Scale >= from.Precision-from.Scale {
-					return &logical.Literal{Value: logical.Decimal{Unscaled: d.Unscaled.IncreaseScaleBy(to.Scale - from.Scale)}, T: t}
-				}
-			case *types.Float64Type:
-				return &logical.Literal{Value: d.Unscaled.ToFloat64(from.Scale), T: t}
-			}
-		}
-		if v, ok := convertLiteral(l.Value, t); ok {
-			return &logical.Literal{Value: v, T: t}
-		}
-	}
-	return &logical.Cast{X: x, T: t}
-}
-
-// convertLiteral converts a literal's value to type t, if it can exactly.
-func convertLiteral(v any, t types.Type) (any, bool) {
-	if v == nil {
-		return nil, true
-	}
-	switch t := t.(type) {
-	case *types.DecimalType:
-		var n decimal128.Num
-		switch v := v.(type) {
-		case int32:
-			n = decimal128.FromI64(int64(v))
-		case int64:
-			n = decimal128.FromI64(v)
-		default:
-			return nil, false
-		}
-		return logical.Decimal{Unscaled: n.IncreaseScaleBy(t.Scale)}, true
-	case *types.Float64Type:
-		switch v := v.(type) {
-		case int32:
-			return float64(v), true
-		case int64:
-			return float64(v), true
-		}
-	case *types.Int64Type:
-		if v, ok := v.(int32); ok {
-			return int64(v), true
-		}
-	case *types.DateType:
-		if s, ok := v.(string); ok {
-			d, err := parseDate(s)
-			return d, err == nil
-		}
-	case *types.StringType:
-		if s, ok := v.(string); ok {
-			return s, true
-		}
-	}
-	return nil, false
-}
-
-func parseDate(s string) (logical.Date, error) {
-	tm, err := time.Parse("2006-01-02", strings.TrimSpace(s))
-	if err != nil {
-		return 0, errkind.Errorf(errkind.InvalidArgument, "sql: invalid input syntax for type date: %q", s)
-	}
-	return logical.Date(tm.Unix() / 86400), nil
-}
-
-func addInterval(d logical.Date, iv any, sub bool) (logical.Date, bool) {
-	sign := 1
-	if sub {
-		sign = -1
-	}
-	tm := time.Unix(int64(d)*86400, 0).UTC()
-	switch iv := iv.(type) {
-	case logical.IntervalDay:
-		if iv.Seconds != 0 {
-			return 0, false
-		}
-		tm = tm.AddDate(0, 0, sign*int(iv.Days))
-	case logical.IntervalYear:
-		tm = tm.AddDate(sign*int(iv.Years), sign*int(iv.Months), 0)
-	default:
-		return 0, false
-	}
-	return logical.Date(tm.Unix() / 86400), true
-}
-
-func negate(l *logical.Literal) (*logical.Literal, bool) {
-	switch v := l.Value.(type) {
-	case int32:
-		return &logical.Literal{Value: -v, T: l.T}, true
-	case int64:
-		return &logical.Literal{Value: -v, T: l.T}, true
-	case float64:
-		return &logical.Literal{Value: -v, T: l.T}, true
-	case logical.Decimal:
-		return &logical.Literal{Value: logical.Decimal{Unscaled: v.Unscaled.Negate()}, T: l.T}, true
-	}
-	return nil, false
+	return x, nil
 }
 
 // constant binds a literal: integers are i32 (i64 if larger), numbers with
@@ -592,34 +355,6 @@ func constant(c *pg.A_Const) (logical.Expr, error) {
 		return &logical.Literal{Value: c.GetBoolval().GetBoolval(), T: &types.BooleanType{Nullability: req}}, nil
 	}
 	return nil, errkind.Errorf(errkind.Unimplemented, "sql: constant %v", c)
-}
-
-func numericLiteral(s string) (logical.Expr, error) {
-	req := types.NullabilityRequired
-	if strings.ContainsAny(s, "eE") {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: invalid number %q", s)
-		}
-		return &logical.Literal{Value: f, T: &types.Float64Type{Nullability: req}}, nil
-	}
-	if !strings.Contains(s, ".") {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err == nil {
-			return &logical.Literal{Value: v, T: &types.Int64Type{Nullability: req}}, nil
-		}
-	}
-	intPart, frac, _ := strings.Cut(s, ".")
-	digits := strings.TrimLeft(intPart+frac, "0")
-	p := max(int32(len(digits)), int32(len(frac)), 1)
-	if p > 38 {
-		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: number %q has more than 38 digits", s)
-	}
-	n, err := decimal128.FromString(s, p, int32(len(frac)))
-	if err != nil {
-		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: invalid number %q: %v", s, err)
-	}
-	return &logical.Literal{Value: logical.Decimal{Unscaled: n}, T: &types.DecimalType{Precision: p, Scale: int32(len(frac)), Nullability: req}}, nil
 }
 
 // subLink binds a scalar subquery; it may not refer to the outer row.
