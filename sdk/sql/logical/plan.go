@@ -21,10 +21,13 @@ type Node interface {
 	Inputs() []Node
 }
 
-// Scan reads every column of a named table; Fields is its schema.
+// Scan reads every column of a named table; Fields is its schema. With
+// Files set it reads those files instead (Substrait's local files), and
+// Table only names the scan in messages.
 type Scan struct {
 	Table  string
 	Fields Schema
+	Files  *Files
 }
 
 // Schema returns the table's columns.

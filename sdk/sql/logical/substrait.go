@@ -84,11 +84,13 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 			ns.Names = append(ns.Names, f.Name)
 			ns.Struct.Types = append(ns.Struct.Types, types.TypeToProto(f.Type))
 		}
-		return &substraitpb.Rel{RelType: &substraitpb.Rel_Read{Read: &substraitpb.ReadRel{
-			Common:     direct(),
-			BaseSchema: ns,
-			ReadType:   &substraitpb.ReadRel_NamedTable_{NamedTable: &substraitpb.ReadRel_NamedTable{Names: []string{n.Table}}},
-		}}}, nil
+		read := &substraitpb.ReadRel{Common: direct(), BaseSchema: ns}
+		if n.Files != nil {
+			read.ReadType = &substraitpb.ReadRel_LocalFiles_{LocalFiles: n.Files.toSubstrait()}
+		} else {
+			read.ReadType = &substraitpb.ReadRel_NamedTable_{NamedTable: &substraitpb.ReadRel_NamedTable{Names: []string{n.Table}}}
+		}
+		return &substraitpb.Rel{RelType: &substraitpb.Rel_Read{Read: read}}, nil
 	case *Filter:
 		in, err := e.rel(n.Input)
 		if err != nil {
@@ -215,6 +217,16 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 			OffsetMode: &substraitpb.FetchRel_Offset{Offset: n.Offset},
 			CountMode:  &substraitpb.FetchRel_Count{Count: n.Count}}
 		return &substraitpb.Rel{RelType: &substraitpb.Rel_Fetch{Fetch: f}}, nil
+	case *SetOp:
+		set := &substraitpb.SetRel{Common: direct(), Op: n.Kind.substrait()}
+		for _, in := range n.Operands {
+			r, err := e.rel(in)
+			if err != nil {
+				return nil, err
+			}
+			set.Inputs = append(set.Inputs, r)
+		}
+		return &substraitpb.Rel{RelType: &substraitpb.Rel_Set{Set: set}}, nil
 	}
 	return nil, fmt.Errorf("logical: cannot emit %T", n)
 }

@@ -1,0 +1,58 @@
+package logical
+
+import (
+	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
+)
+
+// SetKind is the operation of a SetOp.
+type SetKind int
+
+const (
+	// UnionAll keeps every row of every input.
+	UnionAll SetKind = iota
+	// UnionDistinct keeps each distinct row of the inputs once.
+	UnionDistinct
+	// IntersectDistinct keeps each distinct row present in every input once.
+	IntersectDistinct
+	// ExceptDistinct keeps each distinct row of the first input present in
+	// no other input once.
+	ExceptDistinct
+)
+
+func (k SetKind) String() string {
+	return [...]string{"union all", "union", "intersect", "except"}[k]
+}
+
+func (k SetKind) substrait() substraitpb.SetRel_SetOp {
+	return [...]substraitpb.SetRel_SetOp{
+		substraitpb.SetRel_SET_OP_UNION_ALL,
+		substraitpb.SetRel_SET_OP_UNION_DISTINCT,
+		substraitpb.SetRel_SET_OP_INTERSECTION_MULTISET,
+		substraitpb.SetRel_SET_OP_MINUS_PRIMARY,
+	}[k]
+}
+
+// SetOp combines the rows of its inputs.
+// REQUIRES: len(Inputs) >= 2 and the inputs' schemas have the same types,
+// nullability aside (the builder inserts the casts).
+type SetOp struct {
+	Kind     SetKind
+	Operands []Node
+}
+
+// Schema returns the first input's names; a column is nullable when it is
+// in any input.
+func (s *SetOp) Schema() Schema {
+	out := append(Schema{}, s.Operands[0].Schema()...)
+	for _, in := range s.Operands[1:] {
+		for i, f := range in.Schema() {
+			if IsNullable(f.Type) {
+				out[i].Type = WithNull(out[i].Type, true)
+			}
+		}
+	}
+	return out
+}
+
+// Inputs returns the inputs.
+func (s *SetOp) Inputs() []Node { return s.Operands }
