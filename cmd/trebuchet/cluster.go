@@ -9,15 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/trebuchet-dev/trebuchet/executor/catalog"
-	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	"github.com/trebuchet-dev/trebuchet/executor/worker"
-	"github.com/trebuchet-dev/trebuchet/gateway"
-	"github.com/trebuchet-dev/trebuchet/scheduler"
-	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
+	"github.com/trebuchet-dev/trebuchet/standalone"
 )
 
 // schedulerFlags configure a gateway + scheduler.
@@ -48,56 +44,22 @@ func (f *executorFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.memoryLimit, "memory-limit", "memory an executor's tasks may reserve, e.g. 2GiB or 512MiB; 0 for no limit")
 }
 
-// startScheduler starts a scheduler and its gateway on lis, and returns
-// once both are serving. The returned function waits for them to stop.
-func startScheduler(ctx context.Context, lis net.Listener, f *schedulerFlags, log *slog.Logger) (wait func() error, err error) {
-	tables := make([]*plan.Table, 0, len(f.tables))
-	for _, def := range f.tables {
-		t, err := catalog.ParseTableFlag(def)
-		if err != nil {
-			return nil, fmt.Errorf("-table: %w", err)
-		}
-		tables = append(tables, t)
-	}
-	cat, err := catalog.New(tables...)
-	if err != nil {
-		return nil, err
-	}
-	sched, err := scheduler.New(scheduler.Config{
-		Catalog:         cat,
-		Logger:          log.With("component", "scheduler"),
+// config is the scheduler configuration the flags give.
+func (f *schedulerFlags) config(log *slog.Logger) (standalone.SchedulerConfig, error) {
+	cfg := standalone.SchedulerConfig{
 		ExecutorTimeout: f.executorTimeout,
 		NoExecutorGrace: f.noExecutorGrace,
 		ResultTTL:       f.resultTTL,
-	})
-	if err != nil {
-		return nil, err
+		Logger:          log,
 	}
-	path, handler := trebuchetv1connect.NewSchedulerServiceHandler(scheduler.NewService(sched))
-	gw := gateway.New(gateway.Config{
-		Jobs:   sched,
-		Logger: log.With("component", "gateway"),
-		Services: []gateway.Service{
-			{Name: trebuchetv1connect.SchedulerServiceName, Path: path, Handler: handler},
-		},
-	})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sched.Run(ctx)
-	}()
-	errc := make(chan error, 1)
-	go func() { errc <- gw.Serve(ctx, lis) }()
-	log.Info("gateway listening", "address", lis.Addr().String(), "tables", cat.Names())
-	return func() error {
-		err := <-errc
-		wg.Wait()
-		if errors.Is(err, context.Canceled) {
-			err = nil
+	for _, def := range f.tables {
+		t, err := catalog.ParseTableFlag(def)
+		if err != nil {
+			return cfg, fmt.Errorf("-table: %w", err)
 		}
-		return err
-	}, nil
+		cfg.Tables = append(cfg.Tables, t)
+	}
+	return cfg, nil
 }
 
 func runStandalone(ctx context.Context, args []string, _ io.Writer) error {
@@ -123,49 +85,21 @@ func runStandalone(ctx context.Context, args []string, _ io.Writer) error {
 	if nExe < 1 {
 		return fmt.Errorf("-executors must be at least 1")
 	}
-	lis, err := net.Listen("tcp", sf.listen)
+	sc, err := sf.config(log)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	wait, err := startScheduler(ctx, lis, &sf, log)
+	c, err := standalone.Start(ctx, standalone.Config{
+		SchedulerConfig: sc,
+		Listen:          sf.listen,
+		Executors:       nExe,
+		Slots:           ef.slots,
+		MemoryLimit:     int64(ef.memoryLimit),
+	})
 	if err != nil {
-		lis.Close()
 		return err
 	}
-	// The executors are the same code as in separate processes, and reach
-	// the scheduler over loopback like them.
-	var wg sync.WaitGroup
-	errs := make([]error, nExe)
-	for i := range nExe {
-		exe, err := worker.New(worker.Config{
-			ID:               fmt.Sprintf("standalone-%d", i),
-			SchedulerAddress: lis.Addr().String(),
-			Slots:            ef.slots,
-			MemoryLimit:      int64(ef.memoryLimit),
-			Logger:           log.With("component", "executor"),
-		})
-		if err != nil {
-			cancel()
-			return errors.Join(err, wait())
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if errs[i] = exe.Run(ctx); errs[i] != nil && ctx.Err() == nil {
-				log.Error("executor stopped", "executor", exe.ID(), "err", errs[i])
-				cancel()
-			}
-		}()
-	}
-	err = wait()
-	cancel()
-	wg.Wait()
-	if ctx.Err() != nil {
-		return err
-	}
-	return errors.Join(append(errs, err)...)
+	return c.Wait()
 }
 
 func runScheduler(ctx context.Context, args []string, _ io.Writer) error {
@@ -187,7 +121,12 @@ func runScheduler(ctx context.Context, args []string, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	wait, err := startScheduler(ctx, lis, &sf, log)
+	sc, err := sf.config(log)
+	if err != nil {
+		lis.Close()
+		return err
+	}
+	wait, err := standalone.StartScheduler(ctx, lis, sc)
 	if err != nil {
 		lis.Close()
 		return err

@@ -64,7 +64,7 @@ func runSubmit(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("%s: %w", connect.CodeOf(err), err)
 	}
 	defer res.Release()
-	if err := printTable(stdout, res.Schema, res.Batches); err != nil {
+	if err := client.WriteTable(stdout, res.Schema, res.Batches); err != nil {
 		return err
 	}
 	if *timing {

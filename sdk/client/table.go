@@ -1,4 +1,4 @@
-package main
+package client
 
 import (
 	"fmt"
@@ -7,13 +7,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
-
-	"github.com/trebuchet-dev/trebuchet/sdk/client"
 )
 
-// printTable prints batches as an aligned text table, numbers right-aligned,
-// followed by the row count.
-func printTable(w io.Writer, schema *arrow.Schema, batches []arrow.RecordBatch) error {
+// WriteTable writes batches as an aligned text table, numbers
+// right-aligned, followed by the row count.
+func WriteTable(w io.Writer, schema *arrow.Schema, batches []arrow.RecordBatch) error {
 	n := schema.NumFields()
 	header := make([]string, n)
 	widths := make([]int, n)
@@ -28,7 +26,7 @@ func printTable(w io.Writer, schema *arrow.Schema, batches []arrow.RecordBatch) 
 		for r := 0; r < int(b.NumRows()); r++ {
 			row := make([]string, n)
 			for c, col := range b.Columns() {
-				row[c] = client.FormatValue(col, r)
+				row[c] = FormatValue(col, r)
 				widths[c] = max(widths[c], utf8.RuneCountInString(row[c]))
 			}
 			rows = append(rows, row)
