@@ -172,4 +172,3 @@ func inferCSV(path string, opts CSVOptions) (*arrow.Schema, error) {
 	}
 	return arrow.NewSchema(fields, nil), nil
 }
-

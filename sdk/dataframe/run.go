@@ -15,6 +15,9 @@ import (
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
 )
 
+// Producer is the name plans from DataFrames carry in their version.
+const Producer = "trebuchet-dataframe"
+
 // Plan returns the DataFrame's standard Substrait plan: what Collect
 // sends, and what any Substrait consumer reads.
 func (df *DataFrame) Plan() (*substraitpb.Plan, error) {
@@ -25,6 +28,7 @@ func (df *DataFrame) Plan() (*substraitpb.Plan, error) {
 	if err != nil {
 		return nil, errkind.Errorf(errkind.Internal, "dataframe: %w", err)
 	}
+	p.Version.Producer = Producer
 	return p, nil
 }
 
