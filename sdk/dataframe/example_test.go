@@ -1,0 +1,87 @@
+package dataframe_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/trebuchet-dev/trebuchet/sdk/dataframe"
+	"github.com/trebuchet-dev/trebuchet/standalone"
+)
+
+// A DataFrame query run on a cluster started in the process: TPC-H Q6's
+// filter, and revenue by ship mode.
+func Example() {
+	ctx := context.Background()
+	c, err := dataframe.Standalone(ctx, standalone.Config{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+
+	col := dataframe.Col
+	lineitem := c.ReadParquet("../../conformance/testdata/tpch/sf0.01/lineitem.parquet")
+	df := lineitem.
+		Filter(col("l_shipdate").Ge(dataframe.Date("1994-01-01")).And(
+			col("l_shipdate").Lt(dataframe.Date("1994-01-01").Add(dataframe.Years(1))),
+			col("l_discount").Between(dataframe.Dec("0.05"), dataframe.Dec("0.07")),
+			col("l_quantity").Lt(24))).
+		GroupBy(col("l_shipmode")).
+		Agg(
+			dataframe.Sum(col("l_extendedprice").Mul(col("l_discount"))).Alias("revenue"),
+			dataframe.CountAll().Alias("lines"),
+		).
+		Sort(col("revenue").Desc())
+	if err := df.Show(ctx, os.Stdout, 3); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// l_shipmode | revenue     | lines
+	// -----------+-------------+------
+	// SHIP       | 187668.1705 |   180
+	// RAIL       | 182215.6978 |   170
+	// MAIL       | 177254.9647 |   180
+	// (3 rows)
+}
+
+// A SQL query refined with DataFrame methods; Plan gives its Substrait
+// plan without running it.
+func ExampleContext_SQL() {
+	c := dataframe.New()
+	if err := c.RegisterParquet("nation", "../../conformance/testdata/tpch/sf0.01/nation.parquet"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	df := c.SQL(context.Background(), "SELECT n_name, n_regionkey FROM nation").
+		Filter(dataframe.Col("n_name").Like("A%")).
+		Select(dataframe.Lower(dataframe.Col("n_name")).Alias("name"))
+	p, err := df.Plan()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p.GetRelations()[0].GetRoot().GetNames())
+	for _, d := range p.GetExtensions() {
+		fmt.Println(d.GetExtensionFunction().GetName())
+	}
+	// Output:
+	// [name]
+	// like:str_str
+	// lower:str
+}
+
+// Errors surface where the DataFrame is used, naming what is wrong.
+func ExampleDataFrame_Err() {
+	c := dataframe.New()
+	if err := c.RegisterParquet("nation", "../../conformance/testdata/tpch/sf0.01/nation.parquet"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	df := c.Table("nation").
+		Filter(dataframe.Col("n_regionkey").Eq(2)).
+		Select(dataframe.Col("n_nam"))
+	fmt.Println(df.Err())
+	// Output:
+	// dataframe: column "n_nam" does not exist; the columns are nation.n_nationkey, nation.n_name, nation.n_regionkey, nation.n_comment
+}
