@@ -118,6 +118,11 @@ func TestCollect(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			p, err := tc.df.Plan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkStandard(t, p)
 			got := rows(t, tc.df)
 			if !tc.ordered {
 				slices.Sort(got)

@@ -4,6 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/substrait-io/substrait-go/v8/extensions"
+	substraitplan "github.com/substrait-io/substrait-go/v8/plan"
+	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch/tpchtest"
@@ -156,6 +159,15 @@ var tpchQueries = map[string]func(c *dataframe.Context) *dataframe.DataFrame{
 	},
 }
 
+// checkStandard checks that a plan is standard Substrait: substrait-go
+// reads it back, function declarations and output types included.
+func checkStandard(t *testing.T, p *substraitpb.Plan) {
+	t.Helper()
+	if _, err := substraitplan.FromProto(p, extensions.GetDefaultCollectionWithNoError()); err != nil {
+		t.Errorf("substrait-go: %v", err)
+	}
+}
+
 // TestTPCH runs each query's plan through the engine's decoder, planner
 // and operators, and compares the result with the reference answer.
 func TestTPCH(t *testing.T) {
@@ -166,6 +178,7 @@ func TestTPCH(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkStandard(t, p)
 			data, err := proto.Marshal(p)
 			if err != nil {
 				t.Fatal(err)

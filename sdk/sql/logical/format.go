@@ -32,8 +32,7 @@ func format(b *strings.Builder, n Node, depth int) {
 		}
 		fmt.Fprintf(b, "Project %s", strings.Join(items, ", "))
 	case *Join:
-		kind := [...]string{"inner", "cross", "left", "right", "full"}[n.Type]
-		fmt.Fprintf(b, "Join %s", kind)
+		fmt.Fprintf(b, "Join %s", joinTypeName(n.Type))
 		if n.Cond != nil {
 			fmt.Fprintf(b, " on %s", n.Cond)
 		}
@@ -79,4 +78,20 @@ func fieldNames(s Schema) string {
 		names[i] = f.Name
 	}
 	return strings.Join(names, ", ")
+}
+
+func joinTypeName(t JoinType) string {
+	switch t {
+	case JoinInner:
+		return "inner"
+	case JoinCross:
+		return "cross"
+	case JoinLeft:
+		return "left"
+	case JoinRight:
+		return "right"
+	case JoinFull:
+		return "full"
+	}
+	return fmt.Sprintf("JoinType(%d)", int(t))
 }

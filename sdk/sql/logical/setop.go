@@ -1,6 +1,8 @@
 package logical
 
 import (
+	"fmt"
+
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
 )
 
@@ -20,16 +22,31 @@ const (
 )
 
 func (k SetKind) String() string {
-	return [...]string{"union all", "union", "intersect", "except"}[k]
+	switch k {
+	case UnionAll:
+		return "union all"
+	case UnionDistinct:
+		return "union"
+	case IntersectDistinct:
+		return "intersect"
+	case ExceptDistinct:
+		return "except"
+	}
+	return fmt.Sprintf("SetKind(%d)", int(k))
 }
 
 func (k SetKind) substrait() substraitpb.SetRel_SetOp {
-	return [...]substraitpb.SetRel_SetOp{
-		substraitpb.SetRel_SET_OP_UNION_ALL,
-		substraitpb.SetRel_SET_OP_UNION_DISTINCT,
-		substraitpb.SetRel_SET_OP_INTERSECTION_MULTISET,
-		substraitpb.SetRel_SET_OP_MINUS_PRIMARY,
-	}[k]
+	switch k {
+	case UnionAll:
+		return substraitpb.SetRel_SET_OP_UNION_ALL
+	case UnionDistinct:
+		return substraitpb.SetRel_SET_OP_UNION_DISTINCT
+	case IntersectDistinct:
+		return substraitpb.SetRel_SET_OP_INTERSECTION_MULTISET
+	case ExceptDistinct:
+		return substraitpb.SetRel_SET_OP_MINUS_PRIMARY
+	}
+	return substraitpb.SetRel_SET_OP_UNSPECIFIED
 }
 
 // SetOp combines the rows of its inputs.
