@@ -242,8 +242,12 @@ func ParseDate(s string) (Date, error) {
 	return Date(tm.Unix() / 86400), nil
 }
 
-// AddInterval adds (or, with sub, subtracts) the interval value iv
-// (IntervalDay of whole days, or IntervalYear) to d, if it can.
+// AddInterval folds d ± iv as PostgreSQL computes it: a year-month
+// interval (IntervalYear) moves by calendar months and clamps the day to
+// the last of the month it lands in ('2000-01-31' + 1 month =
+// '2000-02-29'), a day interval (IntervalDay) by days. ok is false for an
+// interval with a time of day (the result is a timestamp, computed by the
+// engine).
 func AddInterval(d Date, iv any, sub bool) (Date, bool) {
 	sign := 1
 	if sub {
@@ -257,7 +261,15 @@ func AddInterval(d Date, iv any, sub bool) (Date, bool) {
 		}
 		tm = tm.AddDate(0, 0, sign*int(iv.Days))
 	case IntervalYear:
-		tm = tm.AddDate(sign*int(iv.Years), sign*int(iv.Months), 0)
+		months := sign * (int(iv.Years)*12 + int(iv.Months))
+		y, m, day := tm.Date()
+		total := y*12 + int(m) - 1 + months
+		ny, nm := total/12, total%12
+		if nm < 0 {
+			ny, nm = ny-1, nm+12
+		}
+		last := time.Date(ny, time.Month(nm+2), 0, 0, 0, 0, 0, time.UTC).Day()
+		tm = time.Date(ny, time.Month(nm+1), min(day, last), 0, 0, 0, 0, time.UTC)
 	default:
 		return 0, false
 	}

@@ -75,3 +75,32 @@ func TestToSubstrait(t *testing.T) {
 		t.Error("ToSubstrait accepted a wrong number of names")
 	}
 }
+
+func TestAddInterval(t *testing.T) {
+	date := func(s string) logical.Date {
+		d, err := logical.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, tc := range []struct {
+		from string
+		iv   any
+		sub  bool
+		want string
+	}{
+		{"2000-01-31", logical.IntervalYear{Months: 1}, false, "2000-02-29"},
+		{"1998-12-01", logical.IntervalDay{Days: 90}, true, "1998-09-02"},
+		{"1994-01-01", logical.IntervalYear{Years: 1}, false, "1995-01-01"},
+		{"2000-03-31", logical.IntervalYear{Months: 13}, true, "1999-02-28"},
+	} {
+		got, ok := logical.AddInterval(date(tc.from), tc.iv, tc.sub)
+		if !ok || got != date(tc.want) {
+			t.Errorf("%s ± %v (sub %v) = %v, %v; want %s", tc.from, tc.iv, tc.sub, got, ok, tc.want)
+		}
+	}
+	if _, ok := logical.AddInterval(date("2000-01-01"), logical.IntervalDay{Seconds: 3600}, false); ok {
+		t.Error("an interval with seconds folded into a date")
+	}
+}
