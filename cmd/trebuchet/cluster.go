@@ -13,7 +13,7 @@ import (
 
 	"github.com/trebuchet-dev/trebuchet/executor/catalog"
 	"github.com/trebuchet-dev/trebuchet/executor/worker"
-	"github.com/trebuchet-dev/trebuchet/standalone"
+	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 )
 
 // schedulerFlags configure a gateway + scheduler.

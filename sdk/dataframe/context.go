@@ -13,7 +13,7 @@ import (
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
-	"github.com/trebuchet-dev/trebuchet/standalone"
+	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 )
 
 // Context makes DataFrames and runs them. It holds the tables DataFrames

@@ -14,7 +14,7 @@ import (
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch/tpchtest"
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
 	"github.com/trebuchet-dev/trebuchet/sdk/dataframe"
-	"github.com/trebuchet-dev/trebuchet/standalone"
+	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 )
 
 // clusterContext is a Context on an in-process cluster, with the TPC-H

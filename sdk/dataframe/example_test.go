@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/trebuchet-dev/trebuchet/sdk/dataframe"
-	"github.com/trebuchet-dev/trebuchet/standalone"
+	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 )
 
 // A DataFrame query run on a cluster started in the process: TPC-H Q6's

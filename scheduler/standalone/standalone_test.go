@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
-	"github.com/trebuchet-dev/trebuchet/standalone"
+	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 )
 
 func TestStartAndClose(t *testing.T) {
