@@ -35,6 +35,8 @@ func (b *builder) estimate(r *substraitpb.Rel) float64 {
 		return b.estimate(rt.Project.GetInput())
 	case *substraitpb.Rel_Sort:
 		return b.estimate(rt.Sort.GetInput())
+	case *substraitpb.Rel_Window:
+		return b.estimate(rt.Window.GetInput())
 	case *substraitpb.Rel_Fetch:
 		n := b.estimate(rt.Fetch.GetInput())
 		if c := rt.Fetch.GetCount(); c > 0 && float64(c) < n {
@@ -121,6 +123,10 @@ func (b *builder) width(ctx context.Context, r *substraitpb.Rel) (int, error) {
 	case *substraitpb.Rel_Sort:
 		common = rt.Sort.GetCommon()
 		n, err = b.width(ctx, rt.Sort.GetInput())
+	case *substraitpb.Rel_Window:
+		common = rt.Window.GetCommon()
+		n, err = b.width(ctx, rt.Window.GetInput())
+		n += len(rt.Window.GetWindowFunctions())
 	case *substraitpb.Rel_Fetch:
 		common = rt.Fetch.GetCommon()
 		n, err = b.width(ctx, rt.Fetch.GetInput())

@@ -176,6 +176,9 @@ func (b *builder) rel(ctx context.Context, r *substraitpb.Rel) (op.Operator, err
 	case *substraitpb.Rel_Set:
 		common = rt.Set.GetCommon()
 		o, err = b.set(ctx, rt.Set)
+	case *substraitpb.Rel_Window:
+		common = rt.Window.GetCommon()
+		o, err = b.windowRel(ctx, rt.Window)
 	case *substraitpb.Rel_Reference:
 		o, err = b.reference(ctx, rt.Reference)
 	default:

@@ -89,6 +89,8 @@ func relInputs(r *substraitpb.Rel) []**substraitpb.Rel {
 		return []**substraitpb.Rel{&rt.Sort.Input}
 	case *substraitpb.Rel_Fetch:
 		return []**substraitpb.Rel{&rt.Fetch.Input}
+	case *substraitpb.Rel_Window:
+		return []**substraitpb.Rel{&rt.Window.Input}
 	case *substraitpb.Rel_Join:
 		return []**substraitpb.Rel{&rt.Join.Left, &rt.Join.Right}
 	case *substraitpb.Rel_Cross:
@@ -146,8 +148,11 @@ func (b *builder) pushFilter(ctx context.Context, f *substraitpb.FilterRel) *sub
 		left, ok = b.pushIntoRead(rt.Read, plain)
 		left = append(left, rest...)
 	case *substraitpb.Rel_Project:
+		// Below window functions, only filters on their partition keys
+		// keep the windows' rows (window.go).
+		movable := windowPartitionFields(rt.Project.GetExpressions())
 		left, ok = b.pushThrough(ctx, &rt.Project.Input, plain, rt.Project.GetCommon().GetEmit(), func(d int, n int) int {
-			if d < n {
+			if d < n && (movable == nil || movable[d]) {
 				return d
 			}
 			return -1

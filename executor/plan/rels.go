@@ -36,13 +36,21 @@ func (b *builder) project(ctx context.Context, r *substraitpb.ProjectRel) (op.Op
 	if err != nil {
 		return nil, err
 	}
+	n, es := in.Schema().NumFields(), r.GetExpressions()
+	if hasWindowFunction(es) {
+		// Window calls become columns of window operators under the
+		// projection (window.go).
+		if in, es, err = b.projectWindows(in, es); err != nil {
+			return nil, fmt.Errorf("project: %w", err)
+		}
+	}
 	s := in.Schema()
-	exprs := make([]expr.Expr, 0, s.NumFields()+len(r.GetExpressions()))
-	for i := range s.NumFields() {
+	exprs := make([]expr.Expr, 0, n+len(es))
+	for i := range n {
 		c, _ := expr.NewColumn(s, i)
 		exprs = append(exprs, c)
 	}
-	for i, e := range r.GetExpressions() {
+	for i, e := range es {
 		x, err := b.expr(e, &scope{schema: s})
 		if err != nil {
 			return nil, fmt.Errorf("project: expression %d: %w", i, err)
@@ -167,26 +175,34 @@ func (b *builder) sort(ctx context.Context, r *substraitpb.SortRel) (op.Operator
 	}
 	keys := make([]op.SortKey, len(r.GetSorts()))
 	for i, s := range r.GetSorts() {
-		e, err := b.expr(s.GetExpr(), &scope{schema: in.Schema()})
-		if err != nil {
+		if keys[i], err = b.sortKey(s, &scope{schema: in.Schema()}); err != nil {
 			return nil, fmt.Errorf("sort: key %d: %w", i, err)
-		}
-		keys[i].Expr = e
-		switch s.GetDirection() {
-		case substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_FIRST:
-			keys[i].NullsFirst = true
-		case substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_LAST, substraitpb.SortField_SORT_DIRECTION_CLUSTERED:
-			// Clustered only asks equal values to be adjacent; ascending
-			// order does that.
-		case substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_FIRST:
-			keys[i].Descending, keys[i].NullsFirst = true, true
-		case substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_LAST:
-			keys[i].Descending = true
-		default:
-			return nil, errkind.Errorf(errkind.Unimplemented, "sort: key %d: sort kind %v", i, s.GetSortKind())
 		}
 	}
 	return op.NewSort(in, keys)
+}
+
+// sortKey binds one sort field.
+func (b *builder) sortKey(s *substraitpb.SortField, sc *scope) (op.SortKey, error) {
+	e, err := b.expr(s.GetExpr(), sc)
+	if err != nil {
+		return op.SortKey{}, err
+	}
+	k := op.SortKey{Expr: e}
+	switch s.GetDirection() {
+	case substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_FIRST:
+		k.NullsFirst = true
+	case substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_LAST, substraitpb.SortField_SORT_DIRECTION_CLUSTERED:
+		// Clustered only asks equal values to be adjacent; ascending
+		// order does that.
+	case substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_FIRST:
+		k.Descending, k.NullsFirst = true, true
+	case substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_LAST:
+		k.Descending = true
+	default:
+		return op.SortKey{}, errkind.Errorf(errkind.Unimplemented, "sort kind %v", s.GetSortKind())
+	}
+	return k, nil
 }
 
 func (b *builder) fetch(ctx context.Context, r *substraitpb.FetchRel) (op.Operator, error) {
