@@ -101,3 +101,43 @@ func TestWindowFilterPushdown(t *testing.T) {
 		})
 	}
 }
+
+// TestConsistentPartitionWindowRel runs a ConsistentPartitionWindowRel:
+//
+//	SELECT n_nationkey, n_regionkey, n_name,
+//	       rank() OVER w, sum(n_nationkey) OVER (w ROWS 1 PRECEDING)
+//	FROM nation WINDOW w AS (PARTITION BY n_regionkey ORDER BY n_name)
+//
+// The answer is DuckDB's; the window outputs its rows in partition and
+// order key order.
+func TestConsistentPartitionWindowRel(t *testing.T) {
+	ref := func(i int) string {
+		return fmt.Sprintf(`{"selection":{"directReference":{"structField":{"field":%d}},"rootReference":{}}}`, i)
+	}
+	data := []byte(`{
+  "extensions":[
+    {"extensionFunction":{"extensionUrnReference":4294967295,"functionAnchor":0,"name":"rank"}},
+    {"extensionFunction":{"extensionUrnReference":4294967295,"functionAnchor":1,"name":"sum"}}],
+  "relations":[{"root":{"names":["n_nationkey","n_regionkey","n_name","rk","s"],"input":{
+    "window":{"common":{"emit":{"outputMapping":[0,2,1,4,5]}},
+      "partitionExpressions":[` + ref(2) + `],
+      "sorts":[{"expr":` + ref(1) + `,"direction":"SORT_DIRECTION_ASC_NULLS_LAST"}],
+      "windowFunctions":[
+        {"functionReference":0,"boundsType":"BOUNDS_TYPE_RANGE","upperBound":{"currentRow":{}}},
+        {"functionReference":1,"arguments":[{"value":` + ref(0) + `}],"boundsType":"BOUNDS_TYPE_ROWS",
+         "lowerBound":{"preceding":{"offset":"1"}},"upperBound":{"currentRow":{}}}],
+      "input":{"read":{"namedTable":{"names":["nation"]},"baseSchema":{"names":["n_nationkey","n_name","n_regionkey","n_comment"],
+        "struct":{"types":[{"i64":{}},{"string":{}},{"i64":{}},{"string":{}}]}}}}}}}}]}`)
+	answer := filepath.Join(t.TempDir(), "window_rel.csv")
+	rows := "n_nationkey|n_regionkey|n_name|rk|s\n0|0|ALGERIA|1|0\n5|0|ETHIOPIA|2|5\n14|0|KENYA|3|19\n15|0|MOROCCO|4|29\n16|0|MOZAMBIQUE|5|31\n" +
+		"1|1|ARGENTINA|1|1\n2|1|BRAZIL|2|3\n3|1|CANADA|3|5\n17|1|PERU|4|20\n24|1|UNITED STATES|5|41\n" +
+		"18|2|CHINA|1|18\n8|2|INDIA|2|26\n9|2|INDONESIA|3|17\n12|2|JAPAN|4|21\n21|2|VIETNAM|5|33\n" +
+		"6|3|FRANCE|1|6\n7|3|GERMANY|2|13\n19|3|ROMANIA|3|26\n22|3|RUSSIA|4|41\n23|3|UNITED KINGDOM|5|45\n" +
+		"4|4|EGYPT|1|4\n10|4|IRAN|2|14\n11|4|IRAQ|3|21\n13|4|JORDAN|4|24\n20|4|SAUDI ARABIA|5|33\n"
+	if err := os.WriteFile(answer, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := tpchtest.Run(t, data, true, tpchCatalog(t), answer); err != nil {
+		t.Fatal(err)
+	}
+}

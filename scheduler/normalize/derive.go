@@ -97,6 +97,36 @@ func (d *deriver) rel(r *substraitpb.Rel) ([]*substraitpb.Type, error) {
 			return nil, err
 		}
 		out = in
+	case *substraitpb.Rel_Window:
+		x := rt.Window
+		common = x.GetCommon()
+		in, err := d.rel(x.GetInput())
+		if err != nil {
+			return nil, err
+		}
+		if err := d.exprs(in, x.GetPartitionExpressions()...); err != nil {
+			return nil, err
+		}
+		for _, s := range x.GetSorts() {
+			if _, err := d.expr(s.GetExpr(), in); err != nil {
+				return nil, err
+			}
+		}
+		out = append([]*substraitpb.Type(nil), in...)
+		for _, f := range x.GetWindowFunctions() {
+			args, err := d.args(f.GetArguments(), in)
+			if err != nil {
+				return nil, err
+			}
+			t, err := d.resolveCall(windowFn, &f.FunctionReference, &f.OutputType, args)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
+		}
+		if in == nil {
+			out = nil
+		}
 	case *substraitpb.Rel_Join:
 		x := rt.Join
 		common = x.GetCommon()
