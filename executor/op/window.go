@@ -748,7 +748,10 @@ func (s *windowStream) aggregate(ctx context.Context, f *WindowFunc, b arrow.Rec
 		return nil, err
 	}
 	defer releaseArrays(args)
-	if f.Frame.whole() {
+	// Without order keys every row of a partition is a peer of every
+	// other, so any RANGE frame (offsets need an order key) is the whole
+	// partition.
+	if f.Frame.whole() || (len(s.op.Order) == 0 && f.Frame.Unit == FrameRange) {
 		// One group per partition, then each row takes its partition's.
 		nparts := len(p.parts) - 1
 		st := f.Agg.NewState()
