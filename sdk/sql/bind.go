@@ -124,6 +124,7 @@ func (a *aggState) column(i int) *logical.Column {
 type ectx struct {
 	sc  *scope
 	agg *aggState
+	win *windowState // where window calls are allowed (bind_window.go)
 }
 
 func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
@@ -161,7 +162,8 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 	}
 
 	// Aggregation: GROUP BY, or aggregates in the select list or HAVING.
-	ec := &ectx{sc: sc}
+	ws := newWindowState(s)
+	ec := &ectx{sc: sc, win: ws}
 	if len(s.GetGroupClause()) > 0 || s.GetHavingClause() != nil || hasAgg(s.GetTargetList()) {
 		st := &aggState{pre: sc}
 		for _, g := range s.GetGroupClause() {
@@ -171,7 +173,7 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 			}
 			st.groups = append(st.groups, x)
 		}
-		ec = &ectx{agg: st}
+		ec = &ectx{agg: st, win: ws}
 		// Bind everything above the aggregate first: it collects the aggregate calls.
 		items, names, err := b.targets(s.GetTargetList(), ec)
 		if err != nil {
@@ -179,7 +181,7 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 		}
 		var having logical.Expr
 		if h := s.GetHavingClause(); h != nil {
-			if having, err = b.boolExpr(h, ec, "HAVING"); err != nil {
+			if having, err = b.boolExpr(h, &ectx{agg: st}, "HAVING"); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -198,7 +200,7 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 		if having != nil {
 			node = &logical.Filter{Input: node, Cond: having}
 		}
-		return b.finish(s, node, items, names, keys, hidden)
+		return b.finish(s, ws.apply(node), items, names, keys, hidden)
 	}
 	items, names, err := b.targets(s.GetTargetList(), ec)
 	if err != nil {
@@ -208,7 +210,7 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return b.finish(s, node, items, names, keys, hidden)
+	return b.finish(s, ws.apply(node), items, names, keys, hidden)
 }
 
 // finish adds the projection of the select list (and hidden sort keys),

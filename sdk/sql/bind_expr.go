@@ -29,12 +29,15 @@ func (b *binder) expr(n *pg.Node, ec *ectx) (logical.Expr, error) {
 	if sl := n.GetSubLink(); sl != nil {
 		return b.subLink(sl)
 	}
+	if fc := n.GetFuncCall(); fc != nil && fc.GetOver() != nil {
+		return b.windowCall(fc, ec)
+	}
 	if ec.agg != nil {
 		if fc := n.GetFuncCall(); fc != nil && aggNames[funcName(fc)] {
 			return b.aggCall(fc, ec.agg)
 		}
 		// An expression the grouping is by becomes its column.
-		if !hasAgg([]*pg.Node{n}) {
+		if !hasAgg([]*pg.Node{n}) && !hasWindow(n) {
 			x, err := b.expr(n, &ectx{sc: ec.agg.pre})
 			if err != nil {
 				return nil, err

@@ -167,6 +167,7 @@ func (a *AggCall) String() string {
 type Functions struct {
 	scalars map[string][]*extensions.ScalarFunctionVariant
 	aggs    map[string][]*extensions.AggregateFunctionVariant
+	windows map[string][]*extensions.WindowFunctionVariant // built by Window on first use
 }
 
 // NewFunctions indexes the functions of the default extension collection.

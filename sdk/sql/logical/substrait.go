@@ -186,25 +186,11 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := &substraitpb.SortRel{Common: direct(), Input: in}
-		for _, k := range n.Keys {
-			x, err := e.expr(k.Expr)
-			if err != nil {
-				return nil, err
-			}
-			var dir substraitpb.SortField_SortDirection
-			switch {
-			case !k.Desc && k.NullsFirst:
-				dir = substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_FIRST
-			case !k.Desc:
-				dir = substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_LAST
-			case k.NullsFirst:
-				dir = substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_FIRST
-			default:
-				dir = substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_LAST
-			}
-			s.Sorts = append(s.Sorts, &substraitpb.SortField{Expr: x, SortKind: &substraitpb.SortField_Direction{Direction: dir}})
+		sorts, err := e.sortFields(n.Keys)
+		if err != nil {
+			return nil, err
 		}
+		s := &substraitpb.SortRel{Common: direct(), Input: in, Sorts: sorts}
 		return &substraitpb.Rel{RelType: &substraitpb.Rel_Sort{Sort: s}}, nil
 	case *Limit:
 		in, err := e.rel(n.Input)
@@ -227,8 +213,34 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 			set.Inputs = append(set.Inputs, r)
 		}
 		return &substraitpb.Rel{RelType: &substraitpb.Rel_Set{Set: set}}, nil
+	case *Window:
+		return e.window(n)
 	}
 	return nil, fmt.Errorf("logical: cannot emit %T", n)
+}
+
+// sortFields emits sort keys (of a SortRel or a window).
+func (e *emitter) sortFields(keys []SortKey) ([]*substraitpb.SortField, error) {
+	out := make([]*substraitpb.SortField, len(keys))
+	for i, k := range keys {
+		x, err := e.expr(k.Expr)
+		if err != nil {
+			return nil, err
+		}
+		var dir substraitpb.SortField_SortDirection
+		switch {
+		case !k.Desc && k.NullsFirst:
+			dir = substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_FIRST
+		case !k.Desc:
+			dir = substraitpb.SortField_SORT_DIRECTION_ASC_NULLS_LAST
+		case k.NullsFirst:
+			dir = substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_FIRST
+		default:
+			dir = substraitpb.SortField_SORT_DIRECTION_DESC_NULLS_LAST
+		}
+		out[i] = &substraitpb.SortField{Expr: x, SortKind: &substraitpb.SortField_Direction{Direction: dir}}
+	}
+	return out, nil
 }
 
 func (e *emitter) exprs(xs []Expr) ([]*substraitpb.Expression, error) {
