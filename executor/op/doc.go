@@ -9,8 +9,8 @@
 // reference.
 //
 // Operators are streaming (ParquetScan, Values, Filter, Project, Fetch,
-// Union) or buffering (HashAggregate, Sort, TopN, HashSetOp, the build side
-// of HashJoin). Buffering operators take a spill.Reservation from
+// Union) or buffering (HashAggregate, Sort, TopN, HashSetOp, Window, the
+// build side of HashJoin). Buffering operators take a spill.Reservation from
 // the task's pool when they open, grow it before holding more data, and free
 // it when they close; a refused reservation fails the task with an
 // errkind.ResourceExhausted error until spilling lands. Streaming operators

@@ -21,7 +21,8 @@
 // columns followed by its expressions; an Aggregate outputs its grouping
 // keys followed by its measures; a Read's filter references the base schema,
 // before its projection; RelCommon.emit reorders or drops a relation's
-// output columns. Each becomes explicit operators (a Read with a filter and
+// output columns; window function calls in a Project's expressions run in
+// Window operators below it (window.go). Each becomes explicit operators (a Read with a filter and
 // a projection is ParquetScan, Filter, Project), so the operators stay
 // simple.
 //

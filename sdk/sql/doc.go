@@ -12,6 +12,12 @@
 // the scope where it was defined, so a query used twice appears twice in
 // the plan. A scalar subquery must be uncorrelated.
 //
+// Window calls (f(...) OVER (...), or OVER w with a WINDOW clause) in the
+// select list and ORDER BY become a logical.Window between the row WHERE,
+// GROUP BY and HAVING produce and the select list's projection
+// (bind_window.go); ROWS and RANGE frames are supported, GROUPS and
+// EXCLUDE are not.
+//
 // Errors are classified with executor/errkind: syntax errors are
 // InvalidArgument and carry the position (*SyntaxError), unknown tables
 // NotFound, unknown columns and ill-typed expressions InvalidArgument,
