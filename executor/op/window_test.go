@@ -94,7 +94,8 @@ type windowSpec struct {
 type refWindow struct {
 	rows   []windowRow // sorted by partition, then order
 	spec   windowSpec
-	ps, pe []int // each row's partition bounds
+	ps, pe []int          // each row's partition bounds
+	frames map[int][2]int // frame memo
 }
 
 func cmpNullable[T int32 | int64 | float64](a, b *T, nullsFirst bool) int {
@@ -143,7 +144,7 @@ func (w *refWindow) cmpOrder(i, j int) int {
 }
 
 func newRefWindow(rows []windowRow, spec windowSpec) *refWindow {
-	w := &refWindow{rows: slices.Clone(rows), spec: spec}
+	w := &refWindow{rows: slices.Clone(rows), spec: spec, frames: map[int][2]int{}}
 	slices.SortStableFunc(w.rows, func(a, b windowRow) int {
 		if spec.partitioned {
 			if c := cmpNullable(a.p, b.p, false); c != 0 {
@@ -222,6 +223,9 @@ func (w *refWindow) inBound(b FrameBound, end bool, r, j int) bool {
 
 // frame returns the rows of r's frame, as a range of sorted positions.
 func (w *refWindow) frame(r int) (int, int) {
+	if f, ok := w.frames[r]; ok {
+		return f[0], f[1]
+	}
 	s, e := w.pe[r], w.ps[r]
 	for j := w.ps[r]; j < w.pe[r]; j++ {
 		if w.inBound(w.spec.frame.Start, false, r, j) {
@@ -231,6 +235,7 @@ func (w *refWindow) frame(r int) (int, int) {
 			e = max(e, j+1)
 		}
 	}
+	w.frames[r] = [2]int{s, max(s, e)}
 	return s, max(s, e)
 }
 
