@@ -90,6 +90,7 @@ func NewRegistry() *Registry {
 			"starts_with": bindMatch(matchPrefix),
 			"ends_with":   bindMatch(matchSuffix),
 			"contains":    bindMatch(matchContains),
+			"replace":     bindReplace,
 		},
 		aggs: map[string]aggBinder{
 			"sum":   bindSum,

@@ -121,6 +121,10 @@ func TestStringFunctions(t *testing.T) {
 		{fn: "starts_with", types: []arrow.DataType{tStr}, lits: []Expr{str("ab")}, rows: `[{"a":"abc"},{"a":"xab"},{"a":null}]`, want: `[true,false,null]`},
 		{fn: "ends_with", types: []arrow.DataType{tStr}, lits: []Expr{str("AB")}, opts: map[string]string{"case_sensitivity": "CASE_INSENSITIVE"}, rows: `[{"a":"xab"}]`, want: `[true]`},
 		{fn: "contains", types: []arrow.DataType{tStr, tStr}, rows: `[{"a":"abc","b":"b"},{"a":"abc","b":"d"},{"a":"abc","b":null}]`, want: `[true,false,null]`},
+		{fn: "replace", types: []arrow.DataType{tStr, tStr, tStr}, rows: `[{"a":"aXbXXc","b":"X","c":"yy"},{"a":"aaa","b":"aa","c":"b"},{"a":"abc","b":"","c":"z"},{"a":null,"b":"a","c":"b"},{"a":"abc","b":"b","c":null},{"a":"😊a😊","b":"😊","c":""}]`,
+			want: `["ayybyyyyc","ba","abc",null,null,"a"]`},
+		{fn: "replace", types: []arrow.DataType{tStr}, lits: []Expr{str("b"), null(arrow.Null)}, rows: `[{"a":"abc"}]`, want: `[null]`},
+		{fn: "replace", types: []arrow.DataType{tStr, tI32}, lits: []Expr{str("b")}, rows: `[]`, want: "not a string", err: errkind.InvalidArgument},
 		{fn: "upper", types: []arrow.DataType{tI32}, rows: `[]`, want: "not a string", err: errkind.InvalidArgument},
 		{fn: "concat", types: []arrow.DataType{tStr}, lits: []Expr{null(arrow.Null)}, rows: `[{"a":"x"}]`, want: `[null]`},
 	})

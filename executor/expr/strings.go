@@ -413,3 +413,49 @@ func foldFunc(cs string) func([]byte) []byte {
 	}
 	return nil
 }
+
+// bindReplace binds replace(input, substring, replacement): input with
+// every non-overlapping occurrence of substring, left to right, replaced.
+// An empty substring replaces nothing (PostgreSQL's and DuckDB's rule).
+func bindReplace(_ *Registry, c *Call) (Expr, error) {
+	if err := wantArgs(c, 3); err != nil {
+		return nil, err
+	}
+	for i := range c.Args {
+		if err := wantString(c, i); err != nil {
+			return nil, err
+		}
+	}
+	if nullArgs(c.Args) {
+		return allNull("replace", c.Args, utf8Type), nil
+	}
+	return &fn{name: "replace", args: c.Args, dt: utf8Type, k: func(alloc memory.Allocator, n int, args []arrow.Array) (arrow.Array, error) {
+		var at [3]func(int) []byte
+		for i := range at {
+			var err error
+			if at[i], err = bytesOf(args[i]); err != nil {
+				return nil, err
+			}
+		}
+		r := newStrResult(alloc, n, dataLen(args[0]), args...)
+		for i := 0; i < n; i++ {
+			if !r.isValid(i) {
+				r.end()
+				continue
+			}
+			s, old, repl := at[0](i), at[1](i), at[2](i)
+			for len(old) > 0 {
+				j := bytes.Index(s, old)
+				if j < 0 {
+					break
+				}
+				r.append(s[:j])
+				r.append(repl)
+				s = s[j+len(old):]
+			}
+			r.append(s)
+			r.end()
+		}
+		return r.array()
+	}}, nil
+}
