@@ -137,14 +137,10 @@ func (b *builder) width(ctx context.Context, r *substraitpb.Rel) (int, error) {
 	case *substraitpb.Rel_Aggregate:
 		common = rt.Aggregate.GetCommon()
 		a := rt.Aggregate
-		if len(a.GetGroupings()) > 0 {
-			g := a.GetGroupings()[0]
-			n = len(g.GetExpressionReferences())
-			if n == 0 {
-				n = len(g.GetGroupingExpressions())
-			}
+		n = aggregateKeyCount(a) + len(a.GetMeasures())
+		if len(a.GetGroupings()) > 1 {
+			n++ // the grouping set index
 		}
-		n += len(a.GetMeasures())
 	case *substraitpb.Rel_Cross:
 		common = rt.Cross.GetCommon()
 		var l, r int

@@ -234,13 +234,7 @@ func (b *builder) pruneDirect(ctx context.Context, r *substraitpb.Rel, dneed []i
 
 	case *substraitpb.Rel_Aggregate:
 		a := rt.Aggregate
-		nk := 0
-		if g := a.GetGroupings(); len(g) > 0 {
-			nk = len(g[0].GetExpressionReferences())
-			if nk == 0 {
-				nk = len(g[0].GetGroupingExpressions())
-			}
-		}
+		nk := aggregateKeyCount(a)
 		measures := a.GetMeasures()
 		var keep []int
 		if len(a.GetGroupings()) <= 1 {

@@ -146,6 +146,24 @@ func TestAggregateRelGroupingSets(t *testing.T) {
 	}
 }
 
+// TestAggregateRelGroupingSetsWidth checks a relation above an aggregate of
+// several groupings, the first not of every key: its output is every key,
+// the measures and the grouping set index, whatever the first grouping
+// lists.
+func TestAggregateRelGroupingSetsWidth(t *testing.T) {
+	count := `{"measure": {"functionReference": 4, "outputType": {"i64": {"nullability": "NULLABILITY_REQUIRED"}}}}`
+	agg := `{"aggregate": {"input": ` + abc + `, "groupingExpressions": [` + field(0) + `, ` + field(1) + `],
+	  "groupings": [{"expressionReferences": [1]}, {"expressionReferences": [0]}], "measures": [` + count + `]}}`
+	// Project the columns in reverse: g, n, v, k.
+	proj := `{"project": {"input": ` + agg + `, "common": {"emit": {"outputMapping": [3, 2, 1, 0]}}}}`
+	got, _ := runJSON(t, relPlan(proj, []string{"g", "n", "v", "k"}))
+	want := `[{"g":0,"k":null,"n":2,"v":1},{"g":0,"k":null,"n":1,"v":2},{"g":0,"k":null,"n":1,"v":3},{"g":0,"k":null,"n":1,"v":null},` +
+		`{"g":1,"k":"a","n":3,"v":null},{"g":1,"k":"b","n":1,"v":null},{"g":1,"k":null,"n":1,"v":null}]`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
 func TestAggregateRelDistinctFilterCountStar(t *testing.T) {
 	countDistinct := `{"measure": {"functionReference": 2, "invocation": "AGGREGATION_INVOCATION_DISTINCT", "arguments": [{"value": ` + field(1) + `}], "outputType": {"i64": {"nullability": "NULLABILITY_REQUIRED"}}}}`
 	countStar := `{"measure": {"functionReference": 4, "outputType": {"i64": {"nullability": "NULLABILITY_REQUIRED"}}}}`

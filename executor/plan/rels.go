@@ -114,6 +114,21 @@ func (b *builder) aggregate(ctx context.Context, r *substraitpb.AggregateRel) (o
 	return op.NewGroupingSetsAggregate(in, keys, sets, measures, nil)
 }
 
+// aggregateKeyCount is the number of keys aggregate plans for r, its first
+// output columns: the grouping expressions, then the distinct expressions
+// groupings list inline that are not among them.
+func aggregateKeyCount(r *substraitpb.AggregateRel) int {
+	keys := slices.Clone(r.GetGroupingExpressions())
+	for _, g := range r.GetGroupings() {
+		for _, e := range g.GetGroupingExpressions() {
+			if !slices.ContainsFunc(keys, func(x *substraitpb.Expression) bool { return proto.Equal(x, e) }) {
+				keys = append(keys, e)
+			}
+		}
+	}
+	return len(keys)
+}
+
 func hasDup(xs []int) bool {
 	for i := 1; i < len(xs); i++ {
 		if xs[i] == xs[i-1] {
