@@ -100,6 +100,8 @@ func (c *Cast) cast(ctx context.Context, alloc memory.Allocator, x arrow.Array) 
 		return arrowNulls(alloc, c.To, x.Len())
 	case from.ID() == arrow.STRING && c.To.ID() == arrow.DATE32:
 		return c.stringToDate(alloc, x.(*array.String))
+	case castsToString(from, c.To):
+		return toString(alloc, x)
 	}
 	return c.arrowCast(ctx, alloc, x)
 }

@@ -216,6 +216,12 @@ func TestCast(t *testing.T) {
 		{arrow.BinaryTypes.String, arrow.FixedWidthTypes.Date32, `[{"a":"1998-09-02"}]`, `["1998-09-02"]`},
 		{arrow.BinaryTypes.String, arrow.FixedWidthTypes.Date32, `[{"a":"yesterday"}]`, ""},
 		{arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Int64, `[{"a":5}]`, `[5]`},
+		{arrow.PrimitiveTypes.Int64, arrow.BinaryTypes.String, `[{"a":-12},{"a":null},{"a":9223372036854775807}]`, `["-12",null,"9223372036854775807"]`},
+		{arrow.PrimitiveTypes.Int8, arrow.BinaryTypes.String, `[{"a":-128}]`, `["-128"]`},
+		{arrow.PrimitiveTypes.Float64, arrow.BinaryTypes.String, `[{"a":0.1},{"a":3},{"a":1e21},{"a":null}]`, `["0.1","3","1e+21",null]`},
+		{arrow.PrimitiveTypes.Float32, arrow.BinaryTypes.String, `[{"a":0.1}]`, `["0.1"]`},
+		{arrow.FixedWidthTypes.Boolean, arrow.BinaryTypes.String, `[{"a":true},{"a":false},{"a":null}]`, `["true","false",null]`},
+		{arrow.FixedWidthTypes.Date32, arrow.BinaryTypes.String, `[{"a":"1998-09-02"},{"a":"1969-12-31"}]`, `["1998-09-02","1969-12-31"]`},
 	} {
 		s := schemaOf(tc.from)
 		e, err := NewCast(cols(s)[0], tc.to, false)
