@@ -110,6 +110,10 @@ type aggState struct {
 	pre    *scope
 	groups []logical.Expr
 	aggs   []*logical.AggCall
+	// sets are the grouping sets (nil: one of all groups); setRefs the
+	// columns GROUPING reads the grouping set index from.
+	sets    [][]int
+	setRefs []*logical.Column
 }
 
 func (a *aggState) column(i int) *logical.Column {
@@ -128,13 +132,8 @@ type ectx struct {
 }
 
 func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
-	switch {
-	case s.GetOp() != pg.SetOperation_SETOP_NONE:
-		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: set operations")
-	case len(s.GetValuesLists()) > 0:
-		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: VALUES")
-	case len(s.GetDistinctClause()) > 0:
-		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: DISTINCT")
+	if _, err := isDistinct(s); err != nil {
+		return nil, nil, err
 	}
 	if w := s.GetWithClause(); w != nil {
 		if w.GetRecursive() {
@@ -148,6 +147,12 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 			}
 			b.ctes = &cteEnv{name: cte.GetCtename(), cte: cte, outer: b.ctes}
 		}
+	}
+	switch {
+	case s.GetOp() != pg.SetOperation_SETOP_NONE:
+		return b.setOperation(s)
+	case len(s.GetValuesLists()) > 0:
+		return b.valuesStmt(s)
 	}
 	node, sc, err := b.from(s.GetFromClause())
 	if err != nil {
@@ -166,12 +171,9 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 	ec := &ectx{sc: sc, win: ws}
 	if len(s.GetGroupClause()) > 0 || s.GetHavingClause() != nil || hasAgg(s.GetTargetList()) {
 		st := &aggState{pre: sc}
-		for _, g := range s.GetGroupClause() {
-			x, err := b.groupExpr(g, s.GetTargetList(), sc)
-			if err != nil {
-				return nil, nil, err
-			}
-			st.groups = append(st.groups, x)
+		var err error
+		if st.groups, st.sets, err = b.groupBy(s.GetGroupClause(), s.GetTargetList(), sc); err != nil {
+			return nil, nil, err
 		}
 		ec = &ectx{agg: st, win: ws}
 		// Bind everything above the aggregate first: it collects the aggregate calls.
@@ -189,6 +191,7 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		st.fixGroupingRefs()
 		aggNames := make([]string, 0, len(st.groups)+len(st.aggs))
 		for i := range st.groups {
 			aggNames = append(aggNames, fmt.Sprintf("g%d", i))
@@ -196,7 +199,7 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 		for i := range st.aggs {
 			aggNames = append(aggNames, fmt.Sprintf("a%d", i))
 		}
-		node = &logical.Aggregate{Input: node, Groups: st.groups, Aggs: st.aggs, Names: aggNames}
+		node = &logical.Aggregate{Input: node, Groups: st.groups, Aggs: st.aggs, Names: aggNames, Sets: st.sets}
 		if having != nil {
 			node = &logical.Filter{Input: node, Cond: having}
 		}
@@ -222,6 +225,12 @@ func (b *binder) finish(s *pg.SelectStmt, node logical.Node, items []logical.Exp
 		allNames = append(allNames, fmt.Sprintf("__sort%d", i))
 	}
 	node = &logical.Project{Input: node, Exprs: all, Names: allNames}
+	if d, _ := isDistinct(s); d {
+		var err error
+		if node, err = distinct(node, allNames, len(hidden)); err != nil {
+			return nil, nil, err
+		}
+	}
 	if len(keys) > 0 {
 		node = &logical.Sort{Input: node, Keys: keys}
 	}
@@ -266,7 +275,8 @@ func (b *binder) constInt(n *pg.Node, def int64, what string) (int64, error) {
 // right.
 func (b *binder) from(items []*pg.Node) (logical.Node, *scope, error) {
 	if len(items) == 0 {
-		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: SELECT without FROM")
+		node, sc := oneRow()
+		return node, sc, nil
 	}
 	var node logical.Node
 	var sc *scope

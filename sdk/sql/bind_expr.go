@@ -32,6 +32,9 @@ func (b *binder) expr(n *pg.Node, ec *ectx) (logical.Expr, error) {
 	if fc := n.GetFuncCall(); fc != nil && fc.GetOver() != nil {
 		return b.windowCall(fc, ec)
 	}
+	if gf := n.GetGroupingFunc(); gf != nil {
+		return b.groupingCall(gf.GetArgs(), ec.agg)
+	}
 	if ec.agg != nil {
 		if fc := n.GetFuncCall(); fc != nil && aggNames[funcName(fc)] {
 			return b.aggCall(fc, ec.agg)
@@ -112,7 +115,7 @@ func (b *binder) expr(n *pg.Node, ec *ectx) (logical.Expr, error) {
 				return nil, err
 			}
 		}
-		return b.call(funcName(fc), args...)
+		return b.scalarFunc(funcName(fc), args)
 	}
 	return nil, errkind.Errorf(errkind.Unimplemented, "sql: expression %s", nodeKind(n))
 }

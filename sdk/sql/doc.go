@@ -18,6 +18,17 @@
 // (bind_window.go); ROWS and RANGE frames are supported, GROUPS and
 // EXCLUDE are not.
 //
+// Beyond a single SELECT block (bind_set.go, bind_group.go, bind_func.go):
+// UNION / INTERSECT / EXCEPT [ALL] become a logical SetOp (Substrait SetRel),
+// each column in the common type of its two sides and named by the left;
+// VALUES lists and SELECT without FROM a Values node (a ReadRel of a
+// virtual table); SELECT DISTINCT an Aggregate by every output column;
+// GROUP BY ROLLUP / CUBE / GROUPING SETS an Aggregate with grouping sets
+// (the cross product of the clause's items, as in PostgreSQL), GROUPING()
+// a CASE over its grouping set index column. PostgreSQL's function names
+// map to the standard Substrait functions (length is char_length,
+// date_part is extract, concat skips nulls).
+//
 // Errors are classified with executor/errkind: syntax errors are
 // InvalidArgument and carry the position (*SyntaxError), unknown tables
 // NotFound, unknown columns and ill-typed expressions InvalidArgument,

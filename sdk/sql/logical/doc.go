@@ -1,5 +1,6 @@
 // Package logical is the front ends' logical plan: a small tree of
-// relational nodes (Scan, Filter, Project, Join, Aggregate, Sort, Limit)
+// relational nodes (Scan, Values, Filter, Project, Join, Aggregate, SetOp,
+// Sort, Limit)
 // over typed expressions, and its translation to a standard Substrait plan
 // (ToSubstrait).
 //

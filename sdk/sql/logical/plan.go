@@ -123,23 +123,55 @@ func (j *Join) Inputs() []Node { return []Node{j.Left, j.Right} }
 // Aggregate groups the rows of Input by Groups and computes Aggs per group;
 // without groups it computes one row. Its output is the grouping columns
 // followed by the aggregates, named Names.
+//
+// Sets, if not nil, lists grouping sets (ROLLUP, CUBE, GROUPING SETS), each
+// as indexes into Groups: the rows of each set are aggregated separately,
+// the groups a set leaves out null in its rows. With more than one set the
+// output ends with an i32 column, GroupingSetColumn, holding the index of
+// the set that yielded the row, as Substrait's AggregateRel defines.
 type Aggregate struct {
 	Input  Node
 	Groups []Expr
 	Aggs   []*AggCall
 	Names  []string // len(Groups)+len(Aggs)
+	Sets   [][]int
 }
 
-// Schema returns the grouping columns followed by the aggregates.
+// GroupingSetColumn names the grouping set index column of an Aggregate
+// with several grouping sets.
+const GroupingSetColumn = "grouping_set"
+
+// Schema returns the grouping columns followed by the aggregates (and the
+// grouping set index). A group left out of some grouping set is nullable.
 func (a *Aggregate) Schema() Schema {
-	s := make(Schema, 0, len(a.Groups)+len(a.Aggs))
+	s := make(Schema, 0, len(a.Groups)+len(a.Aggs)+1)
 	for i, g := range a.Groups {
-		s = append(s, Field{Name: a.Names[i], Type: g.Type()})
+		t := g.Type()
+		if !a.inEverySet(i) {
+			t = t.WithNullability(types.NullabilityNullable)
+		}
+		s = append(s, Field{Name: a.Names[i], Type: t})
 	}
 	for i, m := range a.Aggs {
 		s = append(s, Field{Name: a.Names[len(a.Groups)+i], Type: m.T})
 	}
+	if len(a.Sets) > 1 {
+		s = append(s, Field{Name: GroupingSetColumn, Type: &types.Int32Type{Nullability: types.NullabilityRequired}})
+	}
 	return s
+}
+
+func (a *Aggregate) inEverySet(group int) bool {
+	for _, set := range a.Sets {
+		found := false
+		for _, g := range set {
+			found = found || g == group
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // Inputs returns the input.

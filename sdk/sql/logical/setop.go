@@ -19,6 +19,11 @@ const (
 	// ExceptDistinct keeps each distinct row of the first input present in
 	// no other input once.
 	ExceptDistinct
+	// IntersectAll keeps a row min(m, n1, …) times, m and ni its counts in
+	// the first and the other inputs (INTERSECT ALL).
+	IntersectAll
+	// ExceptAll keeps a row max(0, m - Σni) times (EXCEPT ALL).
+	ExceptAll
 )
 
 func (k SetKind) String() string {
@@ -31,6 +36,10 @@ func (k SetKind) String() string {
 		return "intersect"
 	case ExceptDistinct:
 		return "except"
+	case IntersectAll:
+		return "intersect all"
+	case ExceptAll:
+		return "except all"
 	}
 	return fmt.Sprintf("SetKind(%d)", int(k))
 }
@@ -45,6 +54,10 @@ func (k SetKind) substrait() substraitpb.SetRel_SetOp {
 		return substraitpb.SetRel_SET_OP_INTERSECTION_MULTISET
 	case ExceptDistinct:
 		return substraitpb.SetRel_SET_OP_MINUS_PRIMARY
+	case IntersectAll:
+		return substraitpb.SetRel_SET_OP_INTERSECTION_MULTISET_ALL
+	case ExceptAll:
+		return substraitpb.SetRel_SET_OP_MINUS_PRIMARY_ALL
 	}
 	return substraitpb.SetRel_SET_OP_UNSPECIFIED
 }

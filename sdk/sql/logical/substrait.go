@@ -160,7 +160,16 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 		for i := range gs {
 			refs[i] = uint32(i)
 		}
-		if len(gs) > 0 {
+		switch {
+		case n.Sets != nil:
+			for _, set := range n.Sets {
+				g := &substraitpb.AggregateRel_Grouping{ExpressionReferences: []uint32{}}
+				for _, i := range set {
+					g.ExpressionReferences = append(g.ExpressionReferences, uint32(i))
+				}
+				agg.Groupings = append(agg.Groupings, g)
+			}
+		case len(gs) > 0:
 			agg.Groupings = []*substraitpb.AggregateRel_Grouping{{ExpressionReferences: refs}}
 		}
 		for _, m := range n.Aggs {
@@ -215,6 +224,8 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 		return &substraitpb.Rel{RelType: &substraitpb.Rel_Set{Set: set}}, nil
 	case *Window:
 		return e.window(n)
+	case *Values:
+		return e.values(n)
 	}
 	return nil, fmt.Errorf("logical: cannot emit %T", n)
 }
