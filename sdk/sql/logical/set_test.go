@@ -38,7 +38,7 @@ func TestSetValuesGroupingSets(t *testing.T) {
 	agg := &logical.Aggregate{Input: set,
 		Groups: []logical.Expr{&logical.Column{Index: 0, T: i32}, &logical.Column{Index: 1, T: str}},
 		Aggs:   []*logical.AggCall{count}, Names: []string{"k", "v", "n"},
-		Sets:   [][]int{{0, 1}, {0}, {}}}
+		Sets: [][]int{{0, 1}, {0}, {}}}
 	s := agg.Schema()
 	if len(s) != 4 || s[3].Name != logical.GroupingSetColumn || s[0].Type.GetNullability() != null {
 		t.Fatalf("aggregate schema = %v, want k? v? n grouping_set", s)
