@@ -341,6 +341,8 @@ func (b *binder) fromItem(n *pg.Node) (logical.Node, *scope, error) {
 		}
 		sc, err := derivedScope(node, names, rs.GetAlias().GetAliasname(), rs.GetAlias().GetColnames())
 		return node, sc, err
+	case n.GetRangeVar() != nil && b.view(n.GetRangeVar()) != nil:
+		return b.viewRef(n.GetRangeVar())
 	case n.GetRangeVar() != nil:
 		rv := n.GetRangeVar()
 		name := rv.GetRelname()

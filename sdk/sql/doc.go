@@ -29,6 +29,18 @@
 // map to the standard Substrait functions (length is char_length,
 // date_part is extract, concat skips nulls).
 //
+// A Session (session.go) runs statements beyond queries against a mutable
+// catalog: CREATE EXTERNAL TABLE … STORED AS PARQUET|CSV|ARROW LOCATION
+// (a file, a directory of files or a glob), DROP TABLE, CREATE [TEMP]
+// VIEW, DROP VIEW, SHOW TABLES, DESCRIBE and EXPLAIN. Exec returns per
+// statement either a Substrait plan for the caller to run or a local
+// result (Arrow rows); views are logical plans, so a Go DataFrame can be
+// one (RegisterView). The session is also the engine's catalog
+// (plan.Catalog) when its plans run in process. PostgreSQL has no CREATE
+// EXTERNAL TABLE or DESCRIBE: session_parse.go explains how they are
+// recognised on the parser's tokens and still parsed by it, with error
+// positions in the user's text.
+//
 // Errors are classified with executor/errkind: syntax errors are
 // InvalidArgument and carry the position (*SyntaxError), unknown tables
 // NotFound, unknown columns and ill-typed expressions InvalidArgument,

@@ -35,21 +35,27 @@ func Parse(text string) ([]*pg.RawStmt, error) {
 	if err != nil {
 		var pe *parser.Error
 		if errors.As(err, &pe) {
-			se := &SyntaxError{Message: pe.Message, Pos: pe.Cursorpos}
-			if se.Pos > 0 {
-				se.Line, se.Column = 1, 1
-				for i := 0; i < se.Pos-1 && i < len(text); i++ {
-					if text[i] == '\n' {
-						se.Line++
-						se.Column = 1
-					} else {
-						se.Column++
-					}
-				}
-			}
-			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: %w", se)
+			return nil, syntaxError(text, pe.Message, pe.Cursorpos)
 		}
 		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: %w", err)
 	}
 	return tree.GetStmts(), nil
+}
+
+// syntaxError is an InvalidArgument error wrapping a *SyntaxError at the
+// 1-based byte offset pos of text (0 if unknown).
+func syntaxError(text, msg string, pos int) error {
+	se := &SyntaxError{Message: msg, Pos: pos}
+	if se.Pos > 0 {
+		se.Line, se.Column = 1, 1
+		for i := 0; i < se.Pos-1 && i < len(text); i++ {
+			if text[i] == '\n' {
+				se.Line++
+				se.Column = 1
+			} else {
+				se.Column++
+			}
+		}
+	}
+	return errkind.Errorf(errkind.InvalidArgument, "sql: %w", se)
 }

@@ -45,7 +45,11 @@ func format(b *strings.Builder, n Node, depth int) {
 		for i, a := range n.Aggs {
 			aggs[i] = a.String()
 		}
-		fmt.Fprintf(b, "Aggregate groups=[%s] aggs=[%s] -> [%s]", strings.Join(groups, ", "), strings.Join(aggs, ", "), fieldNames(n.Schema()))
+		fmt.Fprintf(b, "Aggregate groups=[%s] aggs=[%s]", strings.Join(groups, ", "), strings.Join(aggs, ", "))
+		if n.Sets != nil {
+			fmt.Fprintf(b, " sets=%v", n.Sets)
+		}
+		fmt.Fprintf(b, " -> [%s]", fieldNames(n.Schema()))
 	case *Sort:
 		keys := make([]string, len(n.Keys))
 		for i, k := range n.Keys {
@@ -63,6 +67,8 @@ func format(b *strings.Builder, n Node, depth int) {
 		fmt.Fprintf(b, "Limit offset=%d count=%d", n.Offset, n.Count)
 	case *SetOp:
 		fmt.Fprintf(b, "SetOp %s", n.Kind)
+	case *Values:
+		fmt.Fprintf(b, "Values rows=%d [%s]", len(n.Rows), fieldNames(n.Fields))
 	default:
 		fmt.Fprintf(b, "%T [%s]", n, fieldNames(n.Schema()))
 	}
