@@ -29,3 +29,36 @@ func ExamplePlan() {
 	// lt:date_date
 	// sum:dec
 }
+
+func ExampleSession_Exec() {
+	s, err := sql.NewSession(sql.MapCatalog{"orders": arrow.NewSchema([]arrow.Field{
+		{Name: "o_orderkey", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "o_orderstatus", Type: arrow.BinaryTypes.String},
+	}, nil)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	results, err := s.Exec(context.Background(), `
+		CREATE VIEW open_orders AS SELECT o_orderkey AS k FROM orders WHERE o_orderstatus = 'O';
+		DESCRIBE open_orders;
+		SELECT count(*) FROM open_orders`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range results {
+		switch {
+		case r.Rows != nil: // a local result
+			fmt.Println(r.Tag, r.Rows.NumRows(), "row(s)")
+		case r.Plan != nil: // a plan to run
+			fmt.Println(r.Tag, r.Plan.GetRelations()[0].GetRoot().GetNames())
+		default:
+			fmt.Println(r.Tag)
+		}
+	}
+	// Output:
+	// CREATE VIEW
+	// DESCRIBE 1 row(s)
+	// SELECT [count]
+}
