@@ -453,7 +453,7 @@ func columnField(cd *pg.ColumnDef) (arrow.Field, error) {
 	if err != nil {
 		return arrow.Field{}, fmt.Errorf("sql: column %q: %w", cd.GetColname(), err)
 	}
-	at, err := arrowType(st)
+	at, _, err := logical.ArrowType(st)
 	if err != nil {
 		return arrow.Field{}, fmt.Errorf("sql: column %q: %w", cd.GetColname(), err)
 	}

@@ -182,33 +182,3 @@ func sqlTypeName(t types.Type) string {
 	}
 	return t.WithNullability(types.NullabilityRequired).String()
 }
-
-// arrowType is the Arrow column type of a Substrait type, for tables
-// declared with columns.
-func arrowType(t types.Type) (arrow.DataType, error) {
-	switch t := t.(type) {
-	case *types.BooleanType:
-		return arrow.FixedWidthTypes.Boolean, nil
-	case *types.Int8Type:
-		return arrow.PrimitiveTypes.Int8, nil
-	case *types.Int16Type:
-		return arrow.PrimitiveTypes.Int16, nil
-	case *types.Int32Type:
-		return arrow.PrimitiveTypes.Int32, nil
-	case *types.Int64Type:
-		return arrow.PrimitiveTypes.Int64, nil
-	case *types.Float32Type:
-		return arrow.PrimitiveTypes.Float32, nil
-	case *types.Float64Type:
-		return arrow.PrimitiveTypes.Float64, nil
-	case *types.StringType:
-		return arrow.BinaryTypes.String, nil
-	case *types.BinaryType:
-		return arrow.BinaryTypes.Binary, nil
-	case *types.DateType:
-		return arrow.FixedWidthTypes.Date32, nil
-	case *types.DecimalType:
-		return &arrow.Decimal128Type{Precision: t.Precision, Scale: t.Scale}, nil
-	}
-	return nil, errkind.Errorf(errkind.Unimplemented, "column type %s", t)
-}
