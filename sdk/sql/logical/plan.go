@@ -21,17 +21,37 @@ type Node interface {
 	Inputs() []Node
 }
 
-// Scan reads every column of a named table; Fields is its schema. With
-// Files set it reads those files instead (Substrait's local files), and
-// Table only names the scan in messages.
+// Scan reads a named table, or with Files set those files (Substrait's
+// local files; Table then only names the scan in messages). Fields is the
+// table's schema (Substrait's base schema); the optimizer may narrow what
+// the scan returns:
+//
+//   - Filter, if set, is a condition over Fields: the scan returns only the
+//     rows for which it is true (ReadRel.filter);
+//   - Columns, if set, are the indices of the Fields the scan returns, in
+//     order (ReadRel.projection); nil returns every field.
+//
+// Stats, if known, describe the table's contents, for estimates.
 type Scan struct {
-	Table  string
-	Fields Schema
-	Files  *Files
+	Table   string
+	Fields  Schema
+	Files   *Files
+	Filter  Expr
+	Columns []int
+	Stats   *TableStats
 }
 
-// Schema returns the table's columns.
-func (s *Scan) Schema() Schema { return s.Fields }
+// Schema returns the columns the scan returns.
+func (s *Scan) Schema() Schema {
+	if s.Columns == nil {
+		return s.Fields
+	}
+	out := make(Schema, len(s.Columns))
+	for i, c := range s.Columns {
+		out[i] = s.Fields[c]
+	}
+	return out
+}
 
 // Inputs returns nil.
 func (s *Scan) Inputs() []Node { return nil }

@@ -90,6 +90,26 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 		} else {
 			read.ReadType = &substraitpb.ReadRel_NamedTable_{NamedTable: &substraitpb.ReadRel_NamedTable{Names: []string{n.Table}}}
 		}
+		if n.Filter != nil {
+			c, err := e.expr(n.Filter)
+			if err != nil {
+				return nil, err
+			}
+			read.Filter = c
+		}
+		if n.Columns != nil {
+			items := make([]*substraitpb.Expression_MaskExpression_StructItem, len(n.Columns))
+			for i, c := range n.Columns {
+				if c < 0 || c >= len(n.Fields) {
+					return nil, fmt.Errorf("logical: scan of %s: column %d of %d", n.Table, c, len(n.Fields))
+				}
+				items[i] = &substraitpb.Expression_MaskExpression_StructItem{Field: int32(c)}
+			}
+			read.Projection = &substraitpb.Expression_MaskExpression{
+				Select:                 &substraitpb.Expression_MaskExpression_StructSelect{StructItems: items},
+				MaintainSingularStruct: true,
+			}
+		}
 		return &substraitpb.Rel{RelType: &substraitpb.Rel_Read{Read: read}}, nil
 	case *Filter:
 		in, err := e.rel(n.Input)
