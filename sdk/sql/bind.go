@@ -364,7 +364,13 @@ func (b *binder) fromItem(n *pg.Node) (logical.Node, *scope, error) {
 			sc.cols = append(sc.cols, scopeCol{qual: qual, name: col})
 			sc.schema = append(sc.schema, logical.Field{Name: col, Type: t})
 		}
-		return &logical.Scan{Table: name, Fields: sc.schema}, sc, nil
+		scan := &logical.Scan{Table: name, Fields: sc.schema}
+		if stc, ok := b.cat.(StatsCatalog); ok {
+			if st, ok := stc.TableStats(b.ctx, name); ok {
+				scan.Stats = &st
+			}
+		}
+		return scan, sc, nil
 	case n.GetJoinExpr() != nil:
 		j := n.GetJoinExpr()
 		jt, ok := joinTypes[j.GetJointype()]
