@@ -19,8 +19,13 @@ type Rule interface {
 	Rewrite(n logical.Node) (logical.Node, error)
 }
 
-// Optimize applies rules in order.
+// Optimize applies rules in order: first to the plan of each scalar
+// subquery, then to the whole plan.
 func Optimize(n logical.Node, rules []Rule) (logical.Node, error) {
+	n, err := optimizeSubqueries(n, rules)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range rules {
 		out, err := r.Rewrite(n)
 		if err != nil {
