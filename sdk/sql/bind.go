@@ -11,14 +11,22 @@ import (
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
+	"github.com/trebuchet-dev/trebuchet/sdk/sql/optimize"
 )
 
-// Plan parses one SELECT statement, binds it against cat and returns its
-// Substrait plan.
+// Plan parses one SELECT statement, binds it against cat, optimizes it
+// (optimize.DefaultRules) and returns its Substrait plan.
 func Plan(ctx context.Context, text string, cat Catalog) (*substraitpb.Plan, error) {
 	root, names, err := Bind(ctx, text, cat)
 	if err != nil {
 		return nil, err
+	}
+	fns, err := logical.NewFunctions()
+	if err != nil {
+		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+	}
+	if root, err = optimize.Optimize(root, optimize.DefaultRules(fns)); err != nil {
+		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
 	p, err := logical.ToSubstrait(root, names)
 	if err != nil {

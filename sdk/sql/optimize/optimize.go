@@ -35,3 +35,19 @@ func Optimize(n logical.Node, rules []Rule) (logical.Node, error) {
 	}
 	return n, nil
 }
+
+// DefaultRules returns the rules every front end applies, in order:
+// constants are folded first so the other rules see plain literals;
+// filters are pushed down, turning cross joins under equalities into inner
+// joins, before joins are reordered (which needs those conditions);
+// limits move down next; columns are pruned last, once the plan's shape
+// is final. fns resolves the functions the rules create (conjunctions).
+func DefaultRules(fns *logical.Functions) []Rule {
+	return []Rule{
+		NewFoldConstants(),
+		NewPushFilters(fns),
+		NewReorderJoins(fns),
+		NewPushLimits(),
+		NewPruneColumns(),
+	}
+}
