@@ -90,6 +90,16 @@ func rows(n logical.Node) float64 {
 			return max(inner, l+r)
 		}
 		return inner
+	case *logical.Window:
+		return rows(n.Input)
+	case *logical.Values:
+		return float64(len(n.Rows))
+	case *logical.SetOp:
+		total := 0.0
+		for _, in := range n.Operands {
+			total += rows(in)
+		}
+		return total
 	}
 	return unknownRows
 }
@@ -162,7 +172,7 @@ func lineage(n logical.Node, i int) (colInfo, bool) {
 			}
 		}
 	case *logical.Aggregate:
-		if i < len(n.Groups) {
+		if i < len(n.Groups) && n.Sets == nil {
 			if c, ok := n.Groups[i].(*logical.Column); ok {
 				return lineage(n.Input, c.Index)
 			}

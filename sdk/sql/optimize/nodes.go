@@ -37,6 +37,16 @@ func withInputs(n logical.Node, in []logical.Node) (out logical.Node, ok bool) {
 		c := *n
 		c.Input = in[0]
 		return &c, true
+	case *logical.Window:
+		c := *n
+		c.Input = in[0]
+		return &c, true
+	case *logical.SetOp:
+		c := *n
+		c.Operands = in
+		return &c, true
+	case *logical.Values:
+		return n, true
 	}
 	return n, false
 }
@@ -114,6 +124,32 @@ func mapExprs(n logical.Node, f func(logical.Expr) (logical.Expr, error)) (logic
 			}
 		}
 		out = &c
+	case *logical.Window:
+		c := *n
+		c.Calls = make([]*logical.WindowCall, len(n.Calls))
+		for i, w := range n.Calls {
+			wc := *w
+			wc.Args = all(w.Args)
+			wc.Partition = all(w.Partition)
+			wc.Order = make([]logical.SortKey, len(w.Order))
+			for k, o := range w.Order {
+				wc.Order[k] = o
+				if err == nil {
+					wc.Order[k].Expr, err = f(o.Expr)
+				}
+			}
+			c.Calls[i] = &wc
+		}
+		out = &c
+	case *logical.Values:
+		c := *n
+		c.Rows = make([][]logical.Expr, len(n.Rows))
+		for i, row := range n.Rows {
+			c.Rows[i] = all(row)
+		}
+		out = &c
+	case *logical.SetOp, *logical.Limit:
+		return n, nil
 	default:
 		return n, nil
 	}

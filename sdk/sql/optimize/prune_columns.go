@@ -16,7 +16,8 @@ import (
 // projection above it. The plan's output columns are unchanged.
 //
 // A node keeps at least one column, so a count(*) still counts rows. A
-// node of a kind the rule does not know keeps all its columns, and its
+// window, a set operation, values, an aggregate of grouping sets and a
+// node of a kind the rule does not know keep all their columns, and their
 // inputs all theirs.
 type PruneColumns struct{}
 
@@ -108,6 +109,9 @@ func (r *PruneColumns) prune(n logical.Node, req []int) (logical.Node, []int, er
 	case *logical.Join:
 		return r.join(n, req)
 	case *logical.Aggregate:
+		if n.Sets != nil {
+			return r.opaque(n) // its output ends with the grouping set index
+		}
 		return r.aggregate(n, req)
 	}
 	return r.opaque(n)

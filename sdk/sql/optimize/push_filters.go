@@ -14,7 +14,9 @@ import (
 //   - through a projection, with the projected expressions substituted
 //     (unless that would copy a subquery);
 //   - through a sort;
-//   - through an aggregate when the term uses only grouping columns;
+//   - through an aggregate (of one grouping) when the term uses only
+//     grouping columns;
+//   - into every input of a set operation;
 //   - into the side of an inner or cross join whose columns it uses; a term
 //     over both sides becomes a join condition, so a cross join under an
 //     equality (FROM a, b WHERE a.x = b.y, how TPC-H writes its joins)
@@ -81,6 +83,11 @@ func (r *PushFilters) push(n logical.Node, preds []logical.Expr) (logical.Node, 
 		}
 		return &logical.Sort{Input: in, Keys: n.Keys}, nil
 	case *logical.Aggregate:
+		if n.Sets != nil {
+			// A grouping set nulls the groups it leaves out: a term on a
+			// group is not a term on the input.
+			break
+		}
 		var down, keep []logical.Expr
 		for _, p := range preds {
 			cols, err := columnsOf(p)
@@ -103,8 +110,31 @@ func (r *PushFilters) push(n logical.Node, preds []logical.Expr) (logical.Node, 
 		return r.join(n, preds)
 	case *logical.Scan:
 		return r.scan(n, preds)
+	case *logical.SetOp:
+		// A filter of a union, intersection or difference is the set
+		// operation of the filtered inputs: a row's presence in each input
+		// decides its presence in the result, and the filter keeps or drops
+		// it everywhere alike.
+		var down, keep []logical.Expr
+		for _, p := range preds {
+			if _, err := columnsOf(p); err == nil && !hasSubquery(p) {
+				down = append(down, p)
+			} else {
+				keep = append(keep, p)
+			}
+		}
+		c := *n
+		c.Operands = make([]logical.Node, len(n.Operands))
+		for i, in := range n.Operands {
+			var err error
+			if c.Operands[i], err = r.push(in, down); err != nil {
+				return nil, err
+			}
+		}
+		return r.filter(&c, keep)
 	}
-	// A limit, or a node of an unknown kind: filters stay above it.
+	// A limit, a window, an aggregate of grouping sets, or a node of an
+	// unknown kind: filters stay above it.
 	out, err := mapInputs(n, func(in logical.Node) (logical.Node, error) { return r.push(in, nil) })
 	if err != nil {
 		return nil, err

@@ -90,6 +90,28 @@ func TestPushFilters(t *testing.T) {
 			        Scan u filter=equal(y, 3) rows=100
 			        Scan f rows=1000000
 			`,
+	}, {
+		name:  "into every input of a set operation",
+		query: "SELECT * FROM (SELECT a FROM t UNION ALL SELECT x FROM u) s WHERE a > 3",
+		want: `
+			Project a
+			  Project a
+			    SetOp union all
+			      Project a
+			        Scan t filter=gt(a, 3) rows=100
+			      Project x
+			        Scan u filter=gt(x, 3) rows=100
+			`,
+	}, {
+		name:  "not through grouping sets",
+		query: "SELECT * FROM (SELECT a, sum(b) AS s FROM t GROUP BY ROLLUP(a)) q WHERE a IS NULL",
+		want: `
+			Project a, s
+			  Project a=g0, s=a0
+			    Filter is_null(g0)
+			      Aggregate groups=[a] aggs=[sum(b)] sets=[[0] []]
+			        Scan t rows=100
+			`,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			checkPlan(t, apply(t, bind(t, cat, tc.query), optimize.NewPushFilters(functions(t))), tc.want)

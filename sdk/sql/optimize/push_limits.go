@@ -13,8 +13,9 @@ import (
 //     keeping only offset+count rows instead of sorting everything;
 //   - merged with a limit directly below it;
 //   - copied (as a limit of offset+count rows) into the preserved input of
-//     a left or right join, which outputs at least one row per row of it.
-//     Without ORDER BY any offset+count rows of the join are an answer.
+//     a left or right join, which outputs at least one row per row of it,
+//     and into every input of a UNION ALL. Without ORDER BY any
+//     offset+count rows are an answer.
 //
 // A limit stays above a filter, an aggregate, an inner join and a sort.
 type PushLimits struct{}
@@ -47,6 +48,26 @@ func (r *PushLimits) push(l *logical.Limit) logical.Node {
 		return &c
 	case *logical.Limit:
 		return r.push(mergeLimits(l, in))
+	case *logical.SetOp:
+		if in.Kind != logical.UnionAll || l.Count < 0 {
+			return l
+		}
+		// Any offset+count rows of the union are among the first
+		// offset+count of each input.
+		u := *in
+		u.Operands = make([]logical.Node, len(in.Operands))
+		changed := false
+		for i, op := range in.Operands {
+			u.Operands[i] = op
+			if !covered(op, l.Offset+l.Count) {
+				u.Operands[i] = r.push(&logical.Limit{Input: op, Count: l.Offset + l.Count})
+				changed = true
+			}
+		}
+		if !changed {
+			return l
+		}
+		return &logical.Limit{Input: &u, Offset: l.Offset, Count: l.Count}
 	case *logical.Join:
 		if l.Count < 0 || (in.Type != logical.JoinLeft && in.Type != logical.JoinRight) {
 			return l

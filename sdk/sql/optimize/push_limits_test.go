@@ -59,6 +59,20 @@ func TestPushLimits(t *testing.T) {
 			      Scan t rows=100
 			      Scan u rows=100
 			`,
+	}, {
+		name:  "into every input of a union all",
+		query: "SELECT a FROM t UNION ALL SELECT x FROM u LIMIT 3 OFFSET 1",
+		want: `
+			Project a
+			  Limit offset=1 count=3
+			    SetOp union all
+			      Project a
+			        Limit offset=0 count=4
+			          Scan t rows=100
+			      Project x
+			        Limit offset=0 count=4
+			          Scan u rows=100
+			`,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			rule := optimize.NewPushLimits()
