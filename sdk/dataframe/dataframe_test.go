@@ -200,7 +200,9 @@ func TestExplain(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"Project n_name=$1\n  Filter equal:any_any($2, 1:i64)\n    Scan nation [n_nationkey, n_name, n_regionkey, n_comment] parquet files ",
+		// The optimized plan: the filter and the projection are pushed into the scan.
+		"Project n_name\n  Scan nation parquet files ",
+		"columns=[n_name] filter=equal(n_regionkey, 1)",
 		`"uriFile":"file:///`,
 		`"name":"equal:any_any"`,
 		`"producer":"trebuchet-dataframe"`,

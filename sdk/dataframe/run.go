@@ -12,6 +12,7 @@ import (
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
+	"github.com/trebuchet-dev/trebuchet/sdk/sql"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
 )
 
@@ -24,9 +25,9 @@ func (df *DataFrame) Plan() (*substraitpb.Plan, error) {
 	if err := df.Err(); err != nil {
 		return nil, err
 	}
-	p, err := logical.ToSubstrait(df.node, df.Columns())
+	_, p, err := sql.Compile(df.node, df.Columns())
 	if err != nil {
-		return nil, errkind.Errorf(errkind.Internal, "dataframe: %w", err)
+		return nil, err
 	}
 	p.Version.Producer = Producer
 	return p, nil
@@ -35,17 +36,21 @@ func (df *DataFrame) Plan() (*substraitpb.Plan, error) {
 // Explain returns the logical plan as indented text, then the Substrait
 // plan in its JSON form.
 func (df *DataFrame) Explain() (string, error) {
-	p, err := df.Plan()
+	if err := df.Err(); err != nil {
+		return "", err
+	}
+	optimized, p, err := sql.Compile(df.node, df.Columns())
 	if err != nil {
 		return "", err
 	}
+	p.Version.Producer = Producer
 	js, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(p)
 	if err != nil {
 		return "", errkind.Errorf(errkind.Internal, "dataframe: %w", err)
 	}
 	var b strings.Builder
 	b.WriteString("Logical plan:\n")
-	b.WriteString(logical.Format(df.node))
+	b.WriteString(logical.Explain(optimized))
 	b.WriteString("\nSubstrait plan:\n")
 	b.Write(js)
 	b.WriteString("\n")

@@ -15,24 +15,33 @@ import (
 )
 
 // Plan parses one SELECT statement, binds it against cat, optimizes it
-// (optimize.DefaultRules) and returns its Substrait plan.
+// and returns its Substrait plan.
 func Plan(ctx context.Context, text string, cat Catalog) (*substraitpb.Plan, error) {
 	root, names, err := Bind(ctx, text, cat)
 	if err != nil {
 		return nil, err
 	}
+	_, p, err := Compile(root, names)
+	return p, err
+}
+
+// Compile optimizes a bound logical plan (optimize.DefaultRules) and emits
+// it as Substrait; it returns the optimized plan too, for EXPLAIN. Every
+// front end — SQL statements, sessions, DataFrames — compiles through it,
+// so they emit the same plans.
+func Compile(root logical.Node, names []string) (logical.Node, *substraitpb.Plan, error) {
 	fns, err := logical.NewFunctions()
 	if err != nil {
-		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
 	if root, err = optimize.Optimize(root, optimize.DefaultRules(fns)); err != nil {
-		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
 	p, err := logical.ToSubstrait(root, names)
 	if err != nil {
-		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
-	return p, nil
+	return root, p, nil
 }
 
 // Bind parses one SELECT statement and binds it against cat; it returns the

@@ -349,9 +349,9 @@ func (s *Session) exec(ctx context.Context, st *statement) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := logical.ToSubstrait(node, names)
+		node, p, err := Compile(node, names)
 		if err != nil {
-			return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+			return nil, err
 		}
 		return &Result{Tag: "SELECT", Plan: p, Logical: node, Names: names}, nil
 	case n.GetCreateStmt() != nil && st.external != nil:

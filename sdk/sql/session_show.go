@@ -133,9 +133,9 @@ func (s *Session) explain(ctx context.Context, es *pg.ExplainStmt) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	p, err := logical.ToSubstrait(node, names)
+	node, p, err := Compile(node, names)
 	if err != nil {
-		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+		return nil, err
 	}
 	r := &Result{Tag: "EXPLAIN", Logical: node, Names: names}
 	if analyze {
@@ -146,7 +146,7 @@ func (s *Session) explain(ctx context.Context, es *pg.ExplainStmt) (*Result, err
 	if format == "json" {
 		lines = [][]string{{protojson.MarshalOptions{Multiline: true, Indent: "  "}.Format(p)}}
 	} else {
-		for _, l := range strings.Split(strings.TrimSuffix(logical.Format(node), "\n"), "\n") {
+		for _, l := range strings.Split(strings.TrimSuffix(logical.Explain(node), "\n"), "\n") {
 			lines = append(lines, []string{l})
 		}
 	}

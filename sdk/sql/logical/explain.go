@@ -211,3 +211,27 @@ func literalString(l *Literal) string {
 	}
 	return fmt.Sprint(l.Value)
 }
+
+func fieldNames(s Schema) string {
+	names := make([]string, len(s))
+	for i, f := range s {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func joinTypeName(t JoinType) string {
+	switch t {
+	case JoinInner:
+		return "inner"
+	case JoinCross:
+		return "cross"
+	case JoinLeft:
+		return "left"
+	case JoinRight:
+		return "right"
+	case JoinFull:
+		return "full"
+	}
+	return fmt.Sprintf("JoinType(%d)", int(t))
+}
