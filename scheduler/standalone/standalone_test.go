@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/trebuchet-dev/trebuchet/sdk/client"
 	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
+	"github.com/trebuchet-dev/trebuchet/sdk/client"
 )
 
 func TestStartAndClose(t *testing.T) {

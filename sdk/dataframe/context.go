@@ -10,10 +10,10 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
-	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 )
 
 // Context makes DataFrames and runs them. It holds the tables DataFrames

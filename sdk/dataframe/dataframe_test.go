@@ -12,9 +12,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch/tpchtest"
+	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
 	"github.com/trebuchet-dev/trebuchet/sdk/dataframe"
-	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 )
 
 // clusterContext is a Context on an in-process cluster, with the TPC-H

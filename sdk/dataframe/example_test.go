@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/trebuchet-dev/trebuchet/sdk/dataframe"
 	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
+	"github.com/trebuchet-dev/trebuchet/sdk/dataframe"
 )
 
 // A DataFrame query run on a cluster started in the process: TPC-H Q6's
