@@ -108,14 +108,16 @@ class Location(_message.Message):
     def __init__(self, executor_id: _Optional[str] = ..., flight_address: _Optional[str] = ..., ticket: _Optional[bytes] = ...) -> None: ...
 
 class Table(_message.Message):
-    __slots__ = ("name", "format", "paths")
+    __slots__ = ("name", "format", "paths", "location")
     NAME_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     PATHS_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
     name: str
     format: TableFormat
     paths: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[TableFormat, str]] = ..., paths: _Optional[_Iterable[str]] = ...) -> None: ...
+    location: str
+    def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[TableFormat, str]] = ..., paths: _Optional[_Iterable[str]] = ..., location: _Optional[str] = ...) -> None: ...
 
 class TaskMetrics(_message.Message):
     __slots__ = ("output_rows", "output_batches", "output_bytes", "elapsed_nanos")

@@ -479,14 +479,20 @@ func (x *Location) GetTicket() []byte {
 }
 
 // Table binds a table name to the files that hold it. Tasks carry the tables
-// their plan reads, so executors need no catalog of their own.
+// their plan reads or writes, so executors need no catalog of their own.
 type Table struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Lower-case table name; names in plans are matched case-insensitively.
 	Name   string      `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	Format TableFormat `protobuf:"varint,2,opt,name=format,proto3,enum=trebuchet.v1.TableFormat" json:"format,omitempty"`
-	// Absolute file paths or file:// URIs.
-	Paths         []string `protobuf:"bytes,3,rep,name=paths,proto3" json:"paths,omitempty"`
+	// Absolute file paths or file:// URIs. Empty when location is set.
+	Paths []string `protobuf:"bytes,3,rep,name=paths,proto3" json:"paths,omitempty"`
+	// The absolute path of a directory holding the table's files, for a table
+	// that is a directory: its files are listed when a plan reads it (hidden
+	// files and directories, whose names start with "." or "_", are skipped),
+	// subdirectories named key=value are hive partitions whose keys are
+	// columns, and writes add files to it.
+	Location      string `protobuf:"bytes,4,opt,name=location,proto3" json:"location,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -540,6 +546,13 @@ func (x *Table) GetPaths() []string {
 		return x.Paths
 	}
 	return nil
+}
+
+func (x *Table) GetLocation() string {
+	if x != nil {
+		return x.Location
+	}
+	return ""
 }
 
 // TaskMetrics are counters a task reports when it ends.
@@ -630,11 +643,12 @@ const file_trebuchet_v1_common_proto_rawDesc = "" +
 	"\vexecutor_id\x18\x01 \x01(\tR\n" +
 	"executorId\x12%\n" +
 	"\x0eflight_address\x18\x02 \x01(\tR\rflightAddress\x12\x16\n" +
-	"\x06ticket\x18\x03 \x01(\fR\x06ticket\"d\n" +
+	"\x06ticket\x18\x03 \x01(\fR\x06ticket\"\x80\x01\n" +
 	"\x05Table\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x121\n" +
 	"\x06format\x18\x02 \x01(\x0e2\x19.trebuchet.v1.TableFormatR\x06format\x12\x14\n" +
-	"\x05paths\x18\x03 \x03(\tR\x05paths\"\x9d\x01\n" +
+	"\x05paths\x18\x03 \x03(\tR\x05paths\x12\x1a\n" +
+	"\blocation\x18\x04 \x01(\tR\blocation\"\x9d\x01\n" +
 	"\vTaskMetrics\x12\x1f\n" +
 	"\voutput_rows\x18\x01 \x01(\x04R\n" +
 	"outputRows\x12%\n" +

@@ -8,7 +8,7 @@ package dev.trebuchet.v1;
 /**
  * <pre>
  * Table binds a table name to the files that hold it. Tasks carry the tables
- * their plan reads, so executors need no catalog of their own.
+ * their plan reads or writes, so executors need no catalog of their own.
  * </pre>
  *
  * Protobuf type {@code trebuchet.v1.Table}
@@ -37,6 +37,7 @@ private static final long serialVersionUID = 0L;
     format_ = 0;
     paths_ =
         com.google.protobuf.LazyStringArrayList.emptyList();
+    location_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -123,7 +124,7 @@ private static final long serialVersionUID = 0L;
       com.google.protobuf.LazyStringArrayList.emptyList();
   /**
    * <pre>
-   * Absolute file paths or file:// URIs.
+   * Absolute file paths or file:// URIs. Empty when location is set.
    * </pre>
    *
    * <code>repeated string paths = 3;</code>
@@ -135,7 +136,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Absolute file paths or file:// URIs.
+   * Absolute file paths or file:// URIs. Empty when location is set.
    * </pre>
    *
    * <code>repeated string paths = 3;</code>
@@ -146,7 +147,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Absolute file paths or file:// URIs.
+   * Absolute file paths or file:// URIs. Empty when location is set.
    * </pre>
    *
    * <code>repeated string paths = 3;</code>
@@ -158,7 +159,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Absolute file paths or file:// URIs.
+   * Absolute file paths or file:// URIs. Empty when location is set.
    * </pre>
    *
    * <code>repeated string paths = 3;</code>
@@ -168,6 +169,61 @@ private static final long serialVersionUID = 0L;
   public com.google.protobuf.ByteString
       getPathsBytes(int index) {
     return paths_.getByteString(index);
+  }
+
+  public static final int LOCATION_FIELD_NUMBER = 4;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object location_ = "";
+  /**
+   * <pre>
+   * The absolute path of a directory holding the table's files, for a table
+   * that is a directory: its files are listed when a plan reads it (hidden
+   * files and directories, whose names start with "." or "_", are skipped),
+   * subdirectories named key=value are hive partitions whose keys are
+   * columns, and writes add files to it.
+   * </pre>
+   *
+   * <code>string location = 4;</code>
+   * @return The location.
+   */
+  @java.lang.Override
+  public java.lang.String getLocation() {
+    java.lang.Object ref = location_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      location_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The absolute path of a directory holding the table's files, for a table
+   * that is a directory: its files are listed when a plan reads it (hidden
+   * files and directories, whose names start with "." or "_", are skipped),
+   * subdirectories named key=value are hive partitions whose keys are
+   * columns, and writes add files to it.
+   * </pre>
+   *
+   * <code>string location = 4;</code>
+   * @return The bytes for location.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getLocationBytes() {
+    java.lang.Object ref = location_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      location_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
   }
 
   private byte memoizedIsInitialized = -1;
@@ -193,6 +249,9 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < paths_.size(); i++) {
       com.google.protobuf.GeneratedMessage.writeString(output, 3, paths_.getRaw(i));
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(location_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 4, location_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -217,6 +276,9 @@ private static final long serialVersionUID = 0L;
       size += dataSize;
       size += 1 * getPathsList().size();
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(location_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(4, location_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -237,6 +299,8 @@ private static final long serialVersionUID = 0L;
     if (format_ != other.format_) return false;
     if (!getPathsList()
         .equals(other.getPathsList())) return false;
+    if (!getLocation()
+        .equals(other.getLocation())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -256,6 +320,8 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + PATHS_FIELD_NUMBER;
       hash = (53 * hash) + getPathsList().hashCode();
     }
+    hash = (37 * hash) + LOCATION_FIELD_NUMBER;
+    hash = (53 * hash) + getLocation().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -356,7 +422,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * Table binds a table name to the files that hold it. Tasks carry the tables
-   * their plan reads, so executors need no catalog of their own.
+   * their plan reads or writes, so executors need no catalog of their own.
    * </pre>
    *
    * Protobuf type {@code trebuchet.v1.Table}
@@ -396,6 +462,7 @@ private static final long serialVersionUID = 0L;
       format_ = 0;
       paths_ =
           com.google.protobuf.LazyStringArrayList.emptyList();
+      location_ = "";
       return this;
     }
 
@@ -439,6 +506,9 @@ private static final long serialVersionUID = 0L;
         paths_.makeImmutable();
         result.paths_ = paths_;
       }
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        result.location_ = location_;
+      }
     }
 
     @java.lang.Override
@@ -469,6 +539,11 @@ private static final long serialVersionUID = 0L;
           ensurePathsIsMutable();
           paths_.addAll(other.paths_);
         }
+        onChanged();
+      }
+      if (!other.getLocation().isEmpty()) {
+        location_ = other.location_;
+        bitField0_ |= 0x00000008;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -513,6 +588,11 @@ private static final long serialVersionUID = 0L;
               paths_.add(s);
               break;
             } // case 26
+            case 34: {
+              location_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000008;
+              break;
+            } // case 34
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -683,7 +763,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Absolute file paths or file:// URIs.
+     * Absolute file paths or file:// URIs. Empty when location is set.
      * </pre>
      *
      * <code>repeated string paths = 3;</code>
@@ -696,7 +776,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Absolute file paths or file:// URIs.
+     * Absolute file paths or file:// URIs. Empty when location is set.
      * </pre>
      *
      * <code>repeated string paths = 3;</code>
@@ -707,7 +787,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Absolute file paths or file:// URIs.
+     * Absolute file paths or file:// URIs. Empty when location is set.
      * </pre>
      *
      * <code>repeated string paths = 3;</code>
@@ -719,7 +799,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Absolute file paths or file:// URIs.
+     * Absolute file paths or file:// URIs. Empty when location is set.
      * </pre>
      *
      * <code>repeated string paths = 3;</code>
@@ -732,7 +812,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Absolute file paths or file:// URIs.
+     * Absolute file paths or file:// URIs. Empty when location is set.
      * </pre>
      *
      * <code>repeated string paths = 3;</code>
@@ -751,7 +831,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Absolute file paths or file:// URIs.
+     * Absolute file paths or file:// URIs. Empty when location is set.
      * </pre>
      *
      * <code>repeated string paths = 3;</code>
@@ -769,7 +849,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Absolute file paths or file:// URIs.
+     * Absolute file paths or file:// URIs. Empty when location is set.
      * </pre>
      *
      * <code>repeated string paths = 3;</code>
@@ -787,7 +867,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Absolute file paths or file:// URIs.
+     * Absolute file paths or file:// URIs. Empty when location is set.
      * </pre>
      *
      * <code>repeated string paths = 3;</code>
@@ -802,7 +882,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Absolute file paths or file:// URIs.
+     * Absolute file paths or file:// URIs. Empty when location is set.
      * </pre>
      *
      * <code>repeated string paths = 3;</code>
@@ -816,6 +896,118 @@ private static final long serialVersionUID = 0L;
       ensurePathsIsMutable();
       paths_.add(value);
       bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object location_ = "";
+    /**
+     * <pre>
+     * The absolute path of a directory holding the table's files, for a table
+     * that is a directory: its files are listed when a plan reads it (hidden
+     * files and directories, whose names start with "." or "_", are skipped),
+     * subdirectories named key=value are hive partitions whose keys are
+     * columns, and writes add files to it.
+     * </pre>
+     *
+     * <code>string location = 4;</code>
+     * @return The location.
+     */
+    public java.lang.String getLocation() {
+      java.lang.Object ref = location_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        location_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The absolute path of a directory holding the table's files, for a table
+     * that is a directory: its files are listed when a plan reads it (hidden
+     * files and directories, whose names start with "." or "_", are skipped),
+     * subdirectories named key=value are hive partitions whose keys are
+     * columns, and writes add files to it.
+     * </pre>
+     *
+     * <code>string location = 4;</code>
+     * @return The bytes for location.
+     */
+    public com.google.protobuf.ByteString
+        getLocationBytes() {
+      java.lang.Object ref = location_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        location_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The absolute path of a directory holding the table's files, for a table
+     * that is a directory: its files are listed when a plan reads it (hidden
+     * files and directories, whose names start with "." or "_", are skipped),
+     * subdirectories named key=value are hive partitions whose keys are
+     * columns, and writes add files to it.
+     * </pre>
+     *
+     * <code>string location = 4;</code>
+     * @param value The location to set.
+     * @return This builder for chaining.
+     */
+    public Builder setLocation(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      location_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The absolute path of a directory holding the table's files, for a table
+     * that is a directory: its files are listed when a plan reads it (hidden
+     * files and directories, whose names start with "." or "_", are skipped),
+     * subdirectories named key=value are hive partitions whose keys are
+     * columns, and writes add files to it.
+     * </pre>
+     *
+     * <code>string location = 4;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearLocation() {
+      location_ = getDefaultInstance().getLocation();
+      bitField0_ = (bitField0_ & ~0x00000008);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The absolute path of a directory holding the table's files, for a table
+     * that is a directory: its files are listed when a plan reads it (hidden
+     * files and directories, whose names start with "." or "_", are skipped),
+     * subdirectories named key=value are hive partitions whose keys are
+     * columns, and writes add files to it.
+     * </pre>
+     *
+     * <code>string location = 4;</code>
+     * @param value The bytes for location to set.
+     * @return This builder for chaining.
+     */
+    public Builder setLocationBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      location_ = value;
+      bitField0_ |= 0x00000008;
       onChanged();
       return this;
     }

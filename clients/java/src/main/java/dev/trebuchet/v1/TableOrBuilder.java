@@ -43,7 +43,7 @@ public interface TableOrBuilder extends
 
   /**
    * <pre>
-   * Absolute file paths or file:// URIs.
+   * Absolute file paths or file:// URIs. Empty when location is set.
    * </pre>
    *
    * <code>repeated string paths = 3;</code>
@@ -53,7 +53,7 @@ public interface TableOrBuilder extends
       getPathsList();
   /**
    * <pre>
-   * Absolute file paths or file:// URIs.
+   * Absolute file paths or file:// URIs. Empty when location is set.
    * </pre>
    *
    * <code>repeated string paths = 3;</code>
@@ -62,7 +62,7 @@ public interface TableOrBuilder extends
   int getPathsCount();
   /**
    * <pre>
-   * Absolute file paths or file:// URIs.
+   * Absolute file paths or file:// URIs. Empty when location is set.
    * </pre>
    *
    * <code>repeated string paths = 3;</code>
@@ -72,7 +72,7 @@ public interface TableOrBuilder extends
   java.lang.String getPaths(int index);
   /**
    * <pre>
-   * Absolute file paths or file:// URIs.
+   * Absolute file paths or file:// URIs. Empty when location is set.
    * </pre>
    *
    * <code>repeated string paths = 3;</code>
@@ -81,4 +81,32 @@ public interface TableOrBuilder extends
    */
   com.google.protobuf.ByteString
       getPathsBytes(int index);
+
+  /**
+   * <pre>
+   * The absolute path of a directory holding the table's files, for a table
+   * that is a directory: its files are listed when a plan reads it (hidden
+   * files and directories, whose names start with "." or "_", are skipped),
+   * subdirectories named key=value are hive partitions whose keys are
+   * columns, and writes add files to it.
+   * </pre>
+   *
+   * <code>string location = 4;</code>
+   * @return The location.
+   */
+  java.lang.String getLocation();
+  /**
+   * <pre>
+   * The absolute path of a directory holding the table's files, for a table
+   * that is a directory: its files are listed when a plan reads it (hidden
+   * files and directories, whose names start with "." or "_", are skipped),
+   * subdirectories named key=value are hive partitions whose keys are
+   * columns, and writes add files to it.
+   * </pre>
+   *
+   * <code>string location = 4;</code>
+   * @return The bytes for location.
+   */
+  com.google.protobuf.ByteString
+      getLocationBytes();
 }
