@@ -2,11 +2,13 @@ package catalog
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/executor/hive"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
@@ -31,12 +33,17 @@ func New(tables ...*plan.Table) (*Catalog, error) {
 
 // ParseTableFlag parses a "name=pattern" table definition. The pattern is a
 // file path or a glob (filepath.Match syntax); it must match at least one file.
-// The format comes from the files' extension.
+// The format comes from the files' extension. A pattern naming a directory
+// makes a directory table (plan.Table.Location, package hive), whose format
+// comes from the files in it at start-up.
 func ParseTableFlag(def string) (*plan.Table, error) {
 	name, pattern, ok := strings.Cut(def, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" || pattern == "" {
 		return nil, fmt.Errorf("table %q: want name=path-or-glob", def)
+	}
+	if st, err := os.Stat(pattern); err == nil && st.IsDir() {
+		return DirectoryTable(name, pattern, "")
 	}
 	paths, err := filepath.Glob(pattern)
 	if err != nil {
@@ -56,6 +63,29 @@ func ParseTableFlag(def string) (*plan.Table, error) {
 		}
 	}
 	return &plan.Table{Name: strings.ToLower(name), Format: format, Paths: paths}, nil
+}
+
+// DirectoryTable returns a table stored as the directory dir. An empty
+// format is taken from the extension of the files in it, which must then
+// hold at least one.
+func DirectoryTable(name, dir, format string) (*plan.Table, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("table %s: %w", name, err)
+	}
+	if format == "" {
+		l, err := hive.List(abs)
+		if err != nil {
+			return nil, fmt.Errorf("table %s: %w", name, err)
+		}
+		if len(l.Files) == 0 {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "table %s: directory %s holds no files to tell the format by", name, dir)
+		}
+		if format, err = formatOf(l.Paths()); err != nil {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "table %s: %w", name, err)
+		}
+	}
+	return &plan.Table{Name: strings.ToLower(name), Format: format, Location: abs}, nil
 }
 
 func formatOf(paths []string) (string, error) {
@@ -139,7 +169,7 @@ func ToProto(t *plan.Table) *trebuchetv1.Table {
 	case "arrow":
 		format = trebuchetv1.TableFormat_TABLE_FORMAT_ARROW_IPC
 	}
-	return &trebuchetv1.Table{Name: t.Name, Format: format, Paths: t.Paths}
+	return &trebuchetv1.Table{Name: t.Name, Format: format, Paths: t.Paths, Location: t.Location}
 }
 
 // FromProto builds a catalog from the table bindings a task carries.
@@ -157,7 +187,7 @@ func FromProto(tables []*trebuchetv1.Table) (*Catalog, error) {
 		default:
 			return nil, errkind.Errorf(errkind.InvalidArgument, "table %q: unknown format %v", t.GetName(), t.GetFormat())
 		}
-		ts[i] = &plan.Table{Name: t.GetName(), Format: format, Paths: t.GetPaths()}
+		ts[i] = &plan.Table{Name: t.GetName(), Format: format, Paths: t.GetPaths(), Location: t.GetLocation()}
 	}
 	return New(ts...)
 }

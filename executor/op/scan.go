@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/arrow/scalar"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -42,6 +43,10 @@ type ParquetScan struct {
 	// others. It is called when a file is opened and must be safe for
 	// concurrent use.
 	KeepRowGroup func(md *metadata.FileMetaData, rg int) bool
+
+	// Path, if set, gives the columns whose values come from the files'
+	// paths (hive partitions) instead of their contents.
+	Path *PathColumns
 
 	// units lists the row groups of all files, read from their footers
 	// once, the first time partitions are counted.
@@ -138,8 +143,10 @@ type scanStream struct {
 	next  int // index of the next part to open
 	pf    *file.Reader
 	rr    pqarrow.RecordReader
-	// pos[i] is the position in rr's batches of output column i.
-	pos []int
+	// pos[i] is the position in rr's batches of output column i, or -1
+	// when consts[i] is its value (a partition column).
+	pos    []int
+	consts []scalar.Scalar
 }
 
 func (s *scanStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
@@ -189,10 +196,18 @@ func (s *scanStream) openFile(ctx context.Context, part scanPart) error {
 		pf.Close()
 		return errkind.Errorf(errkind.Execution, "scan %s: %s: %w", s.op.Table, path, err)
 	}
+	consts, err := s.op.Path.of(s.op.schema, path)
+	if err != nil {
+		pf.Close()
+		return fmt.Errorf("scan %s: %w", s.op.Table, err)
+	}
 	sc := pf.MetaData().Schema
 	var leaves []int
 	want := make([]string, s.op.schema.NumFields())
 	for i, f := range s.op.schema.Fields() {
+		if consts != nil && consts[i] != nil {
+			continue
+		}
 		idx := -1
 		for j := 0; j < sc.NumColumns(); j++ {
 			if strings.EqualFold(sc.Column(j).ColumnPath().String(), f.Name) {
@@ -207,14 +222,22 @@ func (s *scanStream) openFile(ctx context.Context, part scanPart) error {
 		want[i] = sc.Column(idx).ColumnPath().String()
 		leaves = append(leaves, idx)
 	}
+	if len(leaves) == 0 && sc.NumColumns() > 0 {
+		// Only partition columns: read one stored column for the row count.
+		leaves = []int{0}
+	}
 	rr, err := fr.GetRecordReader(ctx, dedup(leaves), s.op.keptRowGroups(pf.MetaData(), part.rgs))
 	if err != nil {
 		pf.Close()
 		return errkind.Errorf(errkind.Execution, "scan %s: %s: %w", s.op.Table, path, err)
 	}
 	// The reader's column order is the file's, not ours: map by name.
-	s.pos = make([]int, len(want))
+	s.pos, s.consts = make([]int, len(want)), consts
 	for i, name := range want {
+		if consts != nil && consts[i] != nil {
+			s.pos[i] = -1
+			continue
+		}
 		idx := rr.Schema().FieldIndices(name)
 		if len(idx) == 0 {
 			rr.Release()
@@ -242,16 +265,25 @@ func dedup(xs []int) []int {
 // convert picks and converts the columns of a reader batch (which the reader
 // keeps ownership of) into a new batch of the scan's schema.
 func (s *scanStream) convert(ctx context.Context, in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	return conformBatch(ctx, s.t.Alloc, s.op.schema, s.pos, in)
+	return conformBatch(ctx, s.t.Alloc, s.op.schema, s.pos, s.consts, in)
 }
 
 // conformBatch returns a batch of schema whose column i is column pos[i]
 // of a stored batch in (which it does not consume), cast to schema's type
-// where the file stores another.
-func conformBatch(ctx context.Context, alloc memory.Allocator, schema *arrow.Schema, pos []int, in arrow.RecordBatch) (arrow.RecordBatch, error) {
+// where the file stores another, or, where pos[i] is -1, consts[i]
+// repeated.
+func conformBatch(ctx context.Context, alloc memory.Allocator, schema *arrow.Schema, pos []int, consts []scalar.Scalar, in arrow.RecordBatch) (arrow.RecordBatch, error) {
 	cols := make([]arrow.Array, len(pos))
 	defer func() { releaseArrays(cols) }()
 	for i, p := range pos {
+		if p < 0 {
+			a, err := constColumn(alloc, consts[i], int(in.NumRows()))
+			if err != nil {
+				return nil, err
+			}
+			cols[i] = a
+			continue
+		}
 		c := in.Column(p)
 		want := schema.Field(i).Type
 		if arrow.TypeEqual(c.DataType(), want) {

@@ -15,18 +15,20 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/csv"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/arrow/scalar"
 
 	encsv "encoding/csv"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 )
 
-// FileFormat names the formats FileScan reads.
+// FileFormat names a format of table files.
 type FileFormat string
 
 const (
-	FormatCSV   FileFormat = "csv"
-	FormatArrow FileFormat = "arrow" // the Arrow IPC file or stream format
+	FormatParquet FileFormat = "parquet" // read by ParquetScan
+	FormatCSV     FileFormat = "csv"
+	FormatArrow   FileFormat = "arrow" // the Arrow IPC file or stream format
 )
 
 // CSVOptions say how delimiter-separated text is laid out.
@@ -57,6 +59,9 @@ type FileScan struct {
 	Format FileFormat
 	Paths  []string
 	CSV    CSVOptions
+	// Path, if set, gives the columns whose values come from the files'
+	// paths (hive partitions) instead of their contents.
+	Path   *PathColumns
 	schema *arrow.Schema
 	Meter
 }
@@ -182,10 +187,13 @@ func (s *fileScanStream) open(path string) (batchReader, error) {
 		return nil, errkind.Errorf(errkind.Execution, "scan %s: %w", s.op.Table, err)
 	}
 	var r batchReader
-	if s.op.Format == FormatCSV {
-		r, err = s.openCSV(f)
-	} else {
-		r, err = s.openArrow(f)
+	consts, err := s.op.Path.of(s.op.schema, path)
+	switch {
+	case err != nil:
+	case s.op.Format == FormatCSV:
+		r, err = s.openCSV(f, consts)
+	default:
+		r, err = s.openArrow(f, consts)
 	}
 	if err != nil {
 		f.Close()
@@ -214,12 +222,19 @@ type csvReader struct {
 	f      *os.File
 	r      *csv.Reader
 	schema *arrow.Schema
-	pos    []int // pos[i] is the file column of output column i
+	alloc  memory.Allocator
+	// pos[i] is the file column of output column i, or -1 when consts[i]
+	// is its value (a partition column).
+	pos    []int
+	consts []scalar.Scalar
 	rows   int64 // rows read so far
 }
 
-func (s *fileScanStream) openCSV(f *os.File) (batchReader, error) {
+func (s *fileScanStream) openCSV(f *os.File, consts []scalar.Scalar) (batchReader, error) {
 	o := s.op.CSV
+	if consts != nil && !o.Header {
+		return nil, errkind.Errorf(errkind.Unimplemented, "partition columns of CSV files without a header")
+	}
 	br := bufio.NewReaderSize(f, 1<<20)
 	for range o.SkipLines {
 		if _, err := br.ReadSlice('\n'); err != nil && !errors.Is(err, bufio.ErrBufferFull) {
@@ -254,6 +269,10 @@ func (s *fileScanStream) openCSV(f *os.File) (batchReader, error) {
 			fields[j] = arrow.Field{Name: h, Type: arrow.BinaryTypes.String, Nullable: true}
 		}
 		for i, f := range want.Fields() {
+			if consts != nil && consts[i] != nil {
+				pos[i] = -1
+				continue
+			}
 			j := indexFold(header, f.Name)
 			if j < 0 {
 				return nil, errkind.Errorf(errkind.NotFound, "no column %q in the header", f.Name)
@@ -272,7 +291,7 @@ func (s *fileScanStream) openCSV(f *os.File) (batchReader, error) {
 		csv.WithChunk(s.t.batchSize()),
 		csv.WithAllocator(s.t.Alloc),
 		csv.WithNullReader(true, nulls...))
-	return &csvReader{f: f, r: r, schema: want, pos: pos}, nil
+	return &csvReader{f: f, r: r, schema: want, alloc: s.t.Alloc, pos: pos, consts: consts}, nil
 }
 
 func indexFold(names []string, name string) int {
@@ -299,11 +318,14 @@ func (r *csvReader) next() (arrow.RecordBatch, error) {
 	if err := r.r.Err(); err != nil {
 		return nil, fmt.Errorf("data rows %d-%d: %w", first, r.rows, err)
 	}
-	cols := make([]arrow.Array, len(r.pos))
-	for i, p := range r.pos {
-		cols[i] = in.Column(p)
+	if r.consts == nil {
+		cols := make([]arrow.Array, len(r.pos))
+		for i, p := range r.pos {
+			cols[i] = in.Column(p)
+		}
+		return array.NewRecordBatch(r.schema, cols, in.NumRows()), nil
 	}
-	return array.NewRecordBatch(r.schema, cols, in.NumRows()), nil
+	return conformBatch(context.Background(), r.alloc, r.schema, r.pos, r.consts, in)
 }
 
 func (r *csvReader) close() {
@@ -320,11 +342,14 @@ type arrowReader struct {
 	at     int // next batch of file
 	schema *arrow.Schema
 	alloc  memory.Allocator
-	pos    []int // pos[i] is the stored column of output column i
+	// pos[i] is the stored column of output column i, or -1 when consts[i]
+	// is its value (a partition column).
+	pos    []int
+	consts []scalar.Scalar
 }
 
-func (s *fileScanStream) openArrow(f *os.File) (batchReader, error) {
-	r := &arrowReader{f: f, alloc: s.t.Alloc, schema: s.op.schema}
+func (s *fileScanStream) openArrow(f *os.File, consts []scalar.Scalar) (batchReader, error) {
+	r := &arrowReader{f: f, alloc: s.t.Alloc, schema: s.op.schema, consts: consts}
 	var stored *arrow.Schema
 	if fr, err := ipc.NewFileReader(f, ipc.WithAllocator(s.t.Alloc)); err == nil {
 		r.file, stored = fr, fr.Schema()
@@ -342,7 +367,11 @@ func (s *fileScanStream) openArrow(f *os.File) (batchReader, error) {
 	for j, f := range stored.Fields() {
 		names[j] = f.Name
 	}
-	for _, f := range s.op.schema.Fields() {
+	for i, f := range s.op.schema.Fields() {
+		if consts != nil && consts[i] != nil {
+			r.pos = append(r.pos, -1)
+			continue
+		}
 		j := indexFold(names, f.Name)
 		if j < 0 {
 			r.close()
@@ -377,7 +406,7 @@ func (r *arrowReader) next() (arrow.RecordBatch, error) {
 
 // apply returns the scan's columns of in, which it does not consume.
 func (r *arrowReader) apply(in arrow.RecordBatch) (arrow.RecordBatch, error) {
-	return conformBatch(context.Background(), r.alloc, r.schema, r.pos, in)
+	return conformBatch(context.Background(), r.alloc, r.schema, r.pos, r.consts, in)
 }
 
 func (r *arrowReader) close() {

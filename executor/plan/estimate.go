@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
+
+	"github.com/trebuchet-dev/trebuchet/executor/op"
 )
 
 // Cheap cardinality estimates, to choose join orders and build sides.
@@ -81,7 +83,7 @@ func (b *builder) tableRows(r *substraitpb.ReadRel) float64 {
 		return float64(len(vt.GetValues()) + len(vt.GetExpressions()))
 	}
 	src, err := b.source(r)
-	if err != nil || src.format != formatParquet {
+	if err != nil || src.format != op.FormatParquet {
 		return unknownRows
 	}
 	paths := src.paths
@@ -225,7 +227,7 @@ func (b *builder) distinct(r *substraitpb.Rel, col int) float64 {
 // or 0 when unknown.
 func (b *builder) columnRange(r *substraitpb.ReadRel, name string) float64 {
 	src, err := b.source(r)
-	if err != nil || src.format != formatParquet || len(src.paths) == 0 {
+	if err != nil || src.format != op.FormatParquet || len(src.paths) == 0 {
 		return 0
 	}
 	paths := src.paths

@@ -12,6 +12,7 @@ import (
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
+	"github.com/trebuchet-dev/trebuchet/executor/hive"
 	"github.com/trebuchet-dev/trebuchet/executor/op"
 )
 
@@ -21,7 +22,14 @@ type Table struct {
 	// Format is the files' format: "parquet", "csv" (with a header line;
 	// tab-separated if the files end in .tsv) or "arrow" (IPC file or stream).
 	Format string
-	Paths  []string
+	// Paths are the table's files, for a table given as a list of files.
+	Paths []string
+	// Location is the directory holding the table's files, for a table
+	// that is a directory (package hive): its visible files are listed
+	// each time a plan reads it, its key=value subdirectories are
+	// partition columns, and writes (INSERT) add files to it. Paths is
+	// then empty.
+	Location string
 }
 
 // Catalog resolves table names. Table returns an errkind.NotFound error
@@ -129,6 +137,9 @@ type builder struct {
 	tables []*Table
 	// rowCounts caches Parquet files' row counts, for estimates.
 	rowCounts map[string]int64
+	// listings caches the files of directory tables, by location, so
+	// that one plan sees one listing.
+	listings map[string]*hive.Listing
 	// plan is the plan being built; refs and building hold the plan-level
 	// relations ReferenceRels have built and are building, by ordinal.
 	plan     *substraitpb.Plan

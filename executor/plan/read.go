@@ -9,10 +9,12 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/scalar"
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
+	"github.com/trebuchet-dev/trebuchet/executor/hive"
 	"github.com/trebuchet-dev/trebuchet/executor/op"
 )
 
@@ -79,10 +81,15 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 		remap[i] = j
 		fields[j] = base.Field(i)
 	}
+	pathCols, err := partitionColumns(src, fields)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
 	var o op.Operator
-	if src.format == formatParquet {
+	if src.format == op.FormatParquet {
 		scan := op.NewParquetScan(name, src.paths, arrow.NewSchema(fields, nil))
 		scan.KeepRowGroup = b.rowGroupPruner(base, filters)
+		scan.Path = pathCols
 		o = scan
 	} else {
 		scanFields := fields
@@ -95,6 +102,7 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 		if err != nil {
 			return nil, err
 		}
+		scan.Path = pathCols
 		o = scan
 		if len(scanFields) != len(fields) {
 			used := make([]expr.Expr, len(cols))
@@ -131,10 +139,63 @@ type readSource struct {
 	format op.FileFormat
 	paths  []string
 	csv    op.CSVOptions
+	// listing is the files of a directory table, with their partition
+	// values; nil for other sources.
+	listing *hive.Listing
 }
 
-// formatParquet is the format ParquetScan reads; FileScan reads the others.
-const formatParquet op.FileFormat = "parquet"
+// partitionColumns returns the scan columns (fields) of a directory table
+// that are its partition keys, with each file's values, or nil when there
+// are none. Keys match column names case-insensitively.
+func partitionColumns(src *readSource, fields []arrow.Field) (*op.PathColumns, error) {
+	if src.listing == nil || len(src.listing.Keys) == 0 {
+		return nil, nil
+	}
+	pc := &op.PathColumns{Values: map[string][]scalar.Scalar{}}
+	var keys []int
+	for j, f := range fields {
+		for k, key := range src.listing.Keys {
+			if strings.EqualFold(key, f.Name) {
+				pc.Columns = append(pc.Columns, j)
+				keys = append(keys, k)
+				break
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	for _, file := range src.listing.Files {
+		vals := make([]scalar.Scalar, len(keys))
+		for i, k := range keys {
+			v, err := hive.Value(file.Values[k], fields[pc.Columns[i]].Type)
+			if err != nil {
+				return nil, fmt.Errorf("%s: column %s: %w", file.Path, fields[pc.Columns[i]].Name, err)
+			}
+			vals[i] = v
+		}
+		pc.Values[file.Path] = vals
+	}
+	return pc, nil
+}
+
+// listing returns the files of the directory table at dir, listed once per
+// plan.
+func (b *builder) listing(dir string) (*hive.Listing, error) {
+	if l, ok := b.listings[dir]; ok {
+		return l, nil
+	}
+	l, err := hive.List(dir)
+	if err != nil {
+		return nil, err
+	}
+	if b.listings == nil {
+		b.listings = map[string]*hive.Listing{}
+	}
+	b.listings[dir] = l
+	return l, nil
+}
+
 
 // source resolves where a read's data lives.
 func (b *builder) source(r *substraitpb.ReadRel) (*readSource, error) {
@@ -146,11 +207,18 @@ func (b *builder) source(r *substraitpb.ReadRel) (*readSource, error) {
 			return nil, fmt.Errorf("read: %w", err)
 		}
 		src := &readSource{name: t.Name, format: op.FileFormat(t.Format), paths: t.Paths}
+		if t.Location != "" {
+			l, err := b.listing(t.Location)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", name, err)
+			}
+			src.listing, src.paths = l, l.Paths()
+		}
 		switch src.format {
-		case formatParquet, op.FormatArrow:
+		case op.FormatParquet, op.FormatArrow:
 		case op.FormatCSV:
 			// Tables of CSV files name their columns in a header line.
-			src.csv = op.CSVOptions{Header: true, Delimiter: csvDelimiter(t.Paths)}
+			src.csv = op.CSVOptions{Header: true, Delimiter: csvDelimiter(src.paths)}
 		default:
 			return nil, errkind.Errorf(errkind.Unimplemented, "read %s: %s files are not supported", name, t.Format)
 		}
@@ -208,7 +276,7 @@ func csvDelimiter(paths []string) rune {
 func localFileFormat(item *substraitpb.ReadRel_LocalFiles_FileOrFiles) (op.FileFormat, op.CSVOptions, error) {
 	switch {
 	case item.GetParquet() != nil:
-		return formatParquet, op.CSVOptions{}, nil
+		return op.FormatParquet, op.CSVOptions{}, nil
 	case item.GetArrow() != nil:
 		return op.FormatArrow, op.CSVOptions{}, nil
 	case item.GetText() != nil:
