@@ -26,6 +26,14 @@
 // a projection is ParquetScan, Filter, Project), so the operators stay
 // simple.
 //
+// A WriteRel becomes an op.Write at the root: to files described by a
+// trebuchet.v1.FileSink in its extension_table, or to a named directory
+// table of the catalog (INSERT appends files in the table's partitions;
+// CTAS of a new name needs a catalog implementing TableCreator). Its
+// output is one row, the number of rows written (write.go). A table with
+// a Location is read through its current listing, its hive partition keys
+// becoming columns taken from the files' paths (read.go, package hive).
+//
 // Before binding, Build rewrites its own copy of the plan with rules, one
 // per file (optimize.go lists them in order): constant folding
 // (fold_constants.go), filters over cross products into joins

@@ -16,7 +16,14 @@ import (
 // than the root go first, so references see them optimized.
 // REQUIRES: p is the builder's own copy.
 func (b *builder) optimize(ctx context.Context, p *substraitpb.Plan) error {
-	run := func(r *substraitpb.Rel) (*substraitpb.Rel, error) {
+	var run func(r *substraitpb.Rel) (*substraitpb.Rel, error)
+	run = func(r *substraitpb.Rel) (*substraitpb.Rel, error) {
+		if w := r.GetWrite(); w != nil && w.GetInput() != nil {
+			// A write stores every column of its input: optimize below it.
+			var err error
+			w.Input, err = run(w.GetInput())
+			return r, err
+		}
 		b.foldConstants(ctx, r)
 		r, err := b.rewriteCrosses(ctx, r)
 		if err != nil {

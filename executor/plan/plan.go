@@ -192,6 +192,9 @@ func (b *builder) rel(ctx context.Context, r *substraitpb.Rel) (op.Operator, err
 		o, err = b.windowRel(ctx, rt.Window)
 	case *substraitpb.Rel_Reference:
 		o, err = b.reference(ctx, rt.Reference)
+	case *substraitpb.Rel_Write:
+		common = rt.Write.GetCommon()
+		o, err = b.write(ctx, rt.Write)
 	default:
 		return nil, errkind.Errorf(errkind.Unimplemented, "relation %s is not supported", relName(r))
 	}

@@ -196,7 +196,6 @@ func (b *builder) listing(dir string) (*hive.Listing, error) {
 	return l, nil
 }
 
-
 // source resolves where a read's data lives.
 func (b *builder) source(r *substraitpb.ReadRel) (*readSource, error) {
 	switch rt := r.GetReadType().(type) {

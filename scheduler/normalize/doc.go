@@ -15,8 +15,8 @@
 //   - an absent plan version is filled in (version.go);
 //   - type variation references no extension declares (DataFusion's
 //     view and large containers) are cleared (variations.go);
-//   - table names are lower-cased (Isthmus upper-cases identifiers)
-//     (identifiers.go);
+//   - table names, read and written, are lower-cased (Isthmus upper-cases
+//     identifiers) (identifiers.go);
 //   - the deprecated FetchRel count and offset become count_expr and
 //     offset_expr literals (fetch.go);
 //   - relations without a RelCommon get one with a direct emit
