@@ -1,8 +1,10 @@
 // Package logical is the front ends' logical plan: a small tree of
-// relational nodes (Scan, Values, Filter, Project, Join, Aggregate, SetOp,
-// Sort, Limit)
-// over typed expressions, and its translation to a standard Substrait plan
-// (ToSubstrait).
+// relational nodes (Scan, Values, Filter, Project, Join, Aggregate, Window,
+// Sort, Limit, SetOp, and Write at the root) over typed expressions, and
+// its translation to a standard Substrait plan (ToSubstrait). A Write
+// becomes a WriteRel: to a named table, or to files through a
+// trebuchet.v1.FileSink in its extension_table; Values becomes a ReadRel
+// of a virtual table.
 //
 // The SQL binder (package sql) builds it from a parsed statement; the Go
 // DataFrame API builds the same nodes directly. Everything that depends on

@@ -111,6 +111,15 @@ func (p *explainer) node(n Node, depth int) {
 			calls[i] = n.Names[i] + "=" + c.String()
 		}
 		fmt.Fprintf(&p.b, "Window %s", strings.Join(calls, ", "))
+	case *Write:
+		dest := n.Table
+		if n.File != nil {
+			dest = fmt.Sprintf("%s %s", n.File.Format, n.File.Path)
+			if len(n.File.PartitionBy) > 0 {
+				dest += " partition_by=[" + strings.Join(n.File.PartitionBy, ", ") + "]"
+			}
+		}
+		fmt.Fprintf(&p.b, "Write %s [%s]", dest, strings.Join(n.Names, ", "))
 	default:
 		fmt.Fprintf(&p.b, "%T", n)
 	}

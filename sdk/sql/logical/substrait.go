@@ -244,6 +244,8 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 		return &substraitpb.Rel{RelType: &substraitpb.Rel_Set{Set: set}}, nil
 	case *Window:
 		return e.window(n)
+	case *Write:
+		return e.write(n)
 	case *Values:
 		return e.values(n)
 	}
