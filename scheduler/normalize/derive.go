@@ -165,6 +165,13 @@ func (d *deriver) rel(r *substraitpb.Rel) ([]*substraitpb.Type, error) {
 				out = t
 			}
 		}
+	case *substraitpb.Rel_Write:
+		// The write's output (a count, or nothing) is not modelled; its
+		// input is.
+		if _, err := d.rel(rt.Write.GetInput()); err != nil {
+			return nil, err
+		}
+		return nil, nil
 	default:
 		// Relations the deriver does not model: their inputs and
 		// expressions stay as written; the planner decides.

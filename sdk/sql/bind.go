@@ -45,24 +45,57 @@ func Compile(root logical.Node, names []string) (logical.Node, *substraitpb.Plan
 }
 
 // Bind parses one SELECT statement and binds it against cat; it returns the
-// logical plan and the names of its output columns.
+// logical plan and the names of its output columns. COPY, CREATE TABLE AS
+// and INSERT into a catalog table bind too, to a logical.Write; statements
+// that change the catalog need Prepare.
 func Bind(ctx context.Context, text string, cat Catalog) (logical.Node, []string, error) {
-	stmts, err := Parse(text)
+	stmt, err := parseOne(text)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(stmts) != 1 {
-		return nil, nil, errkind.Errorf(errkind.InvalidArgument, "sql: want one statement, got %d", len(stmts))
+	b, err := newBinder(ctx, cat)
+	if err != nil {
+		return nil, nil, err
 	}
-	sel := stmts[0].GetStmt().GetSelectStmt()
+	// Write statements (write.go).
+	if w, ok, err := b.writeStmt(stmt); ok {
+		if err != nil {
+			return nil, nil, err
+		}
+		if w.apply != nil {
+			return nil, nil, errkind.Errorf(errkind.InvalidArgument, "sql: the statement changes the catalog; run it with Prepare")
+		}
+		return w.node, w.names, nil
+	}
+	return b.query(stmt)
+}
+
+// parseOne parses text holding exactly one statement.
+func parseOne(text string) (*pg.Node, error) {
+	stmts, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	if len(stmts) != 1 {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: want one statement, got %d", len(stmts))
+	}
+	return stmts[0].GetStmt(), nil
+}
+
+func newBinder(ctx context.Context, cat Catalog) (*binder, error) {
+	fns, err := logical.NewFunctions()
+	if err != nil {
+		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+	}
+	return &binder{ctx: ctx, cat: cat, fns: fns}, nil
+}
+
+// query binds a SELECT statement.
+func (b *binder) query(n *pg.Node) (logical.Node, []string, error) {
+	sel := n.GetSelectStmt()
 	if sel == nil {
 		return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: only SELECT statements are supported")
 	}
-	fns, err := logical.NewFunctions()
-	if err != nil {
-		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
-	}
-	b := &binder{ctx: ctx, cat: cat, fns: fns}
 	return b.selectStmt(sel)
 }
 
@@ -380,6 +413,9 @@ func (b *binder) fromItem(n *pg.Node) (logical.Node, *scope, error) {
 			col := strings.ToLower(f.Name)
 			sc.cols = append(sc.cols, scopeCol{qual: qual, name: col})
 			sc.schema = append(sc.schema, logical.Field{Name: col, Type: t})
+		}
+		if mt := b.memTable(name); mt != nil {
+			return mt.values(), sc, nil
 		}
 		scan := &logical.Scan{Table: name, Fields: sc.schema}
 		if stc, ok := b.cat.(StatsCatalog); ok {

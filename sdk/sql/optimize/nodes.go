@@ -47,6 +47,10 @@ func withInputs(n logical.Node, in []logical.Node) (out logical.Node, ok bool) {
 		return &c, true
 	case *logical.Values:
 		return n, true
+	case *logical.Write:
+		c := *n
+		c.Input = in[0]
+		return &c, true
 	}
 	return n, false
 }
