@@ -27,7 +27,7 @@ type schedulerFlags struct {
 
 func (f *schedulerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:50050", "address of the gateway (Connect, gRPC and gRPC-Web) and of the scheduler service executors call")
-	fs.Var(&f.tables, "table", "a table plans can read, as name=path-or-glob of Parquet files (repeatable)")
+	fs.Var(&f.tables, "table", "a table plans can read, as name=path-or-glob of Parquet, CSV or Arrow files, or name=directory of such files, partitioned hive-style, that INSERT plans append to (repeatable)")
 	fs.DurationVar(&f.executorTimeout, "executor-timeout", 10*time.Second, "declare an executor lost after this long without a heartbeat")
 	fs.DurationVar(&f.noExecutorGrace, "no-executor-grace", 30*time.Second, "fail a job whose tasks find no live executor for this long")
 	fs.DurationVar(&f.resultTTL, "result-ttl", 15*time.Minute, "keep finished jobs' results fetchable for this long")
