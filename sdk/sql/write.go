@@ -157,7 +157,7 @@ func (b *binder) copyStmt(s *pg.CopyStmt) (logical.Node, error) {
 			if f != "parquet" && f != "csv" {
 				return nil, errkind.Errorf(errkind.InvalidArgument, "sql: COPY format %q is not supported (want PARQUET or CSV)", defString(d))
 			}
-			dest.Format = f
+			dest.Format = logical.FileFormat(f)
 		case "partition_by":
 			cols, err := defList(d)
 			if err != nil {
@@ -189,9 +189,9 @@ func (b *binder) copyStmt(s *pg.CopyStmt) (logical.Node, error) {
 	}
 	ext := strings.ToLower(filepath.Ext(path))
 	if dest.Format == "" {
-		dest.Format = "parquet"
+		dest.Format = logical.FormatParquet
 		if ext == ".csv" || ext == ".tsv" {
-			dest.Format = "csv"
+			dest.Format = logical.FormatCSV
 		}
 	}
 	if _, ok := dest.Options["header"]; ok {
@@ -200,7 +200,7 @@ func (b *binder) copyStmt(s *pg.CopyStmt) (logical.Node, error) {
 			dest.Options["header"] = "true"
 		}
 	}
-	dest.SingleFile = len(dest.PartitionBy) == 0 && (ext == "."+dest.Format || (dest.Format == "csv" && ext == ".tsv"))
+	dest.SingleFile = len(dest.PartitionBy) == 0 && (ext == "."+string(dest.Format) || (dest.Format == logical.FormatCSV && ext == ".tsv"))
 	switch {
 	case overwrite && appendTo:
 		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: COPY: OVERWRITE and APPEND conflict")
@@ -565,7 +565,7 @@ func (b *binder) valuesRows(lists []*pg.Node, table logical.Schema, targets []in
 func assign(x logical.Expr, f logical.Field) (logical.Expr, error) {
 	t := f.Type
 	xt := x.Type()
-	ok := sameType(xt, t) || isNullLit(x) || isUntypedString(x) ||
+	ok := sameType(xt, t) || logical.IsNullLiteral(x) || isUntypedString(x) ||
 		(isNumeric(xt) && isNumeric(t)) || (isString(xt) && isString(t))
 	if !ok {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "column %q is of type %s but expression is of type %s", f.Name, typeName(t), typeName(xt))
