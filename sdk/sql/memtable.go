@@ -25,7 +25,7 @@ type MemTable struct {
 	Fields logical.Schema
 
 	mu   sync.Mutex
-	rows [][]*logical.Literal
+	rows [][]logical.Expr // of *logical.Literal
 }
 
 // MemTables is implemented by catalogs that hold in-memory tables. Their
@@ -80,19 +80,19 @@ func arrowType(t types.Type) arrow.DataType {
 func (t *MemTable) values() *logical.Values {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return &logical.Values{Fields: t.Fields, Rows: append([][]*logical.Literal(nil), t.rows...)}
+	return &logical.Values{Fields: t.Fields, Rows: append([][]logical.Expr(nil), t.rows...)}
 }
 
 // appendBatches appends the rows of batches with the table's columns and
 // returns how many there were.
 func (t *MemTable) appendBatches(batches []arrow.RecordBatch) (int64, error) {
-	var rows [][]*logical.Literal
+	var rows [][]logical.Expr
 	for _, b := range batches {
 		if int(b.NumCols()) != len(t.Fields) {
 			return 0, errkind.Errorf(errkind.Internal, "sql: insert into %s: %d columns for %d", t.Name, b.NumCols(), len(t.Fields))
 		}
 		for r := range int(b.NumRows()) {
-			row := make([]*logical.Literal, len(t.Fields))
+			row := make([]logical.Expr, len(t.Fields))
 			for c, f := range t.Fields {
 				v, err := literalValue(b.Column(c), r)
 				if err != nil {

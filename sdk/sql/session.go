@@ -63,6 +63,7 @@ type Session struct {
 	mu     sync.RWMutex
 	tables map[string]*Table
 	views  map[string]*View
+	mem    map[string]*MemTable // in-memory tables (session_write.go)
 }
 
 // NewSession returns a session over base, a catalog of schemas consulted
@@ -73,7 +74,7 @@ func NewSession(base Catalog) (*Session, error) {
 	if err != nil {
 		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
-	return &Session{base: base, fns: fns, tables: map[string]*Table{}, views: map[string]*View{}}, nil
+	return &Session{base: base, fns: fns, tables: map[string]*Table{}, views: map[string]*View{}, mem: map[string]*MemTable{}}, nil
 }
 
 // ExternalTable declares a table of files, as CREATE EXTERNAL TABLE does.
@@ -179,6 +180,10 @@ func (s *Session) DropTable(name string, ifExists bool) error {
 		delete(s.tables, name)
 		return nil
 	}
+	if _, ok := s.mem[name]; ok {
+		delete(s.mem, name)
+		return nil
+	}
 	switch {
 	case s.views[name] != nil:
 		return errkind.Errorf(errkind.InvalidArgument, "sql: %q is a view: use DROP VIEW", name)
@@ -213,6 +218,9 @@ func (s *Session) DropView(name string, ifExists bool) error {
 func (s *Session) TableSchema(ctx context.Context, name string) (*arrow.Schema, error) {
 	if t := s.table(name); t != nil {
 		return t.Schema, nil
+	}
+	if m := s.MemTable(name); m != nil {
+		return m.ArrowSchema(), nil
 	}
 	if s.base != nil {
 		return s.base.TableSchema(ctx, name)
@@ -278,7 +286,7 @@ func (s *Session) exists(name string) bool {
 
 // existsLocked reports whether name is taken. REQUIRES: s.mu held.
 func (s *Session) existsLocked(name string) bool {
-	return s.tables[name] != nil || s.views[name] != nil || s.inBase(name)
+	return s.tables[name] != nil || s.views[name] != nil || s.mem[name] != nil || s.inBase(name)
 }
 
 func (s *Session) inBase(name string) bool {
@@ -308,6 +316,12 @@ type Result struct {
 	// Rows is a local result: SHOW TABLES, DESCRIBE and EXPLAIN rows; nil
 	// for the others. Its memory is Go's: Release is optional.
 	Rows arrow.RecordBatch
+	// Apply, if set, must be called once Plan has run (or, without a
+	// Plan, at once) with its result: it makes the statement's change to
+	// the session (CREATE TABLE name (columns), INSERT into an in-memory
+	// table) and returns the number of rows written, the statement's
+	// result (see Statement).
+	Apply func(result []arrow.RecordBatch) (int64, error)
 }
 
 // Exec parses text — one or more statements separated by semicolons —
@@ -356,8 +370,8 @@ func (s *Session) exec(ctx context.Context, st *statement) (*Result, error) {
 		return &Result{Tag: "SELECT", Plan: p, Logical: node, Names: names}, nil
 	case n.GetCreateStmt() != nil && st.external != nil:
 		return s.createExternal(n.GetCreateStmt(), st.external)
-	case n.GetCreateStmt() != nil:
-		return nil, errkind.Errorf(errkind.Unimplemented, "sql: CREATE TABLE without EXTERNAL (in-memory tables)")
+	case n.GetCopyStmt() != nil, n.GetCreateTableAsStmt() != nil, n.GetInsertStmt() != nil, n.GetCreateStmt() != nil:
+		return s.write(ctx, n)
 	case n.GetViewStmt() != nil:
 		return s.createView(ctx, n.GetViewStmt(), st.text)
 	case n.GetDropStmt() != nil:

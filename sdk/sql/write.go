@@ -537,7 +537,7 @@ func (b *binder) valuesRows(lists []*pg.Node, table logical.Schema, targets []in
 			return nil, errkind.Errorf(errkind.InvalidArgument,
 				"sql: VALUES row %d has %d expressions, the target columns (%s) are %d", r+1, len(items), targetNames(), len(targets))
 		}
-		row := make([]*logical.Literal, len(items))
+		row := make([]logical.Expr, len(items))
 		for i, it := range items {
 			x, err := b.expr(it, none)
 			if err != nil {

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
+	osexec "os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -100,6 +100,14 @@ func (s *session) exec(t *testing.T, text string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return runStatement(t, st, s)
+}
+
+// runStatement runs a statement's plan, if any, over cat, and its Apply,
+// if any.
+func runStatement(t *testing.T, st *sql.Statement, cat plan.Catalog) ([]string, error) {
+	t.Helper()
+	ctx := context.Background()
 	var batches []arrow.RecordBatch
 	if st.Plan != nil {
 		data, err := proto.Marshal(st.Plan)
@@ -110,7 +118,7 @@ func (s *session) exec(t *testing.T, text string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		phys, err := plan.Build(ctx, p, s)
+		phys, err := plan.Build(ctx, p, cat)
 		if err != nil {
 			return nil, err
 		}
@@ -182,7 +190,7 @@ const etlOrder = ` ORDER BY l_orderkey, l_linenumber`
 func pythonWithDuckDB() (string, error) {
 	candidates := []string{"../../.venv/bin/python", "python3"}
 	for _, c := range candidates {
-		if err := exec.Command(c, "-c", "import duckdb").Run(); err == nil {
+		if err := osexec.Command(c, "-c", "import duckdb").Run(); err == nil {
 			return c, nil
 		}
 	}
@@ -251,9 +259,9 @@ rows = duckdb.sql("SELECT l_orderkey, l_linenumber, l_quantity, l_extendedprice,
 for r in rows:
     print("|".join(str(v) for v in r))
 `
-	out, err := exec.Command(py, "-c", script, dest).Output()
+	out, err := osexec.Command(py, "-c", script, dest).Output()
 	if err != nil {
-		var ee *exec.ExitError
+		var ee *osexec.ExitError
 		if errors.As(err, &ee) {
 			t.Fatalf("duckdb: %v\n%s", err, ee.Stderr)
 		}
@@ -392,5 +400,47 @@ func TestWriteErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSessionWrites runs the write statements through a Session.
+func TestSessionWrites(t *testing.T) {
+	s := newSession(t)
+	sess, err := sql.NewSession(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(text string) []string {
+		t.Helper()
+		rs, err := sess.Exec(context.Background(), text)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		rows, err := runStatement(t, &sql.Statement{Plan: rs[0].Plan, Apply: rs[0].Apply}, sess)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		return rows
+	}
+	run(`CREATE TABLE flags (flag text, n bigint)`)
+	if got := run(`INSERT INTO flags VALUES ('X', 1)`); !slices.Equal(got, []string{"1"}) {
+		t.Errorf("INSERT VALUES: %v", got)
+	}
+	if got := run(`INSERT INTO flags SELECT l_returnflag, count(*) FROM lineitem GROUP BY l_returnflag`); !slices.Equal(got, []string{"3"}) {
+		t.Errorf("INSERT SELECT: %v", got)
+	}
+	want := append(run(`SELECT l_returnflag, count(*) FROM lineitem GROUP BY l_returnflag ORDER BY l_returnflag`), "X|1")
+	if got := run(`SELECT flag, n FROM flags ORDER BY flag`); !slices.Equal(got, want) {
+		t.Errorf("flags = %v, want %v", got, want)
+	}
+	path := filepath.Join(t.TempDir(), "flags.parquet")
+	if got := run(`COPY flags TO '` + path + `'`); !slices.Equal(got, []string{"4"}) {
+		t.Errorf("COPY: %v", got)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Error(err)
+	}
+	if _, err := sess.Exec(context.Background(), `CREATE TABLE flags (x int)`); errkind.KindOf(err) != errkind.InvalidArgument {
+		t.Errorf("CREATE TABLE of an existing name: %v", err)
 	}
 }
