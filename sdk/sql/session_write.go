@@ -7,7 +7,6 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
-	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
 )
 
 // write runs a write statement of a Session (write.go): COPY TO, CREATE
@@ -20,10 +19,10 @@ func (s *Session) write(ctx context.Context, n *pg.Node) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Result{Tag: writeTag(n), Apply: w.apply, Logical: w.node, Names: w.names}
+	r := &Result{Tag: writeTag(n), Apply: w.apply, Names: w.names}
 	if w.node != nil {
-		if r.Plan, err = logical.ToSubstrait(w.node, w.names); err != nil {
-			return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+		if r.Logical, r.Plan, err = Compile(w.node, w.names); err != nil {
+			return nil, err
 		}
 	}
 	return r, nil
