@@ -105,14 +105,29 @@ type binder struct {
 	fns *logical.Functions
 	// ctes holds the common table expressions visible where the binder is.
 	ctes *cteEnv
+	// outer is the chain of rows of the enclosing queries a subquery
+	// being bound may refer to, innermost first; depth is the number of
+	// subquery expressions the binder is inside.
+	outer *outerScope
+	depth int
+}
+
+// outerScope is the row of a query enclosing a subquery: the row its
+// expression is bound over, at subquery depth depth.
+type outerScope struct {
+	ec    *ectx
+	depth int
+	next  *outerScope
 }
 
 // cteEnv is one WITH query in scope, and those visible outside it. A
 // reference binds the query again in the scope it was defined in.
 type cteEnv struct {
-	name  string
-	cte   *pg.CommonTableExpr
-	outer *cteEnv
+	name string
+	cte  *pg.CommonTableExpr
+	// scopes are the enclosing queries' rows where the query is defined.
+	scopes *outerScope
+	outer  *cteEnv
 }
 
 func (e *cteEnv) lookup(name string) *cteEnv {
@@ -149,10 +164,15 @@ func (s *scope) resolve(qual, name string) (*logical.Column, error) {
 		if qual != "" {
 			full = qual + "." + name
 		}
-		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: column %q does not exist", full)
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: %w", &unknownColumnError{full})
 	}
 	return &logical.Column{Index: found, T: s.schema[found].Type}, nil
 }
+
+// unknownColumnError is a column reference no scope resolves.
+type unknownColumnError struct{ name string }
+
+func (e *unknownColumnError) Error() string { return fmt.Sprintf("column %q does not exist", e.name) }
 
 // aggState is the state of binding expressions above an aggregate: group
 // expressions and aggregate calls become columns of its output.
@@ -181,6 +201,24 @@ type ectx struct {
 	win *windowState // where window calls are allowed (bind_window.go)
 }
 
+// resolveOuter resolves a column of ec's row for a subquery: above an
+// aggregate, only a grouping column can be referred to.
+func (ec *ectx) resolveOuter(qual, name string) (*logical.Column, error) {
+	if ec.agg == nil {
+		return ec.sc.resolve(qual, name)
+	}
+	c, err := ec.agg.pre.resolve(qual, name)
+	if err != nil {
+		return nil, err
+	}
+	for i, g := range ec.agg.groups {
+		if g.String() == c.String() {
+			return ec.agg.column(i), nil
+		}
+	}
+	return nil, errkind.Errorf(errkind.InvalidArgument, "sql: subquery uses ungrouped column %q from outer query", name)
+}
+
 func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 	if _, err := isDistinct(s); err != nil {
 		return nil, nil, err
@@ -195,7 +233,7 @@ func (b *binder) selectStmt(s *pg.SelectStmt) (logical.Node, []string, error) {
 			if cte.GetCtequery().GetSelectStmt() == nil {
 				return nil, nil, errkind.Errorf(errkind.Unimplemented, "sql: WITH query %q is not a SELECT", cte.GetCtename())
 			}
-			b.ctes = &cteEnv{name: cte.GetCtename(), cte: cte, outer: b.ctes}
+			b.ctes = &cteEnv{name: cte.GetCtename(), cte: cte, scopes: b.outer, outer: b.ctes}
 		}
 	}
 	switch {
@@ -357,10 +395,13 @@ func (b *binder) fromItem(n *pg.Node) (logical.Node, *scope, error) {
 	case n.GetRangeVar() != nil && n.GetRangeVar().GetSchemaname() == "" && b.ctes.lookup(n.GetRangeVar().GetRelname()) != nil:
 		rv := n.GetRangeVar()
 		e := b.ctes.lookup(rv.GetRelname())
-		saved := b.ctes
+		savedCTEs, savedOuter := b.ctes, b.outer
 		b.ctes = e.outer // non-recursive: the query sees the WITH queries before it
+		// It sees the enclosing rows of its definition; b.depth is where
+		// it is used, so outer references step out from there.
+		b.outer = e.scopes
 		node, names, err := b.selectStmt(e.cte.GetCtequery().GetSelectStmt())
-		b.ctes = saved
+		b.ctes, b.outer = savedCTEs, savedOuter
 		if err != nil {
 			return nil, nil, fmt.Errorf("sql: WITH query %q: %w", e.name, err)
 		}

@@ -1,21 +1,13 @@
 package sql
 
 import (
-	"strconv"
-	"strings"
+		"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"github.com/substrait-io/substrait-go/v8/types"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
-)
-
-// Interval field masks of PostgreSQL's INTERVAL typmod (utils/datetime.h).
-const (
-	maskMonth = 1 << 1
-	maskYear  = 1 << 2
-	maskDay   = 1 << 3
 )
 
 // typeCast binds CAST(x AS t), x::t and t 'literal'. A string literal cast
@@ -91,45 +83,6 @@ func sqlType(name string, mods []*pg.Node) (types.Type, error) {
 		return &types.DecimalType{Precision: p, Scale: s, Nullability: req}, nil
 	}
 	return nil, errkind.Errorf(errkind.Unimplemented, "sql: type %q", name)
-}
-
-// intervalLiteral parses '90' DAY, '3' MONTH, '1' YEAR, or '90 days',
-// '3 months', '1 year'.
-func intervalLiteral(s string, mask int32) (logical.Expr, error) {
-	f := strings.Fields(strings.ToLower(s))
-	bad := errkind.Errorf(errkind.InvalidArgument, "sql: invalid input syntax for type interval: %q", s)
-	if len(f) == 0 || len(f) > 2 {
-		return nil, bad
-	}
-	n, err := strconv.ParseInt(f[0], 10, 32)
-	if err != nil {
-		return nil, bad
-	}
-	unit := ""
-	if len(f) == 2 {
-		unit = strings.TrimSuffix(f[1], "s")
-	} else {
-		switch mask {
-		case maskDay:
-			unit = "day"
-		case maskMonth:
-			unit = "month"
-		case maskYear:
-			unit = "year"
-		default:
-			return nil, bad
-		}
-	}
-	req := types.NullabilityRequired
-	switch unit {
-	case "day":
-		return &logical.Literal{Value: logical.IntervalDay{Days: int32(n)}, T: &types.IntervalDayType{Precision: 0, Nullability: req}}, nil
-	case "month", "mon":
-		return &logical.Literal{Value: logical.IntervalYear{Years: int32(n / 12), Months: int32(n % 12)}, T: &types.IntervalYearType{Nullability: req}}, nil
-	case "year":
-		return &logical.Literal{Value: logical.IntervalYear{Years: int32(n)}, T: &types.IntervalYearType{Nullability: req}}, nil
-	}
-	return nil, bad
 }
 
 // caseExpr binds CASE [x] WHEN ... THEN ... [ELSE ...] END; the results

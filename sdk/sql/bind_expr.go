@@ -2,7 +2,6 @@ package sql
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -27,7 +26,7 @@ func (b *binder) boolExpr(n *pg.Node, ec *ectx, clause string) (logical.Expr, er
 // expr binds one expression.
 func (b *binder) expr(n *pg.Node, ec *ectx) (logical.Expr, error) {
 	if sl := n.GetSubLink(); sl != nil {
-		return b.subLink(sl)
+		return b.subLink(sl, ec)
 	}
 	if fc := n.GetFuncCall(); fc != nil && fc.GetOver() != nil {
 		return b.windowCall(fc, ec)
@@ -139,13 +138,32 @@ func (b *binder) columnRef(cr *pg.ColumnRef, sc *scope) (logical.Expr, error) {
 			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: %s is not allowed here", columnName(cr))
 		}
 	}
+	var qual, name string
 	switch len(f) {
 	case 1:
-		return sc.resolve("", f[0].GetString_().GetSval())
+		name = f[0].GetString_().GetSval()
 	case 2:
-		return sc.resolve(f[0].GetString_().GetSval(), f[1].GetString_().GetSval())
+		qual, name = f[0].GetString_().GetSval(), f[1].GetString_().GetSval()
+	default:
+		return nil, errkind.Errorf(errkind.Unimplemented, "sql: column reference %s", columnName(cr))
 	}
-	return nil, errkind.Errorf(errkind.Unimplemented, "sql: column reference %s", columnName(cr))
+	c, err := sc.resolve(qual, name)
+	var unknown *unknownColumnError
+	if !errors.As(err, &unknown) {
+		return c, err
+	}
+	// Not a column of this query: of an enclosing one, innermost first.
+	for o := b.outer; o != nil; o = o.next {
+		oc, oerr := o.ec.resolveOuter(qual, name)
+		if errors.As(oerr, &unknown) {
+			continue
+		}
+		if oerr != nil {
+			return nil, oerr
+		}
+		return &logical.OuterColumn{StepsOut: b.depth - o.depth, Index: oc.Index, T: oc.T}, nil
+	}
+	return nil, err
 }
 
 // call resolves a scalar function; no matching signature is a type error.
@@ -363,19 +381,123 @@ func constant(c *pg.A_Const) (logical.Expr, error) {
 	return nil, errkind.Errorf(errkind.Unimplemented, "sql: constant %v", c)
 }
 
-// subLink binds a scalar subquery; it may not refer to the outer row.
-func (b *binder) subLink(sl *pg.SubLink) (logical.Expr, error) {
+// subLink binds a subquery expression in ec: scalar, EXISTS, IN, or a
+// comparison with ANY / ALL. The subquery may refer to ec's row and to
+// those of the queries enclosing it.
+func (b *binder) subLink(sl *pg.SubLink, ec *ectx) (logical.Expr, error) {
+	kind := strings.TrimSuffix(sl.GetSubLinkType().String(), "_SUBLINK")
 	sel := sl.GetSubselect().GetSelectStmt()
-	if sl.GetSubLinkType() != pg.SubLinkType_EXPR_SUBLINK || sel == nil {
-		return nil, errkind.Errorf(errkind.Unimplemented, "sql: subquery %s", strings.TrimSuffix(sl.GetSubLinkType().String(), "_SUBLINK"))
+	if sel == nil {
+		return nil, errkind.Errorf(errkind.Unimplemented, "sql: %s subquery %s", kind, nodeKind(sl.GetSubselect()))
 	}
+	switch sl.GetSubLinkType() {
+	case pg.SubLinkType_EXPR_SUBLINK:
+		node, err := b.subquery(sel, ec)
+		if err != nil {
+			return nil, err
+		}
+		s := node.Schema()
+		if len(s) != 1 {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: subquery must return only one column")
+		}
+		return &logical.ScalarSubquery{Plan: node, T: s[0].Type.WithNullability(types.NullabilityNullable)}, nil
+	case pg.SubLinkType_EXISTS_SUBLINK:
+		node, err := b.subquery(sel, ec)
+		if err != nil {
+			return nil, err
+		}
+		return &logical.Exists{Plan: node}, nil
+	case pg.SubLinkType_ANY_SUBLINK, pg.SubLinkType_ALL_SUBLINK:
+		return b.quantified(sl, sel, ec)
+	}
+	return nil, errkind.Errorf(errkind.Unimplemented, "sql: %s subquery", kind)
+}
+
+// subquery binds a subquery expression's query, one level deeper, over
+// ec's row.
+func (b *binder) subquery(sel *pg.SelectStmt, ec *ectx) (logical.Node, error) {
+	savedOuter, savedDepth := b.outer, b.depth
+	b.outer = &outerScope{ec: ec, depth: b.depth, next: b.outer}
+	b.depth++
+	defer func() { b.outer, b.depth = savedOuter, savedDepth }()
 	node, _, err := b.selectStmt(sel)
+	return node, err
+}
+
+var compareOps = map[string]logical.CompareOp{
+	"=": logical.CompareEQ, "<>": logical.CompareNE, "!=": logical.CompareNE,
+	"<": logical.CompareLT, "<=": logical.CompareLE, ">": logical.CompareGT, ">=": logical.CompareGE,
+}
+
+// quantified binds x IN (subquery), (x, y) IN (subquery) and x op ANY|ALL
+// (subquery). IN and = ANY are an InSubquery, <> ALL its negation; the
+// other comparisons a SetComparison. Needles and the subquery's columns
+// are coerced to common types.
+func (b *binder) quantified(sl *pg.SubLink, sel *pg.SelectStmt, ec *ectx) (logical.Expr, error) {
+	op := "="
+	if names := sl.GetOperName(); len(names) > 0 {
+		op = opName(names)
+	}
+	cmp, ok := compareOps[op]
+	if !ok {
+		return nil, errkind.Errorf(errkind.Unimplemented, "sql: operator %s with a subquery", op)
+	}
+	all := sl.GetSubLinkType() == pg.SubLinkType_ALL_SUBLINK
+	var needles []logical.Expr
+	if row := sl.GetTestexpr().GetRowExpr(); row != nil {
+		for _, a := range row.GetArgs() {
+			x, err := b.expr(a, ec)
+			if err != nil {
+				return nil, err
+			}
+			needles = append(needles, x)
+		}
+	} else {
+		x, err := b.expr(sl.GetTestexpr(), ec)
+		if err != nil {
+			return nil, err
+		}
+		needles = []logical.Expr{x}
+	}
+	node, err := b.subquery(sel, ec)
 	if err != nil {
-		return nil, fmt.Errorf("sql: scalar subquery (correlated subqueries are not supported): %w", err)
+		return nil, err
 	}
 	s := node.Schema()
-	if len(s) != 1 {
-		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: subquery must return only one column")
+	if len(s) != len(needles) {
+		if len(s) > len(needles) {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: subquery has too many columns")
+		}
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: subquery has too few columns")
 	}
-	return &logical.ScalarSubquery{Plan: node, T: s[0].Type.WithNullability(types.NullabilityNullable)}, nil
+	// Compare each needle with its column in their common type, casting
+	// the subquery's columns in a projection if they need it.
+	cols := make([]logical.Expr, len(s))
+	cast := false
+	for i, f := range s {
+		col := logical.Expr(&logical.Column{Index: i, T: f.Type})
+		t, err := commonType([]logical.Expr{needles[i], col})
+		if err != nil {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: operator does not exist: %s %s %s", needles[i].Type(), op, f.Type)
+		}
+		needles[i] = coerce(needles[i], t)
+		cols[i] = coerce(col, t)
+		cast = cast || cols[i] != col
+	}
+	if cast {
+		names := make([]string, len(s))
+		for i, f := range s {
+			names[i] = f.Name
+		}
+		node = &logical.Project{Input: node, Exprs: cols, Names: names}
+	}
+	switch {
+	case cmp == logical.CompareEQ && !all:
+		return &logical.InSubquery{Needles: needles, Plan: node}, nil
+	case cmp == logical.CompareNE && all:
+		return b.call("not", &logical.InSubquery{Needles: needles, Plan: node})
+	case len(needles) > 1:
+		return nil, errkind.Errorf(errkind.Unimplemented, "sql: row comparison %s with a subquery", op)
+	}
+	return &logical.SetComparison{Left: needles[0], Op: cmp, All: all, Plan: node}, nil
 }

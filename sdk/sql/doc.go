@@ -10,7 +10,18 @@
 // A subquery in FROM binds to its own plan under its alias (and column
 // aliases); a non-recursive WITH query is bound again at each reference, in
 // the scope where it was defined, so a query used twice appears twice in
-// the plan. A scalar subquery must be uncorrelated.
+// the plan.
+//
+// Subquery expressions — scalar, EXISTS, IN and comparisons with ANY / ALL
+// — bind to logical.ScalarSubquery, Exists, InSubquery and SetComparison,
+// emitted as Substrait subquery expressions. They may be correlated: the
+// binder keeps a chain of the enclosing queries' rows (innermost first), and
+// a column no FROM item of its own query has resolves in the nearest
+// enclosing query that has it, as a logical.OuterColumn whose StepsOut
+// counts the subquery expressions between (Substrait's outer reference).
+// A FROM subquery or WITH query is no such boundary: it sees the rows that
+// enclose the query it is part of (or was defined in), not its siblings.
+// Above an aggregate, a subquery may refer only to grouping columns.
 //
 // Window calls (f(...) OVER (...), or OVER w with a WINDOW clause) in the
 // select list and ORDER BY become a logical.Window between the row WHERE,

@@ -3,6 +3,8 @@ package sql
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"github.com/pganalyze/pg_query_go/v6/parser"
@@ -31,6 +33,10 @@ func (e *SyntaxError) Error() string {
 // Parse parses one or more SQL statements with the PostgreSQL parser. A
 // syntax error is an errkind.InvalidArgument wrapping a *SyntaxError.
 func Parse(text string) ([]*pg.RawStmt, error) {
+	text, err := blankLeadingFieldPrecision(text)
+	if err != nil {
+		return nil, err
+	}
 	tree, err := pg.Parse(text)
 	if err != nil {
 		var pe *parser.Error
@@ -58,4 +64,59 @@ func syntaxError(text, msg string, pos int) error {
 		}
 	}
 	return errkind.Errorf(errkind.InvalidArgument, "sql: %w", se)
+}
+
+// intervalLeadingFields are the fields that may start an interval
+// qualifier and take a leading field precision.
+var intervalLeadingFields = map[pg.Token]bool{
+	pg.Token_YEAR_P: true, pg.Token_MONTH_P: true, pg.Token_DAY_P: true,
+	pg.Token_HOUR_P: true, pg.Token_MINUTE_P: true,
+}
+
+// blankLeadingFieldPrecision accepts the SQL standard's interval leading
+// field precision, the (3) of INTERVAL '90' DAY (3) that TPC-H's text uses
+// and PostgreSQL's grammar lacks. With the PostgreSQL scanner's tokens (so
+// string literals and comments are left alone) it checks that the
+// literal's leading field has at most that many digits and blanks the
+// precision out with spaces, keeping every position for error messages.
+// Text the scanner rejects is returned as is, for Parse to report.
+func blankLeadingFieldPrecision(text string) (string, error) {
+	if !strings.Contains(strings.ToLower(text), "interval") {
+		return text, nil
+	}
+	scan, err := pg.Scan(text)
+	if err != nil {
+		return text, nil
+	}
+	toks := scan.GetTokens()
+	var out []byte
+	for i := 0; i+5 < len(toks); i++ {
+		t := toks[i : i+6]
+		if t[0].GetToken() != pg.Token_INTERVAL || t[1].GetToken() != pg.Token_SCONST ||
+			!intervalLeadingFields[t[2].GetToken()] || t[3].GetToken() != pg.Token_ASCII_40 ||
+			t[4].GetToken() != pg.Token_ICONST || t[5].GetToken() != pg.Token_ASCII_41 {
+			continue
+		}
+		prec, err := strconv.Atoi(text[t[4].GetStart():t[4].GetEnd()])
+		if err != nil || prec < 1 {
+			return "", syntaxError(text, "interval leading field precision must be a positive integer", int(t[4].GetStart())+1)
+		}
+		lit := strings.Trim(text[t[1].GetStart():t[1].GetEnd()], "'")
+		lead := strings.TrimLeft(strings.TrimSpace(lit), "+-")
+		digits := len(lead) - len(strings.TrimLeft(lead, "0123456789"))
+		if digits > prec {
+			return "", syntaxError(text, fmt.Sprintf("interval field value out of range: %q has more than %d digits in its leading field", lit, prec), int(t[1].GetStart())+1)
+		}
+		if out == nil {
+			out = []byte(text)
+		}
+		for j := t[3].GetStart(); j < t[5].GetEnd(); j++ {
+			out[j] = ' '
+		}
+		i += 5
+	}
+	if out == nil {
+		return text, nil
+	}
+	return string(out), nil
 }

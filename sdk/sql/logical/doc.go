@@ -20,8 +20,12 @@
 //     extension's return-type rules; NewCall and NewAggCall resolve them
 //     from a simple name and the argument types, so the emitted plan is
 //     standard Substrait any consumer reads;
-//   - an Enum is a function's enum option (extract's "YEAR"), and a
-//     ScalarSubquery holds its own uncorrelated plan;
+//   - an Enum is a function's enum option (extract's "YEAR");
+//   - a subquery expression (ScalarSubquery, Exists, InSubquery,
+//     SetComparison) holds its own plan, evaluated per row of the relation
+//     whose expression holds it; within that plan an OuterColumn refers to
+//     the row of an enclosing relation, StepsOut subquery expressions out,
+//     as Substrait's outer references do;
 //   - an outer Join makes the columns of the side it may null nullable.
 //
 // INVARIANT: expressions are well typed: a Call's arguments match the

@@ -77,8 +77,23 @@ func callString(name string, args []Expr) string {
 	return name + "(" + strings.Join(s, ", ") + ")"
 }
 
+// OuterColumn is the Index-th column of an enclosing query's row: the
+// input row of the relation whose expression holds the subquery StepsOut
+// subqueries out (1: the query directly containing this subquery).
+// Substrait calls it an outer reference.
+type OuterColumn struct {
+	StepsOut int
+	Index    int
+	T        types.Type
+}
+
+// Type returns the column's type.
+func (c *OuterColumn) Type() types.Type { return c.T }
+func (c *OuterColumn) String() string   { return fmt.Sprintf("outer%d.$%d", c.StepsOut, c.Index) }
+
 // ScalarSubquery is the value of the single column of Plan's single row,
-// null without rows. Plan is uncorrelated: it refers to no outer row.
+// null without rows. Plan may be correlated: evaluated once per row of the
+// enclosing relation, it may refer to that row with OuterColumns.
 type ScalarSubquery struct {
 	Plan Node
 	T    types.Type
@@ -89,6 +104,86 @@ func (s *ScalarSubquery) Type() types.Type { return s.T }
 
 // String is unique per subquery plan: two subqueries never compare equal.
 func (s *ScalarSubquery) String() string { return fmt.Sprintf("(subquery %p)", s.Plan) }
+
+// InSubquery is true when the row Needles equals a row of Plan, SQL's
+// x IN (subquery) (Substrait's in_predicate). Like IN, it is null rather
+// than false when no row is equal but a comparison is null (a null needle
+// or a null in Plan). Plan may be correlated.
+// REQUIRES: Plan has len(Needles) columns of the needles' types,
+// nullability aside.
+type InSubquery struct {
+	Needles []Expr
+	Plan    Node
+}
+
+// Type returns boolean, nullable when a needle or a column of Plan is.
+func (in *InSubquery) Type() types.Type {
+	n := types.NullabilityRequired
+	for _, x := range in.Needles {
+		if x.Type().GetNullability() == types.NullabilityNullable {
+			n = types.NullabilityNullable
+		}
+	}
+	for _, f := range in.Plan.Schema() {
+		if f.Type.GetNullability() == types.NullabilityNullable {
+			n = types.NullabilityNullable
+		}
+	}
+	return &types.BooleanType{Nullability: n}
+}
+func (in *InSubquery) String() string {
+	return fmt.Sprintf("%s in (subquery %p)", callString("", in.Needles), in.Plan)
+}
+
+// Exists is true when Plan has a row, SQL's EXISTS (subquery) (Substrait's
+// set_predicate EXISTS). Plan may be correlated.
+type Exists struct{ Plan Node }
+
+// Type returns a non-nullable boolean.
+func (e *Exists) Type() types.Type { return &types.BooleanType{Nullability: types.NullabilityRequired} }
+func (e *Exists) String() string   { return fmt.Sprintf("exists (subquery %p)", e.Plan) }
+
+// CompareOp is the comparison of a SetComparison.
+type CompareOp int
+
+// The comparisons, named as the Substrait comparison functions.
+const (
+	CompareEQ CompareOp = iota // equal
+	CompareNE                  // not_equal
+	CompareLT                  // lt
+	CompareLE                  // lte
+	CompareGT                  // gt
+	CompareGE                  // gte
+)
+
+var compareOpNames = [...]string{"=", "<>", "<", "<=", ">", ">="}
+
+func (op CompareOp) String() string { return compareOpNames[op] }
+
+// SetComparison is Left Op ANY (subquery) or, with All, Left Op ALL
+// (subquery) (Substrait's set_comparison): whether the comparison holds
+// for some (every) row of Plan's single column, with SQL's null semantics
+// (ANY is null when no comparison is true and one is null; ALL is null
+// when none is false and one is null). Plan may be correlated.
+// REQUIRES: Plan's column has Left's type, nullability aside.
+type SetComparison struct {
+	Left Expr
+	Op   CompareOp
+	All  bool
+	Plan Node
+}
+
+// Type returns a nullable boolean.
+func (s *SetComparison) Type() types.Type {
+	return &types.BooleanType{Nullability: types.NullabilityNullable}
+}
+func (s *SetComparison) String() string {
+	q := "any"
+	if s.All {
+		q = "all"
+	}
+	return fmt.Sprintf("%s %s %s (subquery %p)", s.Left, s.Op, q, s.Plan)
+}
 
 // Enum is an enum argument of a call, such as extract's component ("YEAR").
 // It is a constant option of the function, not a value.

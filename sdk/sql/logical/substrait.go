@@ -318,14 +318,61 @@ func (e *emitter) expr(x Expr) (*substraitpb.Expression, error) {
 			return nil, err
 		}
 		return &substraitpb.Expression{RexType: &substraitpb.Expression_Literal_{Literal: l}}, nil
+	case *OuterColumn:
+		return &substraitpb.Expression{RexType: &substraitpb.Expression_Selection{Selection: &substraitpb.Expression_FieldReference{
+			ReferenceType: &substraitpb.Expression_FieldReference_DirectReference{DirectReference: &substraitpb.Expression_ReferenceSegment{
+				ReferenceType: &substraitpb.Expression_ReferenceSegment_StructField_{StructField: &substraitpb.Expression_ReferenceSegment_StructField{Field: int32(x.Index)}},
+			}},
+			RootType: &substraitpb.Expression_FieldReference_OuterReference_{OuterReference: &substraitpb.Expression_FieldReference_OuterReference{StepsOut: uint32(x.StepsOut)}},
+		}}}, nil
 	case *ScalarSubquery:
 		in, err := e.rel(x.Plan)
 		if err != nil {
 			return nil, err
 		}
-		return &substraitpb.Expression{RexType: &substraitpb.Expression_Subquery_{Subquery: &substraitpb.Expression_Subquery{
+		return subquery(&substraitpb.Expression_Subquery{
 			SubqueryType: &substraitpb.Expression_Subquery_Scalar_{Scalar: &substraitpb.Expression_Subquery_Scalar{Input: in}},
-		}}}, nil
+		}), nil
+	case *InSubquery:
+		needles, err := e.exprs(x.Needles)
+		if err != nil {
+			return nil, err
+		}
+		in, err := e.rel(x.Plan)
+		if err != nil {
+			return nil, err
+		}
+		return subquery(&substraitpb.Expression_Subquery{
+			SubqueryType: &substraitpb.Expression_Subquery_InPredicate_{InPredicate: &substraitpb.Expression_Subquery_InPredicate{Needles: needles, Haystack: in}},
+		}), nil
+	case *Exists:
+		in, err := e.rel(x.Plan)
+		if err != nil {
+			return nil, err
+		}
+		return subquery(&substraitpb.Expression_Subquery{
+			SubqueryType: &substraitpb.Expression_Subquery_SetPredicate_{SetPredicate: &substraitpb.Expression_Subquery_SetPredicate{
+				PredicateOp: substraitpb.Expression_Subquery_SetPredicate_PREDICATE_OP_EXISTS, Tuples: in,
+			}},
+		}), nil
+	case *SetComparison:
+		left, err := e.expr(x.Left)
+		if err != nil {
+			return nil, err
+		}
+		in, err := e.rel(x.Plan)
+		if err != nil {
+			return nil, err
+		}
+		red := substraitpb.Expression_Subquery_SetComparison_REDUCTION_OP_ANY
+		if x.All {
+			red = substraitpb.Expression_Subquery_SetComparison_REDUCTION_OP_ALL
+		}
+		return subquery(&substraitpb.Expression_Subquery{
+			SubqueryType: &substraitpb.Expression_Subquery_SetComparison_{SetComparison: &substraitpb.Expression_Subquery_SetComparison{
+				ReductionOp: red, ComparisonOp: comparisonOps[x.Op], Left: left, Right: in,
+			}},
+		}), nil
 	case *Call:
 		args, err := e.args(x.Args)
 		if err != nil {
@@ -378,6 +425,19 @@ func (e *emitter) expr(x Expr) (*substraitpb.Expression, error) {
 		}}}, nil
 	}
 	return nil, fmt.Errorf("logical: cannot emit expression %T", x)
+}
+
+var comparisonOps = [...]substraitpb.Expression_Subquery_SetComparison_ComparisonOp{
+	CompareEQ: substraitpb.Expression_Subquery_SetComparison_COMPARISON_OP_EQ,
+	CompareNE: substraitpb.Expression_Subquery_SetComparison_COMPARISON_OP_NE,
+	CompareLT: substraitpb.Expression_Subquery_SetComparison_COMPARISON_OP_LT,
+	CompareLE: substraitpb.Expression_Subquery_SetComparison_COMPARISON_OP_LE,
+	CompareGT: substraitpb.Expression_Subquery_SetComparison_COMPARISON_OP_GT,
+	CompareGE: substraitpb.Expression_Subquery_SetComparison_COMPARISON_OP_GE,
+}
+
+func subquery(sq *substraitpb.Expression_Subquery) *substraitpb.Expression {
+	return &substraitpb.Expression{RexType: &substraitpb.Expression_Subquery_{Subquery: sq}}
 }
 
 func nullable(t types.Type) types.Type { return t.WithNullability(types.NullabilityNullable) }
