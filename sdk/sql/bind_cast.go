@@ -1,7 +1,7 @@
 package sql
 
 import (
-		"strings"
+	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"github.com/substrait-io/substrait-go/v8/types"
