@@ -118,7 +118,7 @@ func TestScalarSubquery(t *testing.T) {
 
 	for _, bad := range []string{
 		"SELECT a FROM t WHERE d = (SELECT d, a FROM t)",
-		"SELECT a FROM t t1 WHERE d = (SELECT max(d) FROM t WHERE a = t1.a)", // correlated
+		"SELECT a FROM t t1 WHERE d = (SELECT max(d) FROM t WHERE a = t1.zz)",
 	} {
 		if _, _, err := sql.Bind(ctx, bad, testCatalog()); errkind.KindOf(err) != errkind.InvalidArgument {
 			t.Errorf("%s: err = %v, want invalid argument", bad, err)
