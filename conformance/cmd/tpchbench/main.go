@@ -7,6 +7,13 @@
 //	    -answers conformance/testdata/tpch/answers/sf1 -runs 3 \
 //	    -peer '.venv/bin/python conformance/tpch/bench_datafusion.py'
 //
+// Producers are the folders of -plans, whose qNN.json plans are run, and
+// two more: sql plans the query texts of -queries with Trebuchet's SQL
+// front end (sdk/sql) against the -data folder's Parquet files, and
+// sql-spec does the same with the texts in the specification's date forms
+// (date '1998-12-01' - interval '90' day (3)). Planning is not timed, as
+// the other producers' plans are made beforehand too.
+//
 // A wrong answer is reported as WRONG and never timed; the command exits
 // non-zero if any query is wrong or fails. The peer command is run with
 // "--data DIR --runs N --queries DIR q01 q02 ..." appended and must print a
@@ -31,6 +38,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
 	"github.com/trebuchet-dev/trebuchet/executor/catalog"
@@ -38,6 +46,7 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	"github.com/trebuchet-dev/trebuchet/executor/worker"
 	"github.com/trebuchet-dev/trebuchet/scheduler/normalize"
+	"github.com/trebuchet-dev/trebuchet/sdk/sql"
 )
 
 var tables = []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
@@ -48,8 +57,8 @@ func main() {
 		data      = flag.String("data", "conformance/testdata/tpch/sf0.01", "folder of <table>.parquet files")
 		answers   = flag.String("answers", "conformance/testdata/tpch/answers/sf0.01", "folder of qNN.csv reference answers")
 		plans     = flag.String("plans", "conformance/testdata/tpch/plans", "folder of <producer>/qNN.json plans")
-		queriesIn = flag.String("queries", "conformance/testdata/tpch/queries", "folder of qNN.sql query texts, for the peer")
-		producers = flag.String("producers", "datafusion,isthmus,substrait-python", "comma-separated producers whose plans to run")
+		queriesIn = flag.String("queries", "conformance/testdata/tpch/queries", "folder of qNN.sql query texts, for the sql producers and the peer")
+		producers = flag.String("producers", "datafusion,isthmus,substrait-python", "comma-separated producers whose plans to run: folders of -plans, sql, sql-spec")
 		runs      = flag.Int("runs", 1, "timed runs per query; the median is reported")
 		peer      = flag.String("peer", "", "command running the same queries on a peer engine (see the package comment)")
 		out       = flag.String("json", "", "also write the results as JSON to this file")
@@ -163,9 +172,38 @@ func run(ctx context.Context, cfg config) error {
 	return nil
 }
 
+// queryPlan returns the producer's serialized plan of query id, and
+// whether it is protobuf JSON (else binary).
+func queryPlan(ctx context.Context, cfg config, producer, id string) ([]byte, bool, error) {
+	if producer != "sql" && producer != "sql-spec" {
+		data, err := os.ReadFile(filepath.Join(cfg.plans, producer, id+".json"))
+		return data, true, err
+	}
+	text, err := os.ReadFile(filepath.Join(cfg.queries, id+".sql"))
+	if err != nil {
+		return nil, false, err
+	}
+	q := string(text)
+	if producer == "sql-spec" {
+		if q, err = tpch.SpecDateForm(id, q); err != nil {
+			return nil, false, err
+		}
+	}
+	cat := sql.ParquetCatalog{}
+	for _, t := range tables {
+		cat[t] = filepath.Join(cfg.data, t+".parquet")
+	}
+	p, err := sql.Plan(ctx, q, cat)
+	if err != nil {
+		return nil, false, fmt.Errorf("sql: %w", err)
+	}
+	data, err := proto.Marshal(p)
+	return data, false, err
+}
+
 // runQuery checks the query's answer once, then times cfg.runs more runs.
 func runQuery(ctx context.Context, cat plan.Catalog, cfg config, producer, id string) result {
-	data, err := os.ReadFile(filepath.Join(cfg.plans, producer, id+".json"))
+	data, isJSON, err := queryPlan(ctx, cfg, producer, id)
 	if err != nil {
 		return result{Status: "FAILED", Error: err.Error()}
 	}
@@ -175,7 +213,7 @@ func runQuery(ctx context.Context, cat plan.Catalog, cfg config, producer, id st
 	}
 	execute := func() ([]arrow.RecordBatch, time.Duration, error) {
 		start := time.Now()
-		p, err := normalize.Decode(data, true)
+		p, err := normalize.Decode(data, isJSON)
 		if err != nil {
 			return nil, 0, err
 		}
