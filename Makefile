@@ -20,7 +20,7 @@ PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
 # Files make generate writes; CI fails if they differ from what is committed.
 GENERATED := spec/gen clients/python/src/trebuchet clients/java/src/main/java/dev/trebuchet/v1
 
-.PHONY: tpch-data tpch-verify tpch-bench bench bench-venv bench-compare bench-micro build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
+.PHONY: tpch-data tpch-verify tpch-sql-datafusion tpch-bench bench bench-venv bench-compare bench-micro build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
 
 ## build: the trebuchet binary, in bin/.
 build:
@@ -95,6 +95,14 @@ $(TPCH_DATA)/.complete: | venv
 TPCH_PRODUCERS := datafusion,isthmus,substrait-python,sql,sql-spec
 tpch-verify: tpch-data
 	$(GO) run ./conformance/cmd/tpchbench -data $(TPCH_DATA) -answers $(TPCH_ANSWERS) -runs 1 -producers $(TPCH_PRODUCERS)
+
+## tpch-sql-datafusion: the SQL front end's plans of the 22 queries (as
+## written and in the spec's date forms) run by DataFusion's Substrait
+## consumer (PyPI datafusion) against the SF 0.01 answers.
+tpch-sql-datafusion: venv
+	plans=$$(mktemp -d) && trap 'rm -rf "$$plans"' EXIT && \
+	$(GO) run ./conformance/cmd/tpchsql -out "$$plans" && \
+	$(VPY) conformance/tpch/consume_datafusion.py "$$plans/sql" "$$plans/sql-spec"
 
 ## tpch-bench: per-query medians of Trebuchet and DataFusion on the same files at SF.
 tpch-bench: tpch-data
