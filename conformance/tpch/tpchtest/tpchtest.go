@@ -83,3 +83,37 @@ func Run(t testing.TB, data []byte, isJSON bool, cat plan.Catalog, answer string
 	}
 	return nil
 }
+
+// Rows decodes and runs a serialized plan (binary) over cat like Run and
+// returns the result's rows printed as answer files hold them, for tests
+// that compare two plans' results. Leaked buffers are test errors.
+func Rows(t testing.TB, data []byte, cat plan.Catalog) ([][]string, error) {
+	p, err := normalize.Decode(data, false)
+	if err != nil {
+		return nil, fmt.Errorf("normalize: %w", err)
+	}
+	ctx := context.Background()
+	phys, err := plan.Build(ctx, p, cat)
+	if err != nil {
+		return nil, err
+	}
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	task := &op.Task{Alloc: alloc, Pool: spill.NewPool(1 << 30), BatchSize: 8192}
+	batches, err := op.Collect(ctx, phys.Root, task)
+	defer func() {
+		for _, b := range batches {
+			b.Release()
+		}
+		if n := alloc.CurrentAlloc(); n != 0 {
+			t.Errorf("%d bytes leaked", n)
+		}
+	}()
+	if err != nil {
+		return nil, fmt.Errorf("run: %w\n%s", err, phys)
+	}
+	a, err := tpch.AnswerFromBatches("result", phys.Schema, batches)
+	if err != nil {
+		return nil, err
+	}
+	return a.Rows, nil
+}

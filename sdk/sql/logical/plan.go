@@ -1,6 +1,8 @@
 package logical
 
 import (
+	"fmt"
+
 	"github.com/substrait-io/substrait-go/v8/types"
 )
 
@@ -105,10 +107,29 @@ const (
 	// JoinFull keeps the inner join's pairs and the unmatched rows of both
 	// sides, the other side's columns null.
 	JoinFull
+	// JoinSemi keeps, once, each left row with a match; only the left
+	// columns (EXISTS, IN).
+	JoinSemi
+	// JoinAnti keeps each left row without a match; only the left columns
+	// (NOT EXISTS).
+	JoinAnti
+	// JoinSingle is JoinLeft for a right side that must match each left
+	// row at most once: a second match is an error (a scalar subquery).
+	JoinSingle
 )
 
+var joinTypeNames = [...]string{"inner", "cross", "left", "right", "full", "semi", "anti", "single"}
+
+func (t JoinType) String() string {
+	if int(t) < len(joinTypeNames) {
+		return joinTypeNames[t]
+	}
+	return fmt.Sprintf("JoinType(%d)", int(t))
+}
+
 // Join pairs the rows of Left and Right. Its output is the left columns
-// followed by the right ones; Cond is over that row.
+// followed by the right ones (only the left ones for semi and anti joins);
+// Cond is over the left columns followed by the right ones.
 type Join struct {
 	Left, Right Node
 	Type        JoinType
@@ -119,10 +140,14 @@ type Join struct {
 // of a side an outer join may fill with nulls are nullable.
 func (j *Join) Schema() Schema {
 	l, r := j.Left.Schema(), j.Right.Schema()
-	if j.Type == JoinRight || j.Type == JoinFull {
+	switch j.Type {
+	case JoinSemi, JoinAnti:
+		return l
+	case JoinRight:
 		l = nullableSchema(l)
-	}
-	if j.Type == JoinLeft || j.Type == JoinFull {
+	case JoinFull:
+		l, r = nullableSchema(l), nullableSchema(r)
+	case JoinLeft, JoinSingle:
 		r = nullableSchema(r)
 	}
 	s := make(Schema, 0, len(l)+len(r))

@@ -162,6 +162,12 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 			jt = substraitpb.JoinRel_JOIN_TYPE_RIGHT
 		case JoinFull:
 			jt = substraitpb.JoinRel_JOIN_TYPE_OUTER
+		case JoinSemi:
+			jt = substraitpb.JoinRel_JOIN_TYPE_LEFT_SEMI
+		case JoinAnti:
+			jt = substraitpb.JoinRel_JOIN_TYPE_LEFT_ANTI
+		case JoinSingle:
+			jt = substraitpb.JoinRel_JOIN_TYPE_LEFT_SINGLE
 		}
 		return &substraitpb.Rel{RelType: &substraitpb.Rel_Join{Join: &substraitpb.JoinRel{
 			Common: direct(), Left: l, Right: r, Expression: c, Type: jt,
