@@ -25,7 +25,7 @@ func Plan(ctx context.Context, text string, cat Catalog) (*substraitpb.Plan, err
 	return p, err
 }
 
-// Compile optimizes a bound logical plan (optimize.DefaultRules) and emits
+// Compile optimizes a bound logical plan (rules) and emits
 // it as Substrait; it returns the optimized plan too, for EXPLAIN. Every
 // front end — SQL statements, sessions, DataFrames — compiles through it,
 // so they emit the same plans.
@@ -34,7 +34,7 @@ func Compile(root logical.Node, names []string) (logical.Node, *substraitpb.Plan
 	if err != nil {
 		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
-	if root, err = optimize.Optimize(root, optimize.DefaultRules(fns)); err != nil {
+	if root, err = optimize.Optimize(root, rules(fns)); err != nil {
 		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
 	p, err := logical.ToSubstrait(root, names)
@@ -42,6 +42,13 @@ func Compile(root logical.Node, names []string) (logical.Node, *substraitpb.Plan
 		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
 	return root, p, nil
+}
+
+// rules are the optimizer rules Compile applies, in order: subqueries
+// become joins first, for the default rules to push filters through, order
+// and prune.
+func rules(fns *logical.Functions) []optimize.Rule {
+	return append([]optimize.Rule{optimize.NewDecorrelate(fns)}, optimize.DefaultRules(fns)...)
 }
 
 // Bind parses one SELECT statement and binds it against cat; it returns the

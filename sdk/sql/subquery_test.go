@@ -13,6 +13,7 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql"
+	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
 )
 
 // outerRefs lists the outer references of a plan as "depth:steps_out:field",
@@ -74,6 +75,16 @@ func subqueryKinds(p *substraitpb.Plan) []string {
 	return kinds
 }
 
+// boundPlan is the Substrait plan of text as bound, before the optimizer
+// rules.
+func boundPlan(text string) (*substraitpb.Plan, error) {
+	root, names, err := sql.Bind(context.Background(), text, testCatalog())
+	if err != nil {
+		return nil, err
+	}
+	return logical.ToSubstrait(root, names)
+}
+
 // TestOuterReferences checks the outer references the binder emits: the
 // nearest enclosing query that has the column, steps_out counting the
 // subquery expressions between, whatever FROM subqueries and WITH
@@ -131,7 +142,7 @@ func TestOuterReferences(t *testing.T) {
 			[]string{"1:1:0", "1:1:1", "1:1:5"}, []string{"scalar", "scalar", "set_predicate"},
 		},
 	} {
-		p, err := sql.Plan(context.Background(), tc.sql, testCatalog())
+		p, err := boundPlan(tc.sql)
 		if err != nil {
 			t.Errorf("%s: %v", tc.sql, err)
 			continue

@@ -102,7 +102,7 @@ func (d *Decorrelate) subplans(x logical.Expr) (logical.Expr, error) {
 		}
 		return &logical.Exists{Plan: p}, nil
 	case *logical.InSubquery:
-		needles, err := mapExprs(x.Needles, d.subplans)
+		needles, err := mapEach(x.Needles, d.subplans)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +168,7 @@ func (d *Decorrelate) filter(in logical.Node, cond logical.Expr) (logical.Node, 
 	for _, c := range conds {
 		// A correlation stays above the joins too: the filter stays the
 		// top of a subquery's plan, where decorrelating it finds it.
-		if hasSubquery(c) || escapes(c) {
+		if holdsSubquery(c) || escapes(c) {
 			rest = append(rest, c)
 		} else {
 			plain = append(plain, c)
@@ -265,19 +265,19 @@ func (j *joiner) predicate(c logical.Expr) (ok bool, err error) {
 // needle and no column of the subquery can be null.
 func notInIsAnti(in *logical.InSubquery) bool {
 	for _, x := range in.Needles {
-		if nullable(x.Type()) {
+		if isNullable(x.Type()) {
 			return false
 		}
 	}
 	for _, f := range in.Plan.Schema() {
-		if nullable(f.Type) {
+		if isNullable(f.Type) {
 			return false
 		}
 	}
 	return true
 }
 
-func nullable(t types.Type) bool { return t.GetNullability() == types.NullabilityNullable }
+func isNullable(t types.Type) bool { return t.GetNullability() == types.NullabilityNullable }
 
 // exists returns the right side and join conditions of EXISTS (plan): the
 // select list does not matter; the conditions of the filter below it that
@@ -339,7 +339,7 @@ func (j *joiner) in(x *logical.InSubquery) (logical.Node, []logical.Expr, error)
 	}
 	var eqs []logical.Expr
 	for i, v := range values {
-		if hasSubquery(v) || refersOut(v) {
+		if holdsSubquery(v) || refersOut(v) {
 			return nil, nil, errKeep
 		}
 		pv, err := pullUp(v, j.width)
@@ -366,7 +366,7 @@ func (j *joiner) correlated(f *logical.Filter, extra []logical.Expr) (logical.No
 			local = append(local, c)
 			continue
 		}
-		if hasSubquery(c) {
+		if holdsSubquery(c) {
 			return nil, nil, errKeep
 		}
 		pc, err := pullUp(c, j.width)
@@ -446,7 +446,7 @@ func (j *joiner) scalar(x *logical.ScalarSubquery, inProject bool) (logical.Expr
 			continue
 		}
 		call, ok := c.(*logical.Call)
-		if !ok || !strings.HasPrefix(call.Name, "equal:") || len(call.Args) != 2 || hasSubquery(c) {
+		if !ok || !strings.HasPrefix(call.Name, "equal:") || len(call.Args) != 2 || holdsSubquery(c) {
 			return nil, errKeep
 		}
 		a, b := call.Args[0], call.Args[1]
@@ -460,7 +460,7 @@ func (j *joiner) scalar(x *logical.ScalarSubquery, inProject bool) (logical.Expr
 		inner, outer = append(inner, a), append(outer, b)
 	}
 	value := p.Exprs[0]
-	if hasSubquery(value) || refersOut(value) {
+	if holdsSubquery(value) || refersOut(value) {
 		return nil, errKeep
 	}
 	in := f.Input
@@ -577,20 +577,8 @@ func (d *Decorrelate) and(conds []logical.Expr) (logical.Expr, error) {
 	return d.call("and", conds...)
 }
 
-// conjuncts splits x at its top-level ands.
-func conjuncts(x logical.Expr) []logical.Expr {
-	if c, ok := x.(*logical.Call); ok && strings.HasPrefix(c.Name, "and:") {
-		var out []logical.Expr
-		for _, a := range c.Args {
-			out = append(out, conjuncts(a)...)
-		}
-		return out
-	}
-	return []logical.Expr{x}
-}
-
-// hasSubquery reports whether x holds a subquery expression.
-func hasSubquery(x logical.Expr) bool {
+// holdsSubquery reports whether x holds a subquery expression of any kind.
+func holdsSubquery(x logical.Expr) bool {
 	found := false
 	var walk func(x logical.Expr) (logical.Expr, error)
 	walk = func(x logical.Expr) (logical.Expr, error) {
@@ -643,7 +631,20 @@ func isOuterOnly(x logical.Expr) bool {
 		}
 		return r, nil
 	})
-	return err == nil && !own && !hasSubquery(x)
+	return err == nil && !own && !holdsSubquery(x)
+}
+
+// isCorrelated reports whether a subquery's plan refers to the row of an
+// enclosing query (or holds what the rule cannot inspect).
+func isCorrelated(n logical.Node) bool {
+	found := false
+	_, err := mapNodeRefs(n, 0, func(r logical.Expr, depth int) (logical.Expr, error) {
+		if o, ok := r.(*logical.OuterColumn); ok && o.StepsOut > depth {
+			found = true
+		}
+		return r, nil
+	})
+	return found || err != nil
 }
 
 // lift moves a subquery's plan out of its subquery expression, to be a
@@ -709,8 +710,8 @@ func shiftColumns(x logical.Expr, k int) (logical.Expr, error) {
 // inline replaces the columns of xs, expressions over a projection's
 // output, with the projection's expressions.
 func inline(xs, exprs []logical.Expr) ([]logical.Expr, error) {
-	return mapExprs(xs, func(x logical.Expr) (logical.Expr, error) {
-		if hasSubquery(x) {
+	return mapEach(xs, func(x logical.Expr) (logical.Expr, error) {
+		if holdsSubquery(x) {
 			return nil, errKeep
 		}
 		return mapRefs(x, 0, func(r logical.Expr, depth int) (logical.Expr, error) {
@@ -748,7 +749,7 @@ func mapRefs(x logical.Expr, depth int, f func(r logical.Expr, depth int) (logic
 		}
 		return &logical.Exists{Plan: p}, nil
 	case *logical.InSubquery:
-		needles, err := mapExprs(x.Needles, func(e logical.Expr) (logical.Expr, error) { return mapRefs(e, depth, f) })
+		needles, err := mapEach(x.Needles, func(e logical.Expr) (logical.Expr, error) { return mapRefs(e, depth, f) })
 		if err != nil {
 			return nil, err
 		}
@@ -794,91 +795,21 @@ func mapNodeRefs(n logical.Node, depth int, f func(r logical.Expr, depth int) (l
 // subquery around it stays.
 var errUnknown = fmt.Errorf("%w: unknown plan element", errKeep)
 
-// mapNode rebuilds n with fx applied to its expressions and fn to its
-// inputs.
+// mapNode rebuilds n with fx applied to its own expressions and fn to its
+// inputs; a node of a kind the rules do not know is errUnknown.
 func mapNode(n logical.Node, fx func(logical.Expr) (logical.Expr, error), fn func(logical.Node) (logical.Node, error)) (logical.Node, error) {
-	switch n := n.(type) {
-	case *logical.Scan:
-		return n, nil
-	case *logical.Filter:
-		in, err := fn(n.Input)
-		if err != nil {
-			return nil, err
-		}
-		c, err := fx(n.Cond)
-		if err != nil {
-			return nil, err
-		}
-		return &logical.Filter{Input: in, Cond: c}, nil
-	case *logical.Project:
-		in, err := fn(n.Input)
-		if err != nil {
-			return nil, err
-		}
-		xs, err := mapExprs(n.Exprs, fx)
-		if err != nil {
-			return nil, err
-		}
-		return &logical.Project{Input: in, Exprs: xs, Names: n.Names}, nil
-	case *logical.Join:
-		l, err := fn(n.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := fn(n.Right)
-		if err != nil {
-			return nil, err
-		}
-		var c logical.Expr
-		if n.Cond != nil {
-			if c, err = fx(n.Cond); err != nil {
-				return nil, err
-			}
-		}
-		return &logical.Join{Left: l, Right: r, Type: n.Type, Cond: c}, nil
-	case *logical.Aggregate:
-		in, err := fn(n.Input)
-		if err != nil {
-			return nil, err
-		}
-		gs, err := mapExprs(n.Groups, fx)
-		if err != nil {
-			return nil, err
-		}
-		aggs := make([]*logical.AggCall, len(n.Aggs))
-		for i, a := range n.Aggs {
-			args, err := mapExprs(a.Args, fx)
-			if err != nil {
-				return nil, err
-			}
-			aggs[i] = &logical.AggCall{URN: a.URN, Name: a.Name, Args: args, Distinct: a.Distinct, T: a.T}
-		}
-		return &logical.Aggregate{Input: in, Groups: gs, Aggs: aggs, Names: n.Names}, nil
-	case *logical.Sort:
-		in, err := fn(n.Input)
-		if err != nil {
-			return nil, err
-		}
-		keys := make([]logical.SortKey, len(n.Keys))
-		for i, k := range n.Keys {
-			x, err := fx(k.Expr)
-			if err != nil {
-				return nil, err
-			}
-			keys[i] = logical.SortKey{Expr: x, Desc: k.Desc, NullsFirst: k.NullsFirst}
-		}
-		return &logical.Sort{Input: in, Keys: keys}, nil
-	case *logical.Limit:
-		in, err := fn(n.Input)
-		if err != nil {
-			return nil, err
-		}
-		return &logical.Limit{Input: in, Offset: n.Offset, Count: n.Count}, nil
+	if _, ok := withInputs(n, n.Inputs()); !ok {
+		return nil, fmt.Errorf("%w: %T", errUnknown, n)
 	}
-	return nil, errUnknown
+	m, err := mapExprs(n, fx)
+	if err != nil {
+		return nil, err
+	}
+	return mapInputs(m, fn)
 }
 
-func mapExprs(xs []logical.Expr, f func(logical.Expr) (logical.Expr, error)) ([]logical.Expr, error) {
+// mapEach returns f of each of xs.
+func mapEach(xs []logical.Expr, f func(logical.Expr) (logical.Expr, error)) ([]logical.Expr, error) {
 	out := make([]logical.Expr, len(xs))
 	for i, x := range xs {
 		var err error
@@ -897,11 +828,13 @@ func mapExpr(x logical.Expr, f func(logical.Expr) (logical.Expr, error)) (logica
 		*logical.ScalarSubquery, *logical.Exists, *logical.InSubquery, *logical.SetComparison:
 		return x, nil
 	case *logical.Call:
-		args, err := mapExprs(x.Args, f)
+		args, err := mapEach(x.Args, f)
 		if err != nil {
 			return nil, err
 		}
-		return &logical.Call{URN: x.URN, Name: x.Name, Args: args, T: x.T}, nil
+		c := *x
+		c.Args = args
+		return &c, nil
 	case *logical.Cast:
 		in, err := f(x.X)
 		if err != nil {
@@ -934,7 +867,7 @@ func mapExpr(x logical.Expr, f func(logical.Expr) (logical.Expr, error)) (logica
 		if err != nil {
 			return nil, err
 		}
-		list, err := mapExprs(x.List, f)
+		list, err := mapEach(x.List, f)
 		if err != nil {
 			return nil, err
 		}

@@ -20,8 +20,6 @@ import (
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/optimize"
 )
 
-const tpchDir = "../../../conformance/testdata/tpch"
-
 // decorrelateShape prints a plan one node a line, indented under its
 // parent, with each subquery's plan under the node holding it.
 func decorrelateShape(n logical.Node) string {
@@ -104,7 +102,7 @@ func exprList(xs []logical.Expr) string {
 	return "[" + strings.Join(s, ", ") + "]"
 }
 
-func testCatalog() sql.MapCatalog {
+func decorrelateCatalog() sql.MapCatalog {
 	return sql.MapCatalog{
 		"t": arrow.NewSchema([]arrow.Field{
 			{Name: "a", Type: arrow.PrimitiveTypes.Int64},
@@ -275,7 +273,7 @@ project [$0]
     scan t
 `},
 	} {
-		out, _ := decorrelate(t, tc.sql, testCatalog())
+		out, _ := decorrelate(t, tc.sql, decorrelateCatalog())
 		if got, want := decorrelateShape(out), strings.TrimPrefix(tc.want, "\n"); got != want {
 			t.Errorf("%s:\ngot:\n%s\nwant:\n%s", tc.sql, got, want)
 		}

@@ -20,7 +20,14 @@ var errOpaque = errors.New("optimize: opaque")
 // children already replaced). The input is never mutated.
 func transform(x logical.Expr, f func(logical.Expr) (logical.Expr, error)) (logical.Expr, error) {
 	switch x := x.(type) {
-	case *logical.Column, *logical.Literal, *logical.Enum, *logical.ScalarSubquery:
+	case *logical.Column, *logical.Literal, *logical.Enum:
+		return f(x)
+	case *logical.ScalarSubquery:
+		// A correlated plan refers to the row x is over: moving x's
+		// columns would leave its references behind.
+		if isCorrelated(x.Plan) {
+			return nil, fmt.Errorf("%w: correlated subquery", errOpaque)
+		}
 		return f(x)
 	case *logical.Call:
 		args, err := transformAll(x.Args, f)
