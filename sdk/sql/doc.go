@@ -5,7 +5,9 @@
 // cgo) and returns its statement trees; a binder resolves table and column
 // names against a Catalog, types every expression and applies SQL's implicit
 // coercions, producing a logical plan (package logical, shared with the Go
-// DataFrame API); logical.ToSubstrait emits it. Plan does all three.
+// DataFrame API); the rules of package optimize rewrite it (subqueries
+// become joins where they can: optimize.Decorrelate); logical.ToSubstrait
+// emits it. Plan does all of it, Bind only the binding.
 //
 // A subquery in FROM binds to its own plan under its alias (and column
 // aliases); a non-recursive WITH query is bound again at each reference, in

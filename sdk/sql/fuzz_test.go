@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -14,9 +15,9 @@ import (
 )
 
 // FuzzPlan plans arbitrary text against the TPC-H schemas: the front end
-// must not panic, every error must be classified (an errkind other than
-// Internal, which would be a bug), and every plan it emits must decode
-// as the engine decodes plans.
+// must not panic nor take seconds, every error must be classified (an
+// errkind other than Internal, which would be a bug), and every plan it
+// emits must decode as the engine decodes plans.
 //
 //	go test -run='^$' -fuzz=FuzzPlan -fuzztime=3m ./sdk/sql
 func FuzzPlan(f *testing.F) {
@@ -56,7 +57,11 @@ func FuzzPlan(f *testing.F) {
 		f.Add(text)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
+		start := time.Now()
 		p, err := sql.Plan(ctx, text, cat)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("%q: planning took %v", text, d)
+		}
 		if err != nil {
 			var ke *errkind.Error
 			if !errors.As(err, &ke) || ke.Kind == errkind.Internal {

@@ -23,6 +23,9 @@ import (
 //     when neither x nor the subquery's column can be null: with a null,
 //     NOT IN is null where the anti join would keep the row, so such a
 //     NOT IN is left as it is;
+//   - a conjunct x op ANY / ALL (subquery), or its negation, becomes a
+//     semi join on the comparison or an anti join on its failing, null
+//     tests included (see setComparison);
 //   - a scalar subquery in a filter's condition or a projection over a
 //     global aggregate, correlated by equalities inner = outer, becomes the
 //     aggregate grouped by the inner sides, left joined on them; rows
@@ -237,6 +240,10 @@ func (j *joiner) predicate(c logical.Expr) (ok bool, err error) {
 	}
 	var right logical.Node
 	var conds []logical.Expr
+	typ := logical.JoinSemi
+	if neg {
+		typ = logical.JoinAnti
+	}
 	switch x := c.(type) {
 	case *logical.Exists:
 		right, conds, err = j.exists(x.Plan)
@@ -245,6 +252,8 @@ func (j *joiner) predicate(c logical.Expr) (ok bool, err error) {
 			return false, nil
 		}
 		right, conds, err = j.in(x)
+	case *logical.SetComparison:
+		right, conds, typ, err = j.setComparison(x, neg)
 	default:
 		return false, nil
 	}
@@ -253,10 +262,6 @@ func (j *joiner) predicate(c logical.Expr) (ok bool, err error) {
 	}
 	if err != nil {
 		return false, err
-	}
-	typ := logical.JoinSemi
-	if neg {
-		typ = logical.JoinAnti
 	}
 	return true, j.join(right, typ, conds)
 }
@@ -300,15 +305,23 @@ func (j *joiner) exists(plan logical.Node) (logical.Node, []logical.Expr, error)
 
 // in returns the right side and join conditions of needles IN (plan).
 func (j *joiner) in(x *logical.InSubquery) (logical.Node, []logical.Expr, error) {
-	if right, err := lift(x.Plan); err == nil {
+	return j.compared(x.Needles, x.Plan, func(_ int, needle, value logical.Expr) (logical.Expr, error) {
+		return j.d.call("equal", needle, value)
+	})
+}
+
+// compared returns the right side and join conditions comparing needles
+// with the columns of plan, cmp making each comparison.
+func (j *joiner) compared(needles []logical.Expr, plan logical.Node, cmp func(i int, needle, value logical.Expr) (logical.Expr, error)) (logical.Node, []logical.Expr, error) {
+	if right, err := lift(plan); err == nil {
 		// Uncorrelated: compare with the subquery's columns.
 		var conds []logical.Expr
-		for i, f := range x.Plan.Schema() {
-			eq, err := j.d.call("equal", x.Needles[i], &logical.Column{Index: j.width + i, T: f.Type})
+		for i, f := range plan.Schema() {
+			c, err := cmp(i, needles[i], &logical.Column{Index: j.width + i, T: f.Type})
 			if err != nil {
 				return nil, nil, err
 			}
-			conds = append(conds, eq)
+			conds = append(conds, c)
 		}
 		return right, conds, nil
 	} else if !errors.Is(err, errKeep) {
@@ -316,7 +329,7 @@ func (j *joiner) in(x *logical.InSubquery) (logical.Node, []logical.Expr, error)
 	}
 	// Correlated: the select list over a filter holding the correlation;
 	// compare with the select list computed over the filter's input.
-	p, ok := x.Plan.(*logical.Project)
+	p, ok := plan.(*logical.Project)
 	if !ok {
 		return nil, nil, errKeep
 	}
@@ -337,7 +350,7 @@ func (j *joiner) in(x *logical.InSubquery) (logical.Node, []logical.Expr, error)
 	if !ok {
 		return nil, nil, errKeep
 	}
-	var eqs []logical.Expr
+	var conds []logical.Expr
 	for i, v := range values {
 		if holdsSubquery(v) || refersOut(v) {
 			return nil, nil, errKeep
@@ -346,13 +359,69 @@ func (j *joiner) in(x *logical.InSubquery) (logical.Node, []logical.Expr, error)
 		if err != nil {
 			return nil, nil, err
 		}
-		eq, err := j.d.call("equal", x.Needles[i], pv)
+		c, err := cmp(i, needles[i], pv)
 		if err != nil {
 			return nil, nil, err
 		}
-		eqs = append(eqs, eq)
+		conds = append(conds, c)
 	}
-	return j.correlated(f, eqs)
+	return j.correlated(f, conds)
+}
+
+// compareFuncs and negatedCompare name the comparisons' functions and
+// their negations (for values that are not null).
+var (
+	compareFuncs = map[logical.CompareOp]string{
+		logical.CompareEQ: "equal", logical.CompareNE: "not_equal",
+		logical.CompareLT: "lt", logical.CompareLE: "lte", logical.CompareGT: "gt", logical.CompareGE: "gte",
+	}
+	negatedCompare = map[logical.CompareOp]logical.CompareOp{
+		logical.CompareEQ: logical.CompareNE, logical.CompareNE: logical.CompareEQ,
+		logical.CompareLT: logical.CompareGE, logical.CompareGE: logical.CompareLT,
+		logical.CompareGT: logical.CompareLE, logical.CompareLE: logical.CompareGT,
+	}
+)
+
+// setComparison returns the join of a conjunct x op ANY|ALL (plan), or
+// its negation. In a conjunct only true keeps a row, so:
+//
+//	x op ANY  is true when some row has x op s true:       semi join on x op s;
+//	NOT ALL   is true when some row has x op s false:      semi join on x !op s;
+//	x op ALL  is true when no row has x op s false or null: anti join on
+//	          x !op s OR x IS NULL OR s IS NULL;
+//	NOT ANY   is true when no row has x op s true or null:  anti join on
+//	          x op s OR x IS NULL OR s IS NULL;
+//
+// the null tests dropped for columns that cannot be null.
+func (j *joiner) setComparison(x *logical.SetComparison, neg bool) (logical.Node, []logical.Expr, logical.JoinType, error) {
+	op, typ := x.Op, logical.JoinSemi
+	if x.All != neg {
+		typ = logical.JoinAnti
+	}
+	if x.All {
+		op = negatedCompare[op]
+	}
+	right, conds, err := j.compared([]logical.Expr{x.Left}, x.Plan, func(_ int, needle, value logical.Expr) (logical.Expr, error) {
+		c, err := j.d.call(compareFuncs[op], needle, value)
+		if err != nil || typ == logical.JoinSemi {
+			return c, err
+		}
+		or := []logical.Expr{c}
+		for _, v := range []logical.Expr{needle, value} {
+			if nullable(v.Type()) {
+				isNull, err := j.d.call("is_null", v)
+				if err != nil {
+					return nil, err
+				}
+				or = append(or, isNull)
+			}
+		}
+		if len(or) == 1 {
+			return c, nil
+		}
+		return j.d.call("or", or...)
+	})
+	return right, conds, typ, err
 }
 
 // correlated splits the conditions of a subquery's filter: those that

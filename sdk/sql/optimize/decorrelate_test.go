@@ -216,6 +216,17 @@ project [$0]
             scan u
 `},
 		{
+			// x > ALL: no row with x <= z; NOT (b < ANY): none with b < y or a null.
+			"SELECT a FROM t WHERE d > ALL (SELECT z FROM u WHERE x = a) AND NOT (b < ANY (SELECT y FROM u))", `
+project [$0]
+  anti join or:bool(lt:any_any($1, $3), is_null:any($1), is_null:any($3))
+    anti join and:bool(lte:any_any($2, $5), equal:any_any($3, $0))
+      scan t
+      scan u
+    project [$1]
+      scan u
+`},
+		{
 			// A correlation other than an equality: kept.
 			"SELECT a FROM t WHERE d > (SELECT max(z) FROM u WHERE x < a)", `
 project [$0]
@@ -373,6 +384,36 @@ func TestDecorrelateAnswers(t *testing.T) {
 			// NOT IN of non-null columns.
 			"SELECT n_name FROM nation WHERE n_nationkey NOT IN (SELECT s_nationkey FROM supplier WHERE s_acctbal > 9000) ORDER BY n_name",
 			"SELECT n_name FROM nation WHERE NOT EXISTS (SELECT 1 FROM supplier WHERE s_acctbal > 9000 AND s_nationkey = n_nationkey) ORDER BY n_name",
+		},
+		{
+			"SELECT n_name FROM nation WHERE n_nationkey > ALL (SELECT s_nationkey FROM supplier WHERE s_nationkey BETWEEN 5 AND 10) ORDER BY n_name",
+			"SELECT n_name FROM nation WHERE n_nationkey > (SELECT max(s_nationkey) FROM supplier WHERE s_nationkey BETWEEN 5 AND 10) ORDER BY n_name",
+		},
+		{
+			"SELECT n_name FROM nation WHERE NOT (n_nationkey >= ANY (SELECT s_nationkey FROM supplier WHERE s_nationkey BETWEEN 5 AND 10)) ORDER BY n_name",
+			"SELECT n_name FROM nation WHERE n_nationkey < (SELECT min(s_nationkey) FROM supplier WHERE s_nationkey BETWEEN 5 AND 10) ORDER BY n_name",
+		},
+		{
+			"SELECT n_name FROM nation WHERE n_nationkey < ANY (SELECT s_nationkey FROM supplier WHERE s_acctbal > 9000 AND s_nationkey <> n_nationkey) ORDER BY n_name",
+			"SELECT n_name FROM nation WHERE EXISTS (SELECT 1 FROM supplier WHERE s_acctbal > 9000 AND s_nationkey > n_nationkey) ORDER BY n_name",
+		},
+		{
+			// ALL of no rows is true.
+			"SELECT n_name FROM nation WHERE n_nationkey > ALL (SELECT s_nationkey FROM supplier WHERE s_acctbal > 100000) ORDER BY n_name",
+			"SELECT n_name FROM nation ORDER BY n_name",
+		},
+		{
+			// With a null among the rows, ALL and NOT ANY are never true.
+			"SELECT count(*) FROM nation WHERE n_nationkey > ALL (SELECT CASE WHEN s_acctbal > 9000 THEN s_nationkey END FROM supplier)",
+			"SELECT count(*) FROM nation WHERE n_nationkey < 0",
+		},
+		{
+			"SELECT count(*) FROM nation WHERE NOT (n_nationkey = ANY (SELECT CASE WHEN s_acctbal > 9000 THEN s_nationkey END FROM supplier))",
+			"SELECT count(*) FROM nation WHERE n_nationkey < 0",
+		},
+		{
+			"SELECT count(*) FROM nation WHERE NOT (n_nationkey <> ALL (SELECT CASE WHEN s_acctbal > 9000 THEN s_nationkey END FROM supplier))",
+			"SELECT count(*) FROM nation WHERE n_nationkey IN (SELECT s_nationkey FROM supplier WHERE s_acctbal > 9000)",
 		},
 	} {
 		got, err := decorrelatedRows(t, tc.sql, sc, ec)
