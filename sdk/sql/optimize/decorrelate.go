@@ -408,7 +408,7 @@ func (j *joiner) setComparison(x *logical.SetComparison, neg bool) (logical.Node
 		}
 		or := []logical.Expr{c}
 		for _, v := range []logical.Expr{needle, value} {
-			if nullable(v.Type()) {
+			if isNullable(v.Type()) {
 				isNull, err := j.d.call("is_null", v)
 				if err != nil {
 					return nil, err
