@@ -67,7 +67,7 @@ func (p *explainer) node(n Node, depth int) {
 		}
 		fmt.Fprintf(&p.b, "Project %s", strings.Join(items, ", "))
 	case *Join:
-		fmt.Fprintf(&p.b, "Join %s", joinTypeName(n.Type))
+		fmt.Fprintf(&p.b, "Join %s", n.Type)
 		if n.Cond != nil {
 			in := append(append(Schema{}, n.Left.Schema()...), n.Right.Schema()...)
 			fmt.Fprintf(&p.b, " on %s", p.expr(n.Cond, in))
