@@ -228,19 +228,3 @@ func fieldNames(s Schema) string {
 	}
 	return strings.Join(names, ", ")
 }
-
-func joinTypeName(t JoinType) string {
-	switch t {
-	case JoinInner:
-		return "inner"
-	case JoinCross:
-		return "cross"
-	case JoinLeft:
-		return "left"
-	case JoinRight:
-		return "right"
-	case JoinFull:
-		return "full"
-	}
-	return fmt.Sprintf("JoinType(%d)", int(t))
-}
