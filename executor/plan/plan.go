@@ -142,7 +142,7 @@ func newBuilder(cat Catalog) *builder {
 }
 
 type builder struct {
-	cat    Catalog
+	cat Catalog
 	// slice is the share of every file scan this task reads.
 	slice  op.Slice
 	reg    *expr.Registry
