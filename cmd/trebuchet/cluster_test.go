@@ -198,7 +198,7 @@ func readFile(t testing.TB, path string) []byte {
 
 // runTPCH runs a producer's plan for a query through the gateway and checks
 // the answer.
-func runTPCH(t *testing.T, c *client.Client, producer, query string) {
+func runTPCH(t *testing.T, c *client.Client, producer, query string) (jobID string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -215,6 +215,7 @@ func runTPCH(t *testing.T, c *client.Client, producer, query string) {
 	if err := want.Compare(res.Batches); err != nil {
 		t.Errorf("%s %s: %v", producer, query, err)
 	}
+	return res.JobID
 }
 
 var walkingSkeletonQueries = []string{"q01", "q06"}
@@ -229,13 +230,34 @@ func TestStandaloneTPCH(t *testing.T) {
 	}
 }
 
+// TestClusterTPCH runs the 22 TPC-H queries on one scheduler and three
+// executor processes, as multi-stage jobs whose stages exchange rows over
+// the shuffle, and checks every answer.
 func TestClusterTPCH(t *testing.T) {
-	_, _, addr := startCluster(t, 2, nil)
+	_, _, addr := startCluster(t, 3, nil)
 	c := client.New(addr)
-	for _, producer := range []string{"datafusion", "isthmus"} {
-		for _, q := range walkingSkeletonQueries {
-			t.Run(producer+"/"+q, func(t *testing.T) { runTPCH(t, c, producer, q) })
-		}
+	for i := 1; i <= 22; i++ {
+		q := fmt.Sprintf("q%02d", i)
+		t.Run("datafusion/"+q, func(t *testing.T) {
+			id := runTPCH(t, c, "datafusion", q)
+			st, err := c.Status(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every query joins or aggregates lineitem, which has four
+			// row groups: each is cut into stages.
+			var shape []string
+			for _, sg := range st.GetStages() {
+				shape = append(shape, fmt.Sprintf("%d:%s(%d tasks)", sg.GetStageId(), sg.GetOutput(), sg.GetTasksTotal()))
+			}
+			t.Logf("stages: %s", strings.Join(shape, " "))
+			if len(st.GetStages()) < 2 {
+				t.Errorf("%s ran as %d stage(s), want a multi-stage plan", q, len(st.GetStages()))
+			}
+		})
+	}
+	for _, q := range walkingSkeletonQueries {
+		t.Run("isthmus/"+q, func(t *testing.T) { runTPCH(t, c, "isthmus", q) })
 	}
 }
 
