@@ -240,7 +240,9 @@ func (s *Scheduler) retryLocked(t *task, failure *trebuchetv1.Failure) {
 	if Terminal(t.job.state) {
 		return
 	}
-	if int(t.attempt)+1 >= s.cfg.MaxTaskAttempts {
+	// Re-runs of a succeeded task whose output was lost are not the
+	// task's failures; they get a budget of their own, as bounded.
+	if int(t.attempt)+1-min(t.reruns, s.cfg.MaxTaskAttempts) >= s.cfg.MaxTaskAttempts {
 		t.state = trebuchetv1.TaskState_TASK_STATE_FAILED
 		s.finishLocked(t.job, trebuchetv1.JobState_JOB_STATE_FAILED, &trebuchetv1.Failure{
 			Kind:       failure.GetKind(),
@@ -281,6 +283,7 @@ func (s *Scheduler) lostOutputLocked(j *job, ff *trebuchetv1.FetchFailure) {
 	if e, ok := s.executors[ff.GetExecutorId()]; ok {
 		s.cancelOnLocked(e, mt.id())
 	}
+	mt.reruns++
 	s.retryLocked(mt, &trebuchetv1.Failure{
 		Kind: trebuchetv1.FailureKind_FAILURE_KIND_FETCH_FAILED, ExecutorId: ff.GetExecutorId(),
 		Message: fmt.Sprintf("its output on executor %s could not be read", ff.GetExecutorId()),
@@ -297,19 +300,23 @@ func (s *Scheduler) loseExecutorLocked(e *executor, reason string) {
 		}
 	}
 	e.running = nil
-	// The map outputs it held are gone: re-run the map tasks that wrote
-	// them, where a stage still to finish may read them. Only those; the
-	// other outputs of their stages stay where they are.
+	// The outputs it held for unfinished jobs are gone: re-run the tasks
+	// that wrote them, where they may still be read. Only those; the other
+	// outputs of their stages stay where they are.
 	for _, j := range s.jobOrder {
 		if Terminal(j.state) {
 			continue
 		}
-		for _, st := range j.stages[:len(j.stages)-1] {
+		for _, st := range j.stages {
+			// A result partition is always needed; the output of an
+			// earlier stage while a stage reading it has work left.
+			needed := st == j.result() || s.neededLocked(j, st)
 			for _, t := range st.tasks {
-				if t.state == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED && t.output.GetExecutorId() == e.id() && s.neededLocked(j, st) {
+				if t.state == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED && t.output.GetExecutorId() == e.id() && needed {
 					if Terminal(j.state) {
 						break
 					}
+					t.reruns++
 					s.retryLocked(t, &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: reason + "; its output was lost", ExecutorId: e.id()})
 				}
 			}

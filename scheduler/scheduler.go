@@ -165,7 +165,10 @@ type task struct {
 	lastExecutor string
 	queuedAt     time.Time
 	// queued is set while the task is in the scheduler's pending queue.
-	queued  bool
+	queued bool
+	// reruns counts the attempts made because a succeeded attempt's
+	// output was lost.
+	reruns  int
 	output  *trebuchetv1.Location
 	metrics *trebuchetv1.TaskMetrics
 }

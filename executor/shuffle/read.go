@@ -193,7 +193,7 @@ func (r *Read) Rows() uint64 {
 	return n
 }
 
-func (r *Read) Schema() *arrow.Schema    { return r.schema }
+func (r *Read) Schema() *arrow.Schema   { return r.schema }
 func (r *Read) Children() []op.Operator { return nil }
 func (r *Read) String() string {
 	return fmt.Sprintf("ShuffleRead stage=%d partition=%d maps=%d rows=%d", r.Stage, r.Partition, len(r.Sources), r.Rows())
