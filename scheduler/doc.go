@@ -53,5 +53,4 @@
 // Job states move QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED. Watchers
 // wait on a job's changed channel, which is closed and replaced on every
 // change.
-//
 package scheduler

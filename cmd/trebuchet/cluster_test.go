@@ -18,8 +18,8 @@ import (
 
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
 	"github.com/trebuchet-dev/trebuchet/scheduler"
-	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
+	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
 
 // These tests run the real binary, as users do: a standalone process, and a
