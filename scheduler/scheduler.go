@@ -283,7 +283,7 @@ func (s *Scheduler) Submit(ctx context.Context, src PlanSource, settings map[str
 
 // planStages cuts a validated plan into stages, or returns the one stage
 // of one task that runs it whole: when the job or the scheduler asks for
-// that, or when the stage planner cannot cut the plan (errNotDistributable,
+// that, for EXPLAIN ANALYZE, or when the stage planner cannot cut the plan (errNotDistributable,
 // or any planning failure: the whole plan is known to bind).
 func (s *Scheduler) planStages(ctx context.Context, p *substraitpb.Plan, cat plan.Catalog, settings map[string]string) ([]*stageSpec, error) {
 	whole := func() ([]*stageSpec, error) {
@@ -293,7 +293,9 @@ func (s *Scheduler) planStages(ctx context.Context, p *substraitpb.Plan, cat pla
 		}
 		return []*stageSpec{{id: 0, plan: data, partitions: 1}}, nil
 	}
-	if s.cfg.SingleStage || settings["distributed"] == "false" {
+	// EXPLAIN ANALYZE annotates one operator tree with its run's metrics,
+	// so it runs the whole plan in one task.
+	if s.cfg.SingleStage || settings["distributed"] == "false" || settings[plan.ExplainAnalyzeSetting] == "true" {
 		return whole()
 	}
 	cfg := stageConfig{partitions: s.cfg.ShufflePartitions, broadcastRows: float64(s.cfg.BroadcastRows)}
