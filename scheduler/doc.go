@@ -1,21 +1,57 @@
-// Package scheduler turns submitted plans into jobs, jobs into tasks, and
-// hands tasks to the executors that registered with it.
+// Package scheduler turns submitted plans into jobs, jobs into stages of
+// tasks, and hands tasks to the executors that registered with it.
 //
 // A submitted plan is normalized (scheduler/normalize) and planned once
 // against the cluster's catalog, so that bad plans are refused at submission
-// with a classified error; the normalized plan and the tables it reads then
-// travel in each task. Today a job is one stage of one task; later stages
-// are cut at exchanges.
+// with a classified error. It is then cut into stages (stages.go): after
+// the engine's own rewrites (plan.Rewrite), joins hash-partition both sides
+// on their keys or broadcast a right side estimated small from Parquet row
+// counts, aggregates split into partial and final around a hash exchange,
+// and sorts, limits (with per-task top rows first), set operations and
+// windows gather into one task. Each stage's task plan is standard
+// Substrait: it ends in an ExchangeRel (scatter by fields, broadcast or
+// single target) unless it is the last stage, and reads earlier stages
+// through ReadRels of extension tables (trebuchet.v1.ShuffleRead), which
+// executors resolve to shuffle reads (executor/shuffle).
+//
+// Which path a plan takes: every plan the stage planner can cut is run in
+// stages; a plan it cannot (a subquery the rewrites leave in an expression,
+// a relation it does not know, a column type without a Substrait
+// counterpart), EXPLAIN ANALYZE, or a job with the setting "distributed" =
+// "false", runs as
+// before: one stage of one task executing the whole plan, parallel across
+// partitions inside that executor.
+//
+// A stage runs one task per partition: a stage that scans files one per
+// slice of its scan's row groups, one fed by a hash exchange one per
+// partition (Config.ShufflePartitions), others one. A stage's tasks are
+// queued once all the stages it reads are complete; the job succeeds when
+// its last stage does, whose tasks' outputs are the result, streamed to the
+// client through the gateway from the executors holding them.
+//
+// Assignment is push-based by default: the scheduler knows each executor's
+// free slots (from its task reports) and launches tasks as soon as a slot
+// or a task appears, with no polling delay on the small-query path.
+// Executors that cannot be dialled (behind NAT) pull with PollWork instead;
+// both are fed by one assignment step (dispatchLocked), which gives pending
+// tasks to the executor with the most free slots. Locality is not
+// considered yet: every executor of a cluster on one machine, or on a
+// shared file system, holds every file.
+//
+// Failures: an executor that misses heartbeats for ExecutorTimeout, or
+// cannot be reached to launch tasks, is declared lost; its running tasks
+// are retried elsewhere, and the succeeded tasks whose outputs it held are
+// re-run where a stage that has not finished still needs them (only those
+// map tasks). A task that cannot read a map output reports a fetch failure
+// naming it (executor, stage, map partition); the scheduler re-runs that
+// map task, then the reader. Retries are bounded: MaxTaskAttempts for a
+// task's own failures, as many again for re-runs of lost outputs. A job
+// whose tasks find no live executor within NoExecutorGrace fails with an
+// UNAVAILABLE reason instead of waiting forever. When a job succeeds its
+// map outputs are dropped at once; its result when it expires (ResultTTL);
+// a failed or cancelled job's outputs at once.
 //
 // Job states move QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED. Watchers
 // wait on a job's changed channel, which is closed and replaced on every
 // change.
-//
-// Executors are pushed work through their ExecutorService, or pull it with
-// PollWork; both are fed from one assignment step (dispatchLocked) that gives
-// pending tasks to executors with free slots. An executor that misses
-// heartbeats for ExecutorTimeout is declared lost, and its running tasks are
-// retried elsewhere up to MaxTaskAttempts. A job whose tasks find no live
-// executor within NoExecutorGrace fails with an UNAVAILABLE reason instead
-// of waiting forever.
 package scheduler

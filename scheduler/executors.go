@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"connectrpc.com/connect"
@@ -151,10 +152,14 @@ func (s *Scheduler) ReportTaskStatus(statuses []*trebuchetv1.TaskStatus) {
 
 func (s *Scheduler) taskLocked(id *trebuchetv1.TaskId) *task {
 	j, ok := s.jobs[id.GetJobId()]
-	if !ok || int(id.GetPartition()) >= len(j.tasks) || id.GetStageId() != 0 {
+	if !ok || int(id.GetStageId()) >= len(j.stages) {
 		return nil
 	}
-	t := j.tasks[id.GetPartition()]
+	st := j.stages[id.GetStageId()]
+	if int(id.GetPartition()) >= len(st.tasks) {
+		return nil
+	}
+	t := st.tasks[id.GetPartition()]
 	if t.attempt != id.GetAttempt() {
 		return nil
 	}
@@ -189,19 +194,27 @@ func (s *Scheduler) applyStatusLocked(st *trebuchetv1.TaskStatus) {
 		t.state = trebuchetv1.TaskState_TASK_STATE_SUCCEEDED
 		t.output = st.GetOutput()
 		t.metrics = st.GetMetrics()
-		for _, other := range j.tasks {
-			if other.state != trebuchetv1.TaskState_TASK_STATE_SUCCEEDED {
-				j.changedLocked()
-				return
-			}
+		if !t.stage.complete() {
+			j.changedLocked()
+			return
 		}
-		s.finishLocked(j, trebuchetv1.JobState_JOB_STATE_SUCCEEDED, nil)
+		if t.stage == j.result() {
+			s.finishLocked(j, trebuchetv1.JobState_JOB_STATE_SUCCEEDED, nil)
+			return
+		}
+		// The stage's outputs are all there: the stages reading them may
+		// run.
+		s.enqueueLocked(j)
+		j.changedLocked()
 	case trebuchetv1.TaskState_TASK_STATE_FAILED:
 		failure := st.GetFailure()
 		if failure == nil {
 			failure = &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_INTERNAL, Message: "task failed without a reason"}
 		}
 		if retryable(failure.GetKind()) {
+			if ff := failure.GetFetch(); ff != nil {
+				s.lostOutputLocked(j, ff)
+			}
 			s.retryLocked(t, failure)
 			return
 		}
@@ -224,7 +237,12 @@ func retryable(k trebuchetv1.FailureKind) bool {
 // retryLocked queues a new attempt of a task, or fails its job once the
 // attempts are used up.
 func (s *Scheduler) retryLocked(t *task, failure *trebuchetv1.Failure) {
-	if int(t.attempt)+1 >= s.cfg.MaxTaskAttempts {
+	if Terminal(t.job.state) {
+		return
+	}
+	// Re-runs of a succeeded task whose output was lost are not the
+	// task's failures; they get a budget of their own, as bounded.
+	if int(t.attempt)+1-min(t.reruns, s.cfg.MaxTaskAttempts) >= s.cfg.MaxTaskAttempts {
 		t.state = trebuchetv1.TaskState_TASK_STATE_FAILED
 		s.finishLocked(t.job, trebuchetv1.JobState_JOB_STATE_FAILED, &trebuchetv1.Failure{
 			Kind:       failure.GetKind(),
@@ -233,12 +251,43 @@ func (s *Scheduler) retryLocked(t *task, failure *trebuchetv1.Failure) {
 		})
 		return
 	}
-	s.log.Info("retrying task", "job", t.job.id, "partition", t.partition, "attempt", t.attempt+1, "reason", failure.GetMessage())
+	s.log.Info("retrying task", "job", t.job.id, "stage", t.stage.spec.id, "partition", t.partition, "attempt", t.attempt+1, "reason", failure.GetMessage())
 	t.attempt++
 	t.state = trebuchetv1.TaskState_TASK_STATE_PENDING
 	t.executor = ""
+	t.output, t.metrics = nil, nil
 	t.queuedAt = time.Now()
-	s.pending = append([]*task{t}, s.pending...)
+	if t.job.runnable(t.stage) && !t.queued {
+		// First in line: the job is already under way.
+		t.queued = true
+		s.pending = append([]*task{t}, s.pending...)
+	}
+	// Otherwise it waits for its inputs to be recomputed (enqueueLocked).
+}
+
+// lostOutputLocked re-runs the map task whose output a task could not
+// fetch, unless that already happened (the failure names an older
+// attempt's output, or the output moved).
+func (s *Scheduler) lostOutputLocked(j *job, ff *trebuchetv1.FetchFailure) {
+	if Terminal(j.state) || int(ff.GetStageId()) >= len(j.stages)-1 {
+		return
+	}
+	st := j.stages[ff.GetStageId()]
+	if int(ff.GetMapPartition()) >= len(st.tasks) {
+		return
+	}
+	mt := st.tasks[ff.GetMapPartition()]
+	if mt.state != trebuchetv1.TaskState_TASK_STATE_SUCCEEDED || mt.output.GetExecutorId() != ff.GetExecutorId() {
+		return
+	}
+	if e, ok := s.executors[ff.GetExecutorId()]; ok {
+		s.cancelOnLocked(e, mt.id())
+	}
+	mt.reruns++
+	s.retryLocked(mt, &trebuchetv1.Failure{
+		Kind: trebuchetv1.FailureKind_FAILURE_KIND_FETCH_FAILED, ExecutorId: ff.GetExecutorId(),
+		Message: fmt.Sprintf("its output on executor %s could not be read", ff.GetExecutorId()),
+	})
 }
 
 // loseExecutorLocked forgets an executor and retries the tasks it was running.
@@ -246,10 +295,48 @@ func (s *Scheduler) loseExecutorLocked(e *executor, reason string) {
 	delete(s.executors, e.id())
 	close(e.ready)
 	for t := range e.running {
-		s.retryLocked(t, &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: reason, ExecutorId: e.id()})
+		if !Terminal(t.job.state) {
+			s.retryLocked(t, &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: reason, ExecutorId: e.id()})
+		}
 	}
 	e.running = nil
+	// The outputs it held for unfinished jobs are gone: re-run the tasks
+	// that wrote them, where they may still be read. Only those; the other
+	// outputs of their stages stay where they are.
+	for _, j := range s.jobOrder {
+		if Terminal(j.state) {
+			continue
+		}
+		for _, st := range j.stages {
+			// A result partition is always needed; the output of an
+			// earlier stage while a stage reading it has work left.
+			needed := st == j.result() || s.neededLocked(j, st)
+			for _, t := range st.tasks {
+				if t.state == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED && t.output.GetExecutorId() == e.id() && needed {
+					if Terminal(j.state) {
+						break
+					}
+					t.reruns++
+					s.retryLocked(t, &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: reason + "; its output was lost", ExecutorId: e.id()})
+				}
+			}
+		}
+		if !Terminal(j.state) {
+			j.changedLocked()
+		}
+	}
 	s.dispatchLocked()
+}
+
+// neededLocked reports whether a stage's outputs may still be read: some
+// stage reading it has a task that has not succeeded.
+func (s *Scheduler) neededLocked(j *job, st *stage) bool {
+	for _, other := range j.stages {
+		if slices.Contains(other.spec.inputs, st.spec.id) && !other.complete() {
+			return true
+		}
+	}
+	return false
 }
 
 // dispatchLocked assigns pending tasks to executors with free slots, the
@@ -269,8 +356,18 @@ func (s *Scheduler) dispatchLocked() {
 		t := s.pending[0]
 		s.pending[0] = nil
 		s.pending = s.pending[1:]
+		t.queued = false
+		if t.state != trebuchetv1.TaskState_TASK_STATE_PENDING || Terminal(t.job.state) {
+			continue
+		}
+		if !t.job.runnable(t.stage) {
+			// An input was lost after the task was queued; enqueueLocked
+			// queues it again once the input is recomputed.
+			continue
+		}
 		t.state = trebuchetv1.TaskState_TASK_STATE_RUNNING
 		t.executor = best.id()
+		t.lastExecutor = best.id()
 		best.free--
 		best.running[t] = struct{}{}
 		if t.job.state == trebuchetv1.JobState_JOB_STATE_QUEUED {
@@ -318,14 +415,14 @@ func (s *Scheduler) resultOfLocked(t *task, id string) bool {
 	return t != nil && t.state == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED && t.output.GetExecutorId() == id
 }
 
-// cancelOnLocked tells an executor to stop a task and drop its output.
-func (s *Scheduler) cancelOnLocked(e *executor, id *trebuchetv1.TaskId) {
+// cancelOnLocked tells an executor to stop tasks and drop their outputs.
+func (s *Scheduler) cancelOnLocked(e *executor, ids ...*trebuchetv1.TaskId) {
 	if e.client == nil {
-		e.cancels = append(e.cancels, id)
+		e.cancels = append(e.cancels, ids...)
 		return
 	}
 	e.call("CancelTasks", s, func(ctx context.Context, c trebuchetv1connect.ExecutorServiceClient) error {
-		_, err := c.CancelTasks(ctx, connect.NewRequest(&trebuchetv1.CancelTasksRequest{TaskIds: []*trebuchetv1.TaskId{id}}))
+		_, err := c.CancelTasks(ctx, connect.NewRequest(&trebuchetv1.CancelTasksRequest{TaskIds: ids}))
 		return err
 	})
 }

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
+	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -38,6 +40,18 @@ type Config struct {
 	MaxTaskAttempts int
 	// ResultTTL is how long a finished job's result stays fetchable (15m).
 	ResultTTL time.Duration
+	// ShufflePartitions is the number of partitions of a hash exchange and
+	// the most tasks of a stage that scans files; 0 means the task slots
+	// of the executors registered when the job is submitted (at least 2,
+	// at most 64). Jobs override it with the "shuffle_partitions" setting.
+	ShufflePartitions int
+	// BroadcastRows is the largest estimated right side of a join that is
+	// broadcast instead of hash partitioned (100000). Jobs override it
+	// with the "broadcast_rows" setting.
+	BroadcastRows int
+	// SingleStage plans every job as one task running the whole plan, as
+	// a job with the setting "distributed" = "false" is.
+	SingleStage bool
 	// MaxRetainedJobs bounds the finished jobs kept for listing (1000).
 	MaxRetainedJobs int
 }
@@ -67,6 +81,9 @@ func (c *Config) setDefaults() {
 	if c.MaxRetainedJobs <= 0 {
 		c.MaxRetainedJobs = 1000
 	}
+	if c.BroadcastRows <= 0 {
+		c.BroadcastRows = 100000
+	}
 }
 
 // Scheduler holds job, task and executor state. All of it is guarded by mu.
@@ -89,33 +106,99 @@ type job struct {
 	submitted time.Time
 	started   time.Time
 	finished  time.Time
-	plan      []byte
 	tables    []*trebuchetv1.Table
 	settings  map[string]string
-	tasks     []*task
+	// stages run in order of their inputs; the last one's tasks' outputs
+	// are the result.
+	stages []*stage
 	// changed is closed, and replaced, on every change of the job.
 	changed chan struct{}
 	// released is set once the result's outputs were dropped.
 	released bool
 }
 
+// stage is the run state of one stage of a job.
+type stage struct {
+	spec  *stageSpec
+	tasks []*task
+}
+
+// complete reports whether every task of the stage succeeded, so that its
+// outputs can be read.
+func (st *stage) complete() bool {
+	for _, t := range st.tasks {
+		if t.state != trebuchetv1.TaskState_TASK_STATE_SUCCEEDED {
+			return false
+		}
+	}
+	return true
+}
+
+func (j *job) result() *stage { return j.stages[len(j.stages)-1] }
+
+// runnableLocked reports whether a stage's inputs are all complete.
+func (j *job) runnable(st *stage) bool {
+	for _, in := range st.spec.inputs {
+		if !j.stages[in].complete() {
+			return false
+		}
+	}
+	return true
+}
+
+func (j *job) allTasks() []*task {
+	var out []*task
+	for _, st := range j.stages {
+		out = append(out, st.tasks...)
+	}
+	return out
+}
+
 type task struct {
 	job       *job
+	stage     *stage
 	partition uint32
 	attempt   uint32
 	state     trebuchetv1.TaskState
 	executor  string // while running
-	queuedAt  time.Time
-	output    *trebuchetv1.Location
-	metrics   *trebuchetv1.TaskMetrics
+	// lastExecutor is the executor of the latest attempt, for status.
+	lastExecutor string
+	queuedAt     time.Time
+	// queued is set while the task is in the scheduler's pending queue.
+	queued bool
+	// reruns counts the attempts made because a succeeded attempt's
+	// output was lost.
+	reruns  int
+	output  *trebuchetv1.Location
+	metrics *trebuchetv1.TaskMetrics
 }
 
 func (t *task) id() *trebuchetv1.TaskId {
-	return &trebuchetv1.TaskId{JobId: t.job.id, StageId: 0, Partition: t.partition, Attempt: t.attempt}
+	return &trebuchetv1.TaskId{JobId: t.job.id, StageId: t.stage.spec.id, Partition: t.partition, Attempt: t.attempt}
 }
 
+// definition is what the executor gets: the stage's plan, and where the
+// outputs of the stages it reads are.
 func (t *task) definition() *trebuchetv1.TaskDefinition {
-	return &trebuchetv1.TaskDefinition{TaskId: t.id(), Plan: t.job.plan, Tables: t.job.tables, Settings: t.job.settings}
+	def := &trebuchetv1.TaskDefinition{
+		TaskId:         t.id(),
+		Plan:           t.stage.spec.plan,
+		Tables:         t.job.tables,
+		Settings:       t.job.settings,
+		PartitionCount: uint32(t.stage.spec.partitions),
+	}
+	for _, in := range t.stage.spec.inputs {
+		si := &trebuchetv1.StageInput{StageId: in}
+		for _, mt := range t.job.stages[in].tasks {
+			si.Outputs = append(si.Outputs, &trebuchetv1.MapOutput{
+				MapPartition:  mt.partition,
+				Location:      mt.output,
+				PartitionRows: mt.metrics.GetPartitionRows(),
+			})
+		}
+		def.Inputs = append(def.Inputs, si)
+	}
+	return def
 }
 
 // New returns a scheduler. Run must be running for executors to be watched.
@@ -167,30 +250,96 @@ func (s *Scheduler) Submit(ctx context.Context, src PlanSource, settings map[str
 	if _, err := plan.Build(ctx, p, rec); err != nil {
 		return "", err
 	}
-	data, err := proto.MarshalOptions{Deterministic: true}.Marshal(p)
+	specs, err := s.planStages(ctx, p, rec, settings)
 	if err != nil {
-		return "", errkind.Errorf(errkind.Internal, "encoding normalized plan: %w", err)
+		return "", err
 	}
 	j := &job{
 		id:        newJobID(),
 		name:      name,
 		state:     trebuchetv1.JobState_JOB_STATE_QUEUED,
 		submitted: time.Now(),
-		plan:      data,
 		tables:    rec.Used(),
 		settings:  settings,
 		changed:   make(chan struct{}),
 	}
-	j.tasks = []*task{{job: j, state: trebuchetv1.TaskState_TASK_STATE_PENDING, queuedAt: j.submitted}}
+	for _, spec := range specs {
+		st := &stage{spec: spec}
+		for i := range spec.partitions {
+			st.tasks = append(st.tasks, &task{job: j, stage: st, partition: uint32(i), state: trebuchetv1.TaskState_TASK_STATE_PENDING, queuedAt: j.submitted})
+		}
+		j.stages = append(j.stages, st)
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.jobs[j.id] = j
 	s.jobOrder = append(s.jobOrder, j)
-	s.pending = append(s.pending, j.tasks...)
-	s.log.Info("job submitted", "job", j.id, "name", name)
+	s.log.Info("job submitted", "job", j.id, "name", name, "stages", len(j.stages), "tasks", len(j.allTasks()))
+	s.enqueueLocked(j)
 	s.dispatchLocked()
 	return j.id, nil
+}
+
+// planStages cuts a validated plan into stages, or returns the one stage
+// of one task that runs it whole: when the job or the scheduler asks for
+// that, for EXPLAIN ANALYZE, or when the stage planner cannot cut the plan (errNotDistributable,
+// or any planning failure: the whole plan is known to bind).
+func (s *Scheduler) planStages(ctx context.Context, p *substraitpb.Plan, cat plan.Catalog, settings map[string]string) ([]*stageSpec, error) {
+	whole := func() ([]*stageSpec, error) {
+		data, err := proto.MarshalOptions{Deterministic: true}.Marshal(p)
+		if err != nil {
+			return nil, errkind.Errorf(errkind.Internal, "encoding normalized plan: %w", err)
+		}
+		return []*stageSpec{{id: 0, plan: data, partitions: 1}}, nil
+	}
+	// EXPLAIN ANALYZE annotates one operator tree with its run's metrics,
+	// so it runs the whole plan in one task.
+	if s.cfg.SingleStage || settings["distributed"] == "false" || settings[plan.ExplainAnalyzeSetting] == "true" {
+		return whole()
+	}
+	cfg := stageConfig{partitions: s.cfg.ShufflePartitions, broadcastRows: float64(s.cfg.BroadcastRows)}
+	if cfg.partitions <= 0 {
+		s.mu.Lock()
+		for _, e := range s.executors {
+			cfg.partitions += max(int(e.info.GetTaskSlots()), 1)
+		}
+		s.mu.Unlock()
+		cfg.partitions = min(max(cfg.partitions, 2), 64)
+	}
+	if n, err := strconv.Atoi(settings["shuffle_partitions"]); err == nil && n > 0 {
+		cfg.partitions = min(n, 1024)
+	}
+	if n, err := strconv.ParseFloat(settings["broadcast_rows"], 64); err == nil && n >= 0 {
+		cfg.broadcastRows = n
+	}
+	specs, err := planStages(ctx, p, cat, cfg)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		s.log.Info("plan runs as one stage", "reason", err)
+		return whole()
+	}
+	return specs, nil
+}
+
+// enqueueLocked queues the pending tasks of a job's runnable stages.
+func (s *Scheduler) enqueueLocked(j *job) {
+	if Terminal(j.state) {
+		return
+	}
+	for _, st := range j.stages {
+		if !j.runnable(st) {
+			continue
+		}
+		for _, t := range st.tasks {
+			if t.state == trebuchetv1.TaskState_TASK_STATE_PENDING && !t.queued {
+				t.queued = true
+				s.pending = append(s.pending, t)
+			}
+		}
+	}
 }
 
 // Explain returns the physical plan of a plan as text, without running it.
@@ -309,7 +458,6 @@ func (j *job) statusLocked() *trebuchetv1.JobStatus {
 		State:       j.state,
 		Failure:     j.failure,
 		SubmittedAt: timestamppb.New(j.submitted),
-		TasksTotal:  uint32(len(j.tasks)),
 	}
 	if !j.started.IsZero() {
 		st.StartedAt = timestamppb.New(j.started)
@@ -317,16 +465,37 @@ func (j *job) statusLocked() *trebuchetv1.JobStatus {
 	if !j.finished.IsZero() {
 		st.FinishedAt = timestamppb.New(j.finished)
 	}
-	for _, t := range j.tasks {
-		switch t.state {
-		case trebuchetv1.TaskState_TASK_STATE_SUCCEEDED:
-			st.TasksSucceeded++
-		case trebuchetv1.TaskState_TASK_STATE_FAILED:
-			st.TasksFailed++
+	for _, sg := range j.stages {
+		ss := &trebuchetv1.StageStatus{
+			StageId:       sg.spec.id,
+			Output:        sg.spec.outputString(),
+			InputStageIds: sg.spec.inputs,
+			TasksTotal:    uint32(len(sg.tasks)),
+			Metrics:       &trebuchetv1.TaskMetrics{},
 		}
+		for _, t := range sg.tasks {
+			switch t.state {
+			case trebuchetv1.TaskState_TASK_STATE_SUCCEEDED:
+				ss.TasksSucceeded++
+				ss.Metrics.OutputRows += t.metrics.GetOutputRows()
+				ss.Metrics.OutputBatches += t.metrics.GetOutputBatches()
+				ss.Metrics.OutputBytes += t.metrics.GetOutputBytes()
+				ss.Metrics.ElapsedNanos += t.metrics.GetElapsedNanos()
+			case trebuchetv1.TaskState_TASK_STATE_RUNNING:
+				ss.TasksRunning++
+			case trebuchetv1.TaskState_TASK_STATE_FAILED:
+				st.TasksFailed++
+			}
+			ss.Tasks = append(ss.Tasks, &trebuchetv1.TaskAttempt{
+				Partition: t.partition, Attempt: t.attempt, State: t.state, ExecutorId: t.lastExecutor, Metrics: t.metrics,
+			})
+		}
+		st.TasksTotal += ss.TasksTotal
+		st.TasksSucceeded += ss.TasksSucceeded
+		st.Stages = append(st.Stages, ss)
 	}
 	if j.state == trebuchetv1.JobState_JOB_STATE_SUCCEEDED && !j.released {
-		for _, t := range j.tasks {
+		for _, t := range j.result().tasks {
 			st.ResultRows += t.metrics.GetOutputRows()
 			st.ResultLocations = append(st.ResultLocations, t.output)
 		}
@@ -346,8 +515,10 @@ func (s *Scheduler) finishLocked(j *job, state trebuchetv1.JobState, failure *tr
 	j.state = state
 	j.failure = failure
 	j.finished = time.Now()
-	if state != trebuchetv1.JobState_JOB_STATE_SUCCEEDED {
-		for _, t := range j.tasks {
+	if state == trebuchetv1.JobState_JOB_STATE_SUCCEEDED {
+		s.dropShuffleLocked(j)
+	} else {
+		for _, t := range j.allTasks() {
 			if t.state == trebuchetv1.TaskState_TASK_STATE_RUNNING {
 				if e, ok := s.executors[t.executor]; ok {
 					s.cancelOnLocked(e, t.id())
@@ -373,6 +544,8 @@ func (s *Scheduler) removePendingLocked(j *job) {
 	for _, t := range s.pending {
 		if t.job != j {
 			kept = append(kept, t)
+		} else {
+			t.queued = false
 		}
 	}
 	clear(s.pending[len(kept):])
@@ -386,7 +559,7 @@ func (s *Scheduler) releaseLocked(j *job) {
 	}
 	j.released = true
 	holders := map[string]bool{}
-	for _, t := range j.tasks {
+	for _, t := range j.allTasks() {
 		if t.output != nil {
 			holders[t.output.GetExecutorId()] = true
 		}
@@ -394,6 +567,25 @@ func (s *Scheduler) releaseLocked(j *job) {
 	for id := range holders {
 		if e, ok := s.executors[id]; ok {
 			s.releaseOnLocked(e, j.id)
+		}
+	}
+}
+
+// dropShuffleLocked asks executors to drop the map outputs of a job that
+// succeeded: only its result is read from now on.
+func (s *Scheduler) dropShuffleLocked(j *job) {
+	byExecutor := map[string][]*trebuchetv1.TaskId{}
+	for _, st := range j.stages[:len(j.stages)-1] {
+		for _, t := range st.tasks {
+			if t.output != nil {
+				byExecutor[t.output.GetExecutorId()] = append(byExecutor[t.output.GetExecutorId()], t.id())
+			}
+			t.output = nil
+		}
+	}
+	for id, tids := range byExecutor {
+		if e, ok := s.executors[id]; ok {
+			s.cancelOnLocked(e, tids...)
 		}
 	}
 }

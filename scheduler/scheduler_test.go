@@ -24,7 +24,7 @@ func newTestScheduler(t *testing.T) *Scheduler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Catalog: cat, ExecutorTimeout: time.Second, NoExecutorGrace: time.Second, MaxTaskAttempts: 2})
+	s, err := New(Config{Catalog: cat, ExecutorTimeout: time.Second, NoExecutorGrace: time.Second, MaxTaskAttempts: 2, SingleStage: true})
 	if err != nil {
 		t.Fatal(err)
 	}

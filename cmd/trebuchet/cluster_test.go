@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,7 +17,9 @@ import (
 	"time"
 
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
+	"github.com/trebuchet-dev/trebuchet/scheduler"
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
+	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
 
 // These tests run the real binary, as users do: a standalone process, and a
@@ -198,12 +201,18 @@ func readFile(t testing.TB, path string) []byte {
 
 // runTPCH runs a producer's plan for a query through the gateway and checks
 // the answer.
-func runTPCH(t *testing.T, c *client.Client, producer, query string) {
+func runTPCH(t *testing.T, c *client.Client, producer, query string) (jobID string) {
+	t.Helper()
+	return runTPCHWith(t, c, producer, query, nil)
+}
+
+// runTPCHWith is runTPCH with session settings.
+func runTPCHWith(t *testing.T, c *client.Client, producer, query string, settings map[string]string) (jobID string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	plan := readFile(t, filepath.Join(tpchDir, "plans", producer, query+".json"))
-	res, err := c.Execute(ctx, client.JSONPlan(plan), nil)
+	res, err := c.Execute(ctx, client.JSONPlan(plan), settings)
 	if err != nil {
 		t.Fatalf("%s %s: %v", producer, query, err)
 	}
@@ -215,6 +224,7 @@ func runTPCH(t *testing.T, c *client.Client, producer, query string) {
 	if err := want.Compare(res.Batches); err != nil {
 		t.Errorf("%s %s: %v", producer, query, err)
 	}
+	return res.JobID
 }
 
 var walkingSkeletonQueries = []string{"q01", "q06"}
@@ -229,14 +239,129 @@ func TestStandaloneTPCH(t *testing.T) {
 	}
 }
 
+// TestClusterTPCH runs the 22 TPC-H queries on one scheduler and three
+// executor processes, as multi-stage jobs whose stages exchange rows over
+// the shuffle, and checks every answer.
 func TestClusterTPCH(t *testing.T) {
-	_, _, addr := startCluster(t, 2, nil)
+	_, _, addr := startCluster(t, 3, nil)
 	c := client.New(addr)
-	for _, producer := range []string{"datafusion", "isthmus"} {
-		for _, q := range walkingSkeletonQueries {
-			t.Run(producer+"/"+q, func(t *testing.T) { runTPCH(t, c, producer, q) })
+	for i := 1; i <= 22; i++ {
+		q := fmt.Sprintf("q%02d", i)
+		t.Run("datafusion/"+q, func(t *testing.T) {
+			id := runTPCH(t, c, "datafusion", q)
+			st, err := c.Status(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every query joins or aggregates lineitem, which has four
+			// row groups: each is cut into stages.
+			var shape []string
+			for _, sg := range st.GetStages() {
+				shape = append(shape, fmt.Sprintf("%d:%s(%d tasks)", sg.GetStageId(), sg.GetOutput(), sg.GetTasksTotal()))
+			}
+			t.Logf("stages: %s", strings.Join(shape, " "))
+			if len(st.GetStages()) < 2 {
+				t.Errorf("%s ran as %d stage(s), want a multi-stage plan", q, len(st.GetStages()))
+			}
+		})
+	}
+	// The same with every join hash partitioned on both sides.
+	for _, q := range []string{"q03", "q05", "q09", "q18", "q21"} {
+		t.Run("datafusion/hash-joins/"+q, func(t *testing.T) {
+			runTPCHWith(t, c, "datafusion", q, map[string]string{"broadcast_rows": "0"})
+		})
+	}
+	for _, q := range walkingSkeletonQueries {
+		t.Run("isthmus/"+q, func(t *testing.T) { runTPCH(t, c, "isthmus", q) })
+	}
+}
+
+// TestClusterKilledExecutor kills -9 an executor while a multi-stage query
+// runs, once it holds map outputs the query still needs: the scheduler
+// notices within a second, re-runs the lost map tasks and the tasks that
+// were reading them, and the query returns the right answer.
+func TestClusterKilledExecutor(t *testing.T) {
+	sched, executors, addr := startCluster(t, 3, []string{"--executor-timeout", "1s"})
+	c := client.New(addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	plan := client.JSONPlan(readFile(t, filepath.Join(tpchDir, "plans", "datafusion", "q18.json")))
+	settings := map[string]string{"broadcast_rows": "0", "shuffle_partitions": "12"}
+	victim := "exec-0"
+	var id string
+	for try := 0; id == "" && try < 20; try++ {
+		job, err := c.Submit(ctx, plan, settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			st, err := c.Status(ctx, job)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if scheduler.Terminal(st.GetState()) {
+				break // too quick; try again
+			}
+			if holdsNeededOutput(st, victim) {
+				executors[0].kill()
+				id = job
+				break
+			}
+			time.Sleep(2 * time.Millisecond)
 		}
 	}
+	if id == "" {
+		t.Skip("no query was caught holding map outputs on the victim in 20 tries")
+	}
+	// Lost when a launch fails, or when its heartbeats stop.
+	sched.waitLog(t, regexp.MustCompile(`executor exec-0 (unreachable|stopped heartbeating)`), 10*time.Second)
+	res, err := c.Fetch(ctx, id)
+	if err != nil {
+		t.Fatalf("query after the kill: %v\n%s", err, sched.logText())
+	}
+	defer res.Release()
+	want, err := tpch.LoadAnswer(filepath.Join(tpchDir, "answers", "sf0.01", "q18.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := want.Compare(res.Batches); err != nil {
+		t.Errorf("q18 after the kill: %v", err)
+	}
+	if !regexp.MustCompile(`its output was lost|its output on executor exec-0 could not be read`).MatchString(sched.logText()) {
+		t.Errorf("the lost map outputs were not re-run:\n%s", sched.logText())
+	}
+	st, err := c.Status(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sg := range st.GetStages() {
+		for _, task := range sg.GetTasks() {
+			if task.GetExecutorId() == victim {
+				t.Errorf("stage %d partition %d: final attempt ran on the killed executor", sg.GetStageId(), task.GetPartition())
+			}
+		}
+	}
+}
+
+// holdsNeededOutput reports whether a map task of a running job succeeded on
+// executor while a stage reading its stage has not finished.
+func holdsNeededOutput(st *trebuchetv1.JobStatus, executor string) bool {
+	stages := st.GetStages()
+	for _, sg := range stages[:max(len(stages)-1, 0)] {
+		held := false
+		for _, task := range sg.GetTasks() {
+			held = held || task.GetState() == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED && task.GetExecutorId() == executor
+		}
+		if !held {
+			continue
+		}
+		for _, reader := range stages {
+			if slices.Contains(reader.GetInputStageIds(), sg.GetStageId()) && reader.GetTasksSucceeded() == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // TestPullExecutor runs a query on an executor that pulls its work instead

@@ -227,3 +227,9 @@ func (s *gatherStream) Close() error {
 	defer s.mu.Unlock()
 	return s.closeErr
 }
+
+// OpenGathered is Open for a Partitioned operator of another package: its
+// partitions gathered into one stream, as this package's own operators do.
+func OpenGathered(ctx context.Context, p Partitioned, t *Task) (Stream, error) {
+	return openGathered(ctx, p, t)
+}

@@ -48,10 +48,16 @@ type ParquetScan struct {
 	// paths (hive partitions) instead of their contents.
 	Path *PathColumns
 
-	// units lists the row groups of all files, read from their footers
-	// once, the first time partitions are counted.
+	// Slice, if it has more than one slice, restricts the scan to one
+	// contiguous slice of its files' row groups: the share of one task of
+	// a distributed stage. Partitions then split that slice.
+	Slice Slice
+
+	// units lists the row groups of the scan's slice of its files, read
+	// from their footers once, the first time partitions are counted.
 	unitsOnce sync.Once
 	units     []scanUnit // nil if a footer could not be read
+	unitsErr  error      // why, then
 }
 
 // scanUnit is one row group of one file.
@@ -65,6 +71,24 @@ type scanUnit struct {
 type scanPart struct {
 	path string
 	rgs  []int
+}
+
+// Slice names one of Count contiguous, nearly equal slices of a scan's
+// units (row groups, or files), numbered from 0. The Count slices of a scan
+// read each unit exactly once; a slice may be empty.
+type Slice struct {
+	Index, Count int
+}
+
+// Whole reports whether the slice is the whole scan.
+func (s Slice) Whole() bool { return s.Count <= 1 }
+
+// Bounds returns the slice's range [lo, hi) of n units.
+func (s Slice) Bounds(n int) (lo, hi int) {
+	if s.Whole() {
+		return 0, n
+	}
+	return s.Index * n / s.Count, (s.Index + 1) * n / s.Count
 }
 
 // NewParquetScan returns a scan of files producing the columns of schema.
@@ -95,6 +119,7 @@ func (s *ParquetScan) rowGroups() []scanUnit {
 		for _, p := range s.Paths {
 			pf, err := file.OpenParquetFile(p, false)
 			if err != nil {
+				s.unitsErr = err
 				return
 			}
 			for rg := range pf.NumRowGroups() {
@@ -102,7 +127,8 @@ func (s *ParquetScan) rowGroups() []scanUnit {
 			}
 			pf.Close()
 		}
-		s.units = units
+		lo, hi := s.Slice.Bounds(len(units))
+		s.units = units[lo:hi:hi]
 	})
 	return s.units
 }
@@ -118,8 +144,12 @@ func (s *ParquetScan) OpenPartition(_ context.Context, t *Task, i int) (Stream, 
 	if i < 0 || i >= n {
 		return nil, errkind.Errorf(errkind.Internal, "scan %s: partition %d of %d", s.Table, i, n)
 	}
+	if !s.Slice.Whole() && s.rowGroups() == nil && s.unitsErr != nil {
+		// A slice cannot be told from the others without the footers.
+		return nil, errkind.Errorf(errkind.Execution, "scan %s: slice %d of %d: %v", s.Table, s.Slice.Index, s.Slice.Count, s.unitsErr)
+	}
 	var parts []scanPart
-	if n == 1 {
+	if n == 1 && s.Slice.Whole() {
 		for _, p := range s.Paths {
 			parts = append(parts, scanPart{path: p})
 		}

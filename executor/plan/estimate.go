@@ -82,6 +82,14 @@ func (b *builder) tableRows(r *substraitpb.ReadRel) float64 {
 	if vt := r.GetVirtualTable(); vt != nil {
 		return float64(len(vt.GetValues()) + len(vt.GetExpressions()))
 	}
+	if et := r.GetExtensionTable(); et != nil {
+		if x, ok := b.cat.(ExtensionTables); ok {
+			if n := x.ExtensionRows(et.GetDetail()); n >= 0 {
+				return n
+			}
+		}
+		return unknownRows
+	}
 	src, err := b.source(r)
 	if err != nil || src.format != op.FormatParquet {
 		return unknownRows

@@ -66,10 +66,17 @@ func (p *Plan) String() string {
 // Build binds a normalized plan to physical operators. REQUIRES: p went
 // through scheduler/normalize.
 func Build(ctx context.Context, p *substraitpb.Plan, cat Catalog) (*Plan, error) {
+	return BuildTask(ctx, p, cat, TaskOptions{})
+}
+
+// BuildTask is Build for one task of a distributed stage (task.go).
+// REQUIRES: p went through scheduler/normalize.
+func BuildTask(ctx context.Context, p *substraitpb.Plan, cat Catalog, opts TaskOptions) (*Plan, error) {
 	if p == nil {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "plan: no plan")
 	}
-	b := &builder{cat: cat, reg: expr.NewRegistry(), funcs: map[uint32]string{}}
+	b := newBuilder(cat)
+	b.slice = opts.Slice
 	p = proto.Clone(p).(*substraitpb.Plan) // the rules edit it in place
 	b.plan = p
 	for _, ext := range p.GetExtensions() {
@@ -130,8 +137,14 @@ func rename(o op.Operator, names []string) op.Operator {
 	return op.NewProject(o, exprs, names)
 }
 
+func newBuilder(cat Catalog) *builder {
+	return &builder{cat: cat, reg: expr.NewRegistry(), funcs: map[uint32]string{}}
+}
+
 type builder struct {
-	cat    Catalog
+	cat Catalog
+	// slice is the share of every file scan this task reads.
+	slice  op.Slice
 	reg    *expr.Registry
 	funcs  map[uint32]string
 	tables []*Table

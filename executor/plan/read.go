@@ -29,8 +29,10 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 	if r.GetVirtualTable() != nil {
 		return b.virtualTable(r, base)
 	}
-	src, err := b.source(r)
-	if err != nil {
+	var src *readSource
+	if et := r.GetExtensionTable(); et != nil {
+		src = &readSource{name: "extension table " + et.GetDetail().GetTypeUrl()}
+	} else if src, err = b.source(r); err != nil {
 		return nil, err
 	}
 	name := src.name
@@ -86,10 +88,15 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	var o op.Operator
-	if src.format == op.FormatParquet {
+	if et := r.GetExtensionTable(); et != nil {
+		if o, err = b.extensionTable(et, base, cols); err != nil {
+			return nil, err
+		}
+	} else if src.format == op.FormatParquet {
 		scan := op.NewParquetScan(name, src.paths, arrow.NewSchema(fields, nil))
 		scan.KeepRowGroup = b.rowGroupPruner(base, filters)
 		scan.Path = pathCols
+		scan.Slice = b.slice
 		o = scan
 	} else {
 		scanFields := fields
@@ -98,7 +105,8 @@ func (b *builder) read(ctx context.Context, r *substraitpb.ReadRel) (op.Operator
 			// order: parse them all and keep the ones used.
 			scanFields = base.Fields()
 		}
-		scan, err := op.NewFileScan(name, src.format, src.paths, arrow.NewSchema(scanFields, nil), src.csv)
+		lo, hi := b.slice.Bounds(len(src.paths))
+		scan, err := op.NewFileScan(name, src.format, src.paths[lo:hi], arrow.NewSchema(scanFields, nil), src.csv)
 		if err != nil {
 			return nil, err
 		}

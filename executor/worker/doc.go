@@ -13,6 +13,13 @@
 // A heartbeat answered with reregister (the scheduler restarted or declared
 // this executor lost) makes the executor register again.
 //
-// Every task's output is held in memory and reserved from the executor's
-// memory pool, so the pool sees all the batches the executor holds.
+// A map task (its plan ends in an ExchangeRel) writes its output to the
+// executor's shuffle store (executor/shuffle) under WorkDir and reports the
+// rows of each partition; DoGet of a shuffle ticket streams a partition.
+// A task reads earlier stages' outputs through ShuffleReads, which the
+// task's catalog resolves to the map outputs listed in its definition,
+// and its file scans read the slice of row groups its partition names.
+// The last stage's task outputs (a job's result) are held in memory and
+// reserved from the executor's memory pool, so the pool sees all the
+// batches the executor holds.
 package worker

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/trebuchet-dev/trebuchet/executor/shuffle"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
 
@@ -54,6 +55,9 @@ type flightService struct {
 // DoGet streams the batches of the task output the ticket names.
 func (s *flightService) DoGet(t *flight.Ticket, stream flight.FlightService_DoGetServer) error {
 	ticket := string(t.GetTicket())
+	if shuffle.IsTicket(ticket) {
+		return s.e.store.Serve(ticket, stream)
+	}
 	s.e.mu.Lock()
 	out, ok := s.e.outputs[ticket]
 	if !ok {

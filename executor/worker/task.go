@@ -18,6 +18,7 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/op"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
+	"github.com/trebuchet-dev/trebuchet/executor/shuffle"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
 
@@ -81,7 +82,20 @@ func (e *Executor) run(ctx context.Context, def *trebuchetv1.TaskDefinition) *tr
 		}
 		status.Failure = errkind.ToFailure(err)
 		status.Failure.ExecutorId = e.cfg.ID
+		if ff := (*shuffle.FetchFailure)(nil); errors.As(err, &ff) && status.State == trebuchetv1.TaskState_TASK_STATE_FAILED {
+			status.Failure.Kind = trebuchetv1.FailureKind_FAILURE_KIND_FETCH_FAILED
+			status.Failure.Fetch = &trebuchetv1.FetchFailure{StageId: ff.Stage, MapPartition: ff.MapPartition, ExecutorId: ff.Executor}
+		}
 		e.log.Info("task failed", "task", ticketOf(def.GetTaskId()), "err", err)
+		return status
+	}
+	if out.mapRows != nil {
+		status.State = trebuchetv1.TaskState_TASK_STATE_SUCCEEDED
+		status.Metrics = &trebuchetv1.TaskMetrics{ElapsedNanos: uint64(time.Since(start)), PartitionRows: out.mapRows, OutputBytes: out.mapBytes}
+		for _, n := range out.mapRows {
+			status.Metrics.OutputRows += n
+		}
+		status.Output = &trebuchetv1.Location{ExecutorId: e.cfg.ID, FlightAddress: e.flightAddr, Ticket: []byte(mapIDOf(def.GetTaskId()).Ticket())}
 		return status
 	}
 	metrics := &trebuchetv1.TaskMetrics{ElapsedNanos: uint64(time.Since(start))}
@@ -106,15 +120,30 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 	if err := proto.Unmarshal(def.GetPlan(), &p); err != nil {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "task plan: %v", err)
 	}
-	cat, err := catalog.FromProto(def.GetTables())
+	tables, err := catalog.FromProto(def.GetTables())
 	if err != nil {
 		return nil, err
 	}
-	physical, err := plan.Build(ctx, &p, cat)
+	cat := &taskCatalog{Catalog: tables, def: def, fetcher: e.fetcher}
+	// A map task's plan ends in an exchange, which the shuffle store
+	// carries out: the operators compute the exchange's input.
+	var exchange *substraitpb.ExchangeRel
+	for _, r := range p.GetRelations() {
+		if root := r.GetRoot(); root != nil && root.GetInput().GetExchange() != nil {
+			exchange = root.GetInput().GetExchange()
+			root.Input = exchange.GetInput()
+			root.Names = nil
+		}
+	}
+	opts := plan.TaskOptions{Slice: op.Slice{Index: int(def.GetTaskId().GetPartition()), Count: int(def.GetPartitionCount())}}
+	physical, err := plan.BuildTask(ctx, &p, cat, opts)
 	if err != nil {
 		return nil, err
 	}
 	task := &op.Task{Alloc: e.alloc, Pool: e.pool, BatchSize: op.DefaultBatchSize}
+	if exchange != nil {
+		return e.runMap(ctx, def, physical, task, exchange)
+	}
 	out := &output{
 		job:         def.GetTaskId().GetJobId(),
 		schema:      physical.Schema,

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/trebuchet-dev/trebuchet/executor/shuffle"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
 	"github.com/trebuchet-dev/trebuchet/spec/transport"
@@ -48,7 +50,11 @@ type Config struct {
 	Slots int
 	// MemoryLimit caps the memory the executor's tasks reserve; 0 is no cap.
 	MemoryLimit int64
-	Logger      *slog.Logger
+	// WorkDir is where map tasks write their shuffle files; a new
+	// temporary directory if empty. The executor removes what it wrote
+	// there when it stops.
+	WorkDir string
+	Logger  *slog.Logger
 }
 
 // Executor runs tasks for a scheduler.
@@ -58,6 +64,10 @@ type Executor struct {
 	scheduler trebuchetv1connect.SchedulerServiceClient
 	alloc     memory.Allocator
 	pool      spill.Pool
+	// store holds the outputs of map tasks; fetcher reads those of
+	// earlier stages, from store or other executors.
+	store   *shuffle.Store
+	fetcher *shuffle.Fetcher
 
 	controlAddr string
 	flightAddr  string
@@ -81,13 +91,20 @@ type runningTask struct {
 
 // output is a finished task's result, held until released.
 type output struct {
-	job         string
+	job string
+	// mapRows, for a map task, are the rows of each partition it wrote
+	// to the shuffle store; a map task keeps no batches here.
+	mapRows     []uint64
+	mapBytes    uint64
 	schema      *arrow.Schema
 	batches     []arrow.RecordBatch
 	reservation *spill.Reservation
 }
 
 func (o *output) release() {
+	if o.reservation == nil {
+		return
+	}
 	for _, b := range o.batches {
 		b.Release()
 	}
@@ -135,12 +152,31 @@ func (e *Executor) ID() string { return e.cfg.ID }
 // Run listens, registers with the scheduler and serves until ctx ends; then
 // it cancels its tasks and stops.
 func (e *Executor) Run(ctx context.Context) error {
+	dir := e.cfg.WorkDir
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "trebuchet-"+e.cfg.ID+"-"); err != nil {
+			return fmt.Errorf("executor: work dir: %w", err)
+		}
+	}
+	store, err := shuffle.NewStore(filepath.Join(dir, "shuffle"))
+	if err != nil {
+		return fmt.Errorf("executor: %w", err)
+	}
+	e.store, e.fetcher = store, shuffle.NewFetcher(e.cfg.ID, store)
 	taskCtx, cancelTasks := context.WithCancel(context.WithoutCancel(ctx))
 	e.lifetime = taskCtx
 	defer func() {
 		cancelTasks()
 		e.tasks.Wait()
 		e.releaseAll()
+		e.fetcher.Close()
+		if err := store.RemoveAll(); err != nil {
+			e.log.Warn("removing shuffle files", "err", err)
+		}
+		if e.cfg.WorkDir == "" {
+			os.Remove(dir)
+		}
 	}()
 
 	flightLis, err := net.Listen("tcp", e.cfg.FlightListen)
@@ -326,6 +362,11 @@ func (e *Executor) cancelTask(id *trebuchetv1.TaskId) {
 		o.release()
 		delete(e.outputs, ticketOf(id))
 	}
+	if e.store != nil {
+		if err := e.store.RemoveMap(mapIDOf(id)); err != nil {
+			e.log.Warn("removing shuffle files", "task", ticketOf(id), "err", err)
+		}
+	}
 }
 
 // releaseJob drops the outputs of a job's tasks.
@@ -336,6 +377,11 @@ func (e *Executor) releaseJob(job string) {
 		if o.job == job {
 			o.release()
 			delete(e.outputs, ticket)
+		}
+	}
+	if e.store != nil {
+		if err := e.store.RemoveJob(job); err != nil {
+			e.log.Warn("removing shuffle files", "job", job, "err", err)
 		}
 	}
 }

@@ -2,7 +2,7 @@ from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Iterable as _Iterable
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -76,14 +76,26 @@ TABLE_FORMAT_CSV: TableFormat
 TABLE_FORMAT_ARROW_IPC: TableFormat
 
 class Failure(_message.Message):
-    __slots__ = ("kind", "message", "executor_id")
+    __slots__ = ("kind", "message", "executor_id", "fetch")
     KIND_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     EXECUTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    FETCH_FIELD_NUMBER: _ClassVar[int]
     kind: FailureKind
     message: str
     executor_id: str
-    def __init__(self, kind: _Optional[_Union[FailureKind, str]] = ..., message: _Optional[str] = ..., executor_id: _Optional[str] = ...) -> None: ...
+    fetch: FetchFailure
+    def __init__(self, kind: _Optional[_Union[FailureKind, str]] = ..., message: _Optional[str] = ..., executor_id: _Optional[str] = ..., fetch: _Optional[_Union[FetchFailure, _Mapping]] = ...) -> None: ...
+
+class FetchFailure(_message.Message):
+    __slots__ = ("stage_id", "map_partition", "executor_id")
+    STAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    MAP_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    EXECUTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    stage_id: int
+    map_partition: int
+    executor_id: str
+    def __init__(self, stage_id: _Optional[int] = ..., map_partition: _Optional[int] = ..., executor_id: _Optional[str] = ...) -> None: ...
 
 class TaskId(_message.Message):
     __slots__ = ("job_id", "stage_id", "partition", "attempt")
@@ -120,13 +132,23 @@ class Table(_message.Message):
     def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[TableFormat, str]] = ..., paths: _Optional[_Iterable[str]] = ..., location: _Optional[str] = ...) -> None: ...
 
 class TaskMetrics(_message.Message):
-    __slots__ = ("output_rows", "output_batches", "output_bytes", "elapsed_nanos")
+    __slots__ = ("output_rows", "output_batches", "output_bytes", "elapsed_nanos", "partition_rows")
     OUTPUT_ROWS_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_BATCHES_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_BYTES_FIELD_NUMBER: _ClassVar[int]
     ELAPSED_NANOS_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_ROWS_FIELD_NUMBER: _ClassVar[int]
     output_rows: int
     output_batches: int
     output_bytes: int
     elapsed_nanos: int
-    def __init__(self, output_rows: _Optional[int] = ..., output_batches: _Optional[int] = ..., output_bytes: _Optional[int] = ..., elapsed_nanos: _Optional[int] = ...) -> None: ...
+    partition_rows: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, output_rows: _Optional[int] = ..., output_batches: _Optional[int] = ..., output_bytes: _Optional[int] = ..., elapsed_nanos: _Optional[int] = ..., partition_rows: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class ShuffleRead(_message.Message):
+    __slots__ = ("stage_id", "whole")
+    STAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    WHOLE_FIELD_NUMBER: _ClassVar[int]
+    stage_id: int
+    whole: bool
+    def __init__(self, stage_id: _Optional[int] = ..., whole: bool = ...) -> None: ...

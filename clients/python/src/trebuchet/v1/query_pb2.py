@@ -27,7 +27,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from trebuchet.v1 import common_pb2 as trebuchet_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18trebuchet/v1/query.proto\x12\x0ctrebuchet.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19trebuchet/v1/common.proto\"H\n\x04Plan\x12\x1a\n\x10substrait_binary\x18\x01 \x01(\x0cH\x00\x12\x18\n\x0esubstrait_json\x18\x02 \x01(\tH\x00\x42\n\n\x08\x65ncoding\"{\n\x0fSessionSettings\x12\x39\n\x06values\x18\x01 \x03(\x0b\x32).trebuchet.v1.SessionSettings.ValuesEntry\x1a-\n\x0bValuesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"x\n\x11SubmitPlanRequest\x12 \n\x04plan\x18\x01 \x01(\x0b\x32\x12.trebuchet.v1.Plan\x12/\n\x08settings\x18\x02 \x01(\x0b\x32\x1d.trebuchet.v1.SessionSettings\x12\x10\n\x08job_name\x18\x03 \x01(\t\"$\n\x12SubmitPlanResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\x9a\x03\n\tJobStatus\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x10\n\x08job_name\x18\x02 \x01(\t\x12%\n\x05state\x18\x03 \x01(\x0e\x32\x16.trebuchet.v1.JobState\x12&\n\x07\x66\x61ilure\x18\x04 \x01(\x0b\x32\x15.trebuchet.v1.Failure\x12\x30\n\x0csubmitted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nstarted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0btasks_total\x18\x08 \x01(\r\x12\x17\n\x0ftasks_succeeded\x18\t \x01(\r\x12\x14\n\x0ctasks_failed\x18\n \x01(\r\x12\x13\n\x0bresult_rows\x18\x0b \x01(\x04\x12\x30\n\x10result_locations\x18\x0c \x03(\x0b\x32\x16.trebuchet.v1.Location\"!\n\x0fWatchJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\";\n\x10WatchJobResponse\x12\'\n\x06status\x18\x01 \x01(\x0b\x32\x17.trebuchet.v1.JobStatus\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"9\n\x0eGetJobResponse\x12\'\n\x06status\x18\x01 \x01(\x0b\x32\x17.trebuchet.v1.JobStatus\"%\n\x13\x46\x65tchResultsRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\")\n\x14\x46\x65tchResultsResponse\x12\x11\n\tarrow_ipc\x18\x01 \x01(\x0c\"\xa5\x01\n\x12\x45xecutePlanRequest\x12 \n\x04plan\x18\x01 \x01(\x0b\x32\x12.trebuchet.v1.Plan\x12/\n\x08settings\x18\x02 \x01(\x0b\x32\x1d.trebuchet.v1.SessionSettings\x12*\n\x06\x66ormat\x18\x03 \x01(\x0e\x32\x1a.trebuchet.v1.ResultFormat\x12\x10\n\x08max_rows\x18\x04 \x01(\x04\"6\n\x06\x43olumn\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x10\n\x08nullable\x18\x03 \x01(\x08\"\x89\x01\n\x13\x45xecutePlanResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12%\n\x07\x63olumns\x18\x02 \x03(\x0b\x32\x14.trebuchet.v1.Column\x12\x11\n\tarrow_ipc\x18\x03 \x01(\x0c\x12(\n\x04rows\x18\x04 \x03(\x0b\x32\x1a.google.protobuf.ListValue\"x\n\x12\x45xplainPlanRequest\x12 \n\x04plan\x18\x01 \x01(\x0b\x32\x12.trebuchet.v1.Plan\x12/\n\x08settings\x18\x02 \x01(\x0b\x32\x1d.trebuchet.v1.SessionSettings\x12\x0f\n\x07\x61nalyze\x18\x03 \x01(\x08\"3\n\x13\x45xplainPlanResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\t\"\"\n\x10\x43\x61ncelJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"<\n\x11\x43\x61ncelJobResponse\x12\'\n\x06status\x18\x01 \x01(\x0b\x32\x17.trebuchet.v1.JobStatus\"H\n\x0fListJobsRequest\x12&\n\x06states\x18\x01 \x03(\x0e\x32\x16.trebuchet.v1.JobState\x12\r\n\x05limit\x18\x02 \x01(\r\"9\n\x10ListJobsResponse\x12%\n\x04jobs\x18\x01 \x03(\x0b\x32\x17.trebuchet.v1.JobStatus*b\n\x0cResultFormat\x12\x1d\n\x19RESULT_FORMAT_UNSPECIFIED\x10\x00\x12\x1b\n\x17RESULT_FORMAT_ARROW_IPC\x10\x01\x12\x16\n\x12RESULT_FORMAT_JSON\x10\x02\x32\x8b\x05\n\x0cQueryService\x12O\n\nSubmitPlan\x12\x1f.trebuchet.v1.SubmitPlanRequest\x1a .trebuchet.v1.SubmitPlanResponse\x12K\n\x08WatchJob\x12\x1d.trebuchet.v1.WatchJobRequest\x1a\x1e.trebuchet.v1.WatchJobResponse0\x01\x12\x43\n\x06GetJob\x12\x1b.trebuchet.v1.GetJobRequest\x1a\x1c.trebuchet.v1.GetJobResponse\x12W\n\x0c\x46\x65tchResults\x12!.trebuchet.v1.FetchResultsRequest\x1a\".trebuchet.v1.FetchResultsResponse0\x01\x12R\n\x0b\x45xecutePlan\x12 .trebuchet.v1.ExecutePlanRequest\x1a!.trebuchet.v1.ExecutePlanResponse\x12R\n\x0b\x45xplainPlan\x12 .trebuchet.v1.ExplainPlanRequest\x1a!.trebuchet.v1.ExplainPlanResponse\x12L\n\tCancelJob\x12\x1e.trebuchet.v1.CancelJobRequest\x1a\x1f.trebuchet.v1.CancelJobResponse\x12I\n\x08ListJobs\x12\x1d.trebuchet.v1.ListJobsRequest\x1a\x1e.trebuchet.v1.ListJobsResponseB]\n\x10\x64\x65v.trebuchet.v1P\x01ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18trebuchet/v1/query.proto\x12\x0ctrebuchet.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19trebuchet/v1/common.proto\"H\n\x04Plan\x12\x1a\n\x10substrait_binary\x18\x01 \x01(\x0cH\x00\x12\x18\n\x0esubstrait_json\x18\x02 \x01(\tH\x00\x42\n\n\x08\x65ncoding\"{\n\x0fSessionSettings\x12\x39\n\x06values\x18\x01 \x03(\x0b\x32).trebuchet.v1.SessionSettings.ValuesEntry\x1a-\n\x0bValuesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"x\n\x11SubmitPlanRequest\x12 \n\x04plan\x18\x01 \x01(\x0b\x32\x12.trebuchet.v1.Plan\x12/\n\x08settings\x18\x02 \x01(\x0b\x32\x1d.trebuchet.v1.SessionSettings\x12\x10\n\x08job_name\x18\x03 \x01(\t\"$\n\x12SubmitPlanResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\xc5\x03\n\tJobStatus\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x10\n\x08job_name\x18\x02 \x01(\t\x12%\n\x05state\x18\x03 \x01(\x0e\x32\x16.trebuchet.v1.JobState\x12&\n\x07\x66\x61ilure\x18\x04 \x01(\x0b\x32\x15.trebuchet.v1.Failure\x12\x30\n\x0csubmitted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nstarted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0btasks_total\x18\x08 \x01(\r\x12\x17\n\x0ftasks_succeeded\x18\t \x01(\r\x12\x14\n\x0ctasks_failed\x18\n \x01(\r\x12\x13\n\x0bresult_rows\x18\x0b \x01(\x04\x12\x30\n\x10result_locations\x18\x0c \x03(\x0b\x32\x16.trebuchet.v1.Location\x12)\n\x06stages\x18\r \x03(\x0b\x32\x19.trebuchet.v1.StageStatus\"\xe3\x01\n\x0bStageStatus\x12\x10\n\x08stage_id\x18\x01 \x01(\r\x12\x0e\n\x06output\x18\x02 \x01(\t\x12\x17\n\x0finput_stage_ids\x18\x03 \x03(\r\x12\x13\n\x0btasks_total\x18\x04 \x01(\r\x12\x17\n\x0ftasks_succeeded\x18\x05 \x01(\r\x12\x15\n\rtasks_running\x18\x06 \x01(\r\x12*\n\x07metrics\x18\x07 \x01(\x0b\x32\x19.trebuchet.v1.TaskMetrics\x12(\n\x05tasks\x18\x08 \x03(\x0b\x32\x19.trebuchet.v1.TaskAttempt\"\x9a\x01\n\x0bTaskAttempt\x12\x11\n\tpartition\x18\x01 \x01(\r\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.trebuchet.v1.TaskState\x12\x13\n\x0b\x65xecutor_id\x18\x04 \x01(\t\x12*\n\x07metrics\x18\x05 \x01(\x0b\x32\x19.trebuchet.v1.TaskMetrics\"!\n\x0fWatchJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\";\n\x10WatchJobResponse\x12\'\n\x06status\x18\x01 \x01(\x0b\x32\x17.trebuchet.v1.JobStatus\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"9\n\x0eGetJobResponse\x12\'\n\x06status\x18\x01 \x01(\x0b\x32\x17.trebuchet.v1.JobStatus\"%\n\x13\x46\x65tchResultsRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\")\n\x14\x46\x65tchResultsResponse\x12\x11\n\tarrow_ipc\x18\x01 \x01(\x0c\"\xa5\x01\n\x12\x45xecutePlanRequest\x12 \n\x04plan\x18\x01 \x01(\x0b\x32\x12.trebuchet.v1.Plan\x12/\n\x08settings\x18\x02 \x01(\x0b\x32\x1d.trebuchet.v1.SessionSettings\x12*\n\x06\x66ormat\x18\x03 \x01(\x0e\x32\x1a.trebuchet.v1.ResultFormat\x12\x10\n\x08max_rows\x18\x04 \x01(\x04\"6\n\x06\x43olumn\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x10\n\x08nullable\x18\x03 \x01(\x08\"\x89\x01\n\x13\x45xecutePlanResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12%\n\x07\x63olumns\x18\x02 \x03(\x0b\x32\x14.trebuchet.v1.Column\x12\x11\n\tarrow_ipc\x18\x03 \x01(\x0c\x12(\n\x04rows\x18\x04 \x03(\x0b\x32\x1a.google.protobuf.ListValue\"x\n\x12\x45xplainPlanRequest\x12 \n\x04plan\x18\x01 \x01(\x0b\x32\x12.trebuchet.v1.Plan\x12/\n\x08settings\x18\x02 \x01(\x0b\x32\x1d.trebuchet.v1.SessionSettings\x12\x0f\n\x07\x61nalyze\x18\x03 \x01(\x08\"3\n\x13\x45xplainPlanResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\t\"\"\n\x10\x43\x61ncelJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"<\n\x11\x43\x61ncelJobResponse\x12\'\n\x06status\x18\x01 \x01(\x0b\x32\x17.trebuchet.v1.JobStatus\"H\n\x0fListJobsRequest\x12&\n\x06states\x18\x01 \x03(\x0e\x32\x16.trebuchet.v1.JobState\x12\r\n\x05limit\x18\x02 \x01(\r\"9\n\x10ListJobsResponse\x12%\n\x04jobs\x18\x01 \x03(\x0b\x32\x17.trebuchet.v1.JobStatus*b\n\x0cResultFormat\x12\x1d\n\x19RESULT_FORMAT_UNSPECIFIED\x10\x00\x12\x1b\n\x17RESULT_FORMAT_ARROW_IPC\x10\x01\x12\x16\n\x12RESULT_FORMAT_JSON\x10\x02\x32\x8b\x05\n\x0cQueryService\x12O\n\nSubmitPlan\x12\x1f.trebuchet.v1.SubmitPlanRequest\x1a .trebuchet.v1.SubmitPlanResponse\x12K\n\x08WatchJob\x12\x1d.trebuchet.v1.WatchJobRequest\x1a\x1e.trebuchet.v1.WatchJobResponse0\x01\x12\x43\n\x06GetJob\x12\x1b.trebuchet.v1.GetJobRequest\x1a\x1c.trebuchet.v1.GetJobResponse\x12W\n\x0c\x46\x65tchResults\x12!.trebuchet.v1.FetchResultsRequest\x1a\".trebuchet.v1.FetchResultsResponse0\x01\x12R\n\x0b\x45xecutePlan\x12 .trebuchet.v1.ExecutePlanRequest\x1a!.trebuchet.v1.ExecutePlanResponse\x12R\n\x0b\x45xplainPlan\x12 .trebuchet.v1.ExplainPlanRequest\x1a!.trebuchet.v1.ExplainPlanResponse\x12L\n\tCancelJob\x12\x1e.trebuchet.v1.CancelJobRequest\x1a\x1f.trebuchet.v1.CancelJobResponse\x12I\n\x08ListJobs\x12\x1d.trebuchet.v1.ListJobsRequest\x1a\x1e.trebuchet.v1.ListJobsResponseB]\n\x10\x64\x65v.trebuchet.v1P\x01ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,8 +37,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._serialized_options = b'\n\020dev.trebuchet.v1P\001ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1'
   _globals['_SESSIONSETTINGS_VALUESENTRY']._loaded_options = None
   _globals['_SESSIONSETTINGS_VALUESENTRY']._serialized_options = b'8\001'
-  _globals['_RESULTFORMAT']._serialized_start=1944
-  _globals['_RESULTFORMAT']._serialized_end=2042
+  _globals['_RESULTFORMAT']._serialized_start=2374
+  _globals['_RESULTFORMAT']._serialized_end=2472
   _globals['_PLAN']._serialized_start=132
   _globals['_PLAN']._serialized_end=204
   _globals['_SESSIONSETTINGS']._serialized_start=206
@@ -50,37 +50,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBMITPLANRESPONSE']._serialized_start=453
   _globals['_SUBMITPLANRESPONSE']._serialized_end=489
   _globals['_JOBSTATUS']._serialized_start=492
-  _globals['_JOBSTATUS']._serialized_end=902
-  _globals['_WATCHJOBREQUEST']._serialized_start=904
-  _globals['_WATCHJOBREQUEST']._serialized_end=937
-  _globals['_WATCHJOBRESPONSE']._serialized_start=939
-  _globals['_WATCHJOBRESPONSE']._serialized_end=998
-  _globals['_GETJOBREQUEST']._serialized_start=1000
-  _globals['_GETJOBREQUEST']._serialized_end=1031
-  _globals['_GETJOBRESPONSE']._serialized_start=1033
-  _globals['_GETJOBRESPONSE']._serialized_end=1090
-  _globals['_FETCHRESULTSREQUEST']._serialized_start=1092
-  _globals['_FETCHRESULTSREQUEST']._serialized_end=1129
-  _globals['_FETCHRESULTSRESPONSE']._serialized_start=1131
-  _globals['_FETCHRESULTSRESPONSE']._serialized_end=1172
-  _globals['_EXECUTEPLANREQUEST']._serialized_start=1175
-  _globals['_EXECUTEPLANREQUEST']._serialized_end=1340
-  _globals['_COLUMN']._serialized_start=1342
-  _globals['_COLUMN']._serialized_end=1396
-  _globals['_EXECUTEPLANRESPONSE']._serialized_start=1399
-  _globals['_EXECUTEPLANRESPONSE']._serialized_end=1536
-  _globals['_EXPLAINPLANREQUEST']._serialized_start=1538
-  _globals['_EXPLAINPLANREQUEST']._serialized_end=1658
-  _globals['_EXPLAINPLANRESPONSE']._serialized_start=1660
-  _globals['_EXPLAINPLANRESPONSE']._serialized_end=1711
-  _globals['_CANCELJOBREQUEST']._serialized_start=1713
-  _globals['_CANCELJOBREQUEST']._serialized_end=1747
-  _globals['_CANCELJOBRESPONSE']._serialized_start=1749
-  _globals['_CANCELJOBRESPONSE']._serialized_end=1809
-  _globals['_LISTJOBSREQUEST']._serialized_start=1811
-  _globals['_LISTJOBSREQUEST']._serialized_end=1883
-  _globals['_LISTJOBSRESPONSE']._serialized_start=1885
-  _globals['_LISTJOBSRESPONSE']._serialized_end=1942
-  _globals['_QUERYSERVICE']._serialized_start=2045
-  _globals['_QUERYSERVICE']._serialized_end=2696
+  _globals['_JOBSTATUS']._serialized_end=945
+  _globals['_STAGESTATUS']._serialized_start=948
+  _globals['_STAGESTATUS']._serialized_end=1175
+  _globals['_TASKATTEMPT']._serialized_start=1178
+  _globals['_TASKATTEMPT']._serialized_end=1332
+  _globals['_WATCHJOBREQUEST']._serialized_start=1334
+  _globals['_WATCHJOBREQUEST']._serialized_end=1367
+  _globals['_WATCHJOBRESPONSE']._serialized_start=1369
+  _globals['_WATCHJOBRESPONSE']._serialized_end=1428
+  _globals['_GETJOBREQUEST']._serialized_start=1430
+  _globals['_GETJOBREQUEST']._serialized_end=1461
+  _globals['_GETJOBRESPONSE']._serialized_start=1463
+  _globals['_GETJOBRESPONSE']._serialized_end=1520
+  _globals['_FETCHRESULTSREQUEST']._serialized_start=1522
+  _globals['_FETCHRESULTSREQUEST']._serialized_end=1559
+  _globals['_FETCHRESULTSRESPONSE']._serialized_start=1561
+  _globals['_FETCHRESULTSRESPONSE']._serialized_end=1602
+  _globals['_EXECUTEPLANREQUEST']._serialized_start=1605
+  _globals['_EXECUTEPLANREQUEST']._serialized_end=1770
+  _globals['_COLUMN']._serialized_start=1772
+  _globals['_COLUMN']._serialized_end=1826
+  _globals['_EXECUTEPLANRESPONSE']._serialized_start=1829
+  _globals['_EXECUTEPLANRESPONSE']._serialized_end=1966
+  _globals['_EXPLAINPLANREQUEST']._serialized_start=1968
+  _globals['_EXPLAINPLANREQUEST']._serialized_end=2088
+  _globals['_EXPLAINPLANRESPONSE']._serialized_start=2090
+  _globals['_EXPLAINPLANRESPONSE']._serialized_end=2141
+  _globals['_CANCELJOBREQUEST']._serialized_start=2143
+  _globals['_CANCELJOBREQUEST']._serialized_end=2177
+  _globals['_CANCELJOBRESPONSE']._serialized_start=2179
+  _globals['_CANCELJOBRESPONSE']._serialized_end=2239
+  _globals['_LISTJOBSREQUEST']._serialized_start=2241
+  _globals['_LISTJOBSREQUEST']._serialized_end=2313
+  _globals['_LISTJOBSRESPONSE']._serialized_start=2315
+  _globals['_LISTJOBSRESPONSE']._serialized_end=2372
+  _globals['_QUERYSERVICE']._serialized_start=2475
+  _globals['_QUERYSERVICE']._serialized_end=3126
 # @@protoc_insertion_point(module_scope)

@@ -59,7 +59,7 @@ class SubmitPlanResponse(_message.Message):
     def __init__(self, job_id: _Optional[str] = ...) -> None: ...
 
 class JobStatus(_message.Message):
-    __slots__ = ("job_id", "job_name", "state", "failure", "submitted_at", "started_at", "finished_at", "tasks_total", "tasks_succeeded", "tasks_failed", "result_rows", "result_locations")
+    __slots__ = ("job_id", "job_name", "state", "failure", "submitted_at", "started_at", "finished_at", "tasks_total", "tasks_succeeded", "tasks_failed", "result_rows", "result_locations", "stages")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     JOB_NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -72,6 +72,7 @@ class JobStatus(_message.Message):
     TASKS_FAILED_FIELD_NUMBER: _ClassVar[int]
     RESULT_ROWS_FIELD_NUMBER: _ClassVar[int]
     RESULT_LOCATIONS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     job_name: str
     state: _common_pb2.JobState
@@ -84,7 +85,42 @@ class JobStatus(_message.Message):
     tasks_failed: int
     result_rows: int
     result_locations: _containers.RepeatedCompositeFieldContainer[_common_pb2.Location]
-    def __init__(self, job_id: _Optional[str] = ..., job_name: _Optional[str] = ..., state: _Optional[_Union[_common_pb2.JobState, str]] = ..., failure: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., tasks_total: _Optional[int] = ..., tasks_succeeded: _Optional[int] = ..., tasks_failed: _Optional[int] = ..., result_rows: _Optional[int] = ..., result_locations: _Optional[_Iterable[_Union[_common_pb2.Location, _Mapping]]] = ...) -> None: ...
+    stages: _containers.RepeatedCompositeFieldContainer[StageStatus]
+    def __init__(self, job_id: _Optional[str] = ..., job_name: _Optional[str] = ..., state: _Optional[_Union[_common_pb2.JobState, str]] = ..., failure: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., tasks_total: _Optional[int] = ..., tasks_succeeded: _Optional[int] = ..., tasks_failed: _Optional[int] = ..., result_rows: _Optional[int] = ..., result_locations: _Optional[_Iterable[_Union[_common_pb2.Location, _Mapping]]] = ..., stages: _Optional[_Iterable[_Union[StageStatus, _Mapping]]] = ...) -> None: ...
+
+class StageStatus(_message.Message):
+    __slots__ = ("stage_id", "output", "input_stage_ids", "tasks_total", "tasks_succeeded", "tasks_running", "metrics", "tasks")
+    STAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    INPUT_STAGE_IDS_FIELD_NUMBER: _ClassVar[int]
+    TASKS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    TASKS_SUCCEEDED_FIELD_NUMBER: _ClassVar[int]
+    TASKS_RUNNING_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    stage_id: int
+    output: str
+    input_stage_ids: _containers.RepeatedScalarFieldContainer[int]
+    tasks_total: int
+    tasks_succeeded: int
+    tasks_running: int
+    metrics: _common_pb2.TaskMetrics
+    tasks: _containers.RepeatedCompositeFieldContainer[TaskAttempt]
+    def __init__(self, stage_id: _Optional[int] = ..., output: _Optional[str] = ..., input_stage_ids: _Optional[_Iterable[int]] = ..., tasks_total: _Optional[int] = ..., tasks_succeeded: _Optional[int] = ..., tasks_running: _Optional[int] = ..., metrics: _Optional[_Union[_common_pb2.TaskMetrics, _Mapping]] = ..., tasks: _Optional[_Iterable[_Union[TaskAttempt, _Mapping]]] = ...) -> None: ...
+
+class TaskAttempt(_message.Message):
+    __slots__ = ("partition", "attempt", "state", "executor_id", "metrics")
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    EXECUTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    partition: int
+    attempt: int
+    state: _common_pb2.TaskState
+    executor_id: str
+    metrics: _common_pb2.TaskMetrics
+    def __init__(self, partition: _Optional[int] = ..., attempt: _Optional[int] = ..., state: _Optional[_Union[_common_pb2.TaskState, str]] = ..., executor_id: _Optional[str] = ..., metrics: _Optional[_Union[_common_pb2.TaskMetrics, _Mapping]] = ...) -> None: ...
 
 class WatchJobRequest(_message.Message):
     __slots__ = ("job_id",)

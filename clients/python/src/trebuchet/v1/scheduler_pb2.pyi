@@ -69,7 +69,7 @@ class PollWorkResponse(_message.Message):
     def __init__(self, tasks: _Optional[_Iterable[_Union[TaskDefinition, _Mapping]]] = ...) -> None: ...
 
 class TaskDefinition(_message.Message):
-    __slots__ = ("task_id", "plan", "tables", "settings")
+    __slots__ = ("task_id", "plan", "tables", "settings", "inputs", "partition_count")
     class SettingsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -81,11 +81,33 @@ class TaskDefinition(_message.Message):
     PLAN_FIELD_NUMBER: _ClassVar[int]
     TABLES_FIELD_NUMBER: _ClassVar[int]
     SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_COUNT_FIELD_NUMBER: _ClassVar[int]
     task_id: _common_pb2.TaskId
     plan: bytes
     tables: _containers.RepeatedCompositeFieldContainer[_common_pb2.Table]
     settings: _containers.ScalarMap[str, str]
-    def __init__(self, task_id: _Optional[_Union[_common_pb2.TaskId, _Mapping]] = ..., plan: _Optional[bytes] = ..., tables: _Optional[_Iterable[_Union[_common_pb2.Table, _Mapping]]] = ..., settings: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    inputs: _containers.RepeatedCompositeFieldContainer[StageInput]
+    partition_count: int
+    def __init__(self, task_id: _Optional[_Union[_common_pb2.TaskId, _Mapping]] = ..., plan: _Optional[bytes] = ..., tables: _Optional[_Iterable[_Union[_common_pb2.Table, _Mapping]]] = ..., settings: _Optional[_Mapping[str, str]] = ..., inputs: _Optional[_Iterable[_Union[StageInput, _Mapping]]] = ..., partition_count: _Optional[int] = ...) -> None: ...
+
+class StageInput(_message.Message):
+    __slots__ = ("stage_id", "outputs")
+    STAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTPUTS_FIELD_NUMBER: _ClassVar[int]
+    stage_id: int
+    outputs: _containers.RepeatedCompositeFieldContainer[MapOutput]
+    def __init__(self, stage_id: _Optional[int] = ..., outputs: _Optional[_Iterable[_Union[MapOutput, _Mapping]]] = ...) -> None: ...
+
+class MapOutput(_message.Message):
+    __slots__ = ("map_partition", "location", "partition_rows")
+    MAP_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_ROWS_FIELD_NUMBER: _ClassVar[int]
+    map_partition: int
+    location: _common_pb2.Location
+    partition_rows: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, map_partition: _Optional[int] = ..., location: _Optional[_Union[_common_pb2.Location, _Mapping]] = ..., partition_rows: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class TaskStatus(_message.Message):
     __slots__ = ("task_id", "executor_id", "state", "failure", "output", "metrics")

@@ -290,7 +290,10 @@ type Failure struct {
 	Kind    FailureKind            `protobuf:"varint,1,opt,name=kind,proto3,enum=trebuchet.v1.FailureKind" json:"kind,omitempty"`
 	Message string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
 	// The executor that reported the failure, if any.
-	ExecutorId    string `protobuf:"bytes,3,opt,name=executor_id,json=executorId,proto3" json:"executor_id,omitempty"`
+	ExecutorId string `protobuf:"bytes,3,opt,name=executor_id,json=executorId,proto3" json:"executor_id,omitempty"`
+	// Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+	// that the scheduler re-runs exactly that map task.
+	Fetch         *FetchFailure `protobuf:"bytes,4,opt,name=fetch,proto3" json:"fetch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -346,6 +349,77 @@ func (x *Failure) GetExecutorId() string {
 	return ""
 }
 
+func (x *Failure) GetFetch() *FetchFailure {
+	if x != nil {
+		return x.Fetch
+	}
+	return nil
+}
+
+// FetchFailure names the map output a task could not read (its executor
+// vanished, or the data arrived corrupt or truncated).
+type FetchFailure struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stage and partition of the map task that wrote the output.
+	StageId      uint32 `protobuf:"varint,1,opt,name=stage_id,json=stageId,proto3" json:"stage_id,omitempty"`
+	MapPartition uint32 `protobuf:"varint,2,opt,name=map_partition,json=mapPartition,proto3" json:"map_partition,omitempty"`
+	// The executor that held the output.
+	ExecutorId    string `protobuf:"bytes,3,opt,name=executor_id,json=executorId,proto3" json:"executor_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FetchFailure) Reset() {
+	*x = FetchFailure{}
+	mi := &file_trebuchet_v1_common_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FetchFailure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FetchFailure) ProtoMessage() {}
+
+func (x *FetchFailure) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_common_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FetchFailure.ProtoReflect.Descriptor instead.
+func (*FetchFailure) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *FetchFailure) GetStageId() uint32 {
+	if x != nil {
+		return x.StageId
+	}
+	return 0
+}
+
+func (x *FetchFailure) GetMapPartition() uint32 {
+	if x != nil {
+		return x.MapPartition
+	}
+	return 0
+}
+
+func (x *FetchFailure) GetExecutorId() string {
+	if x != nil {
+		return x.ExecutorId
+	}
+	return ""
+}
+
 // TaskId names one attempt of one partition of one stage of a job.
 type TaskId struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -359,7 +433,7 @@ type TaskId struct {
 
 func (x *TaskId) Reset() {
 	*x = TaskId{}
-	mi := &file_trebuchet_v1_common_proto_msgTypes[1]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -371,7 +445,7 @@ func (x *TaskId) String() string {
 func (*TaskId) ProtoMessage() {}
 
 func (x *TaskId) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_common_proto_msgTypes[1]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -384,7 +458,7 @@ func (x *TaskId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskId.ProtoReflect.Descriptor instead.
 func (*TaskId) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{1}
+	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *TaskId) GetJobId() string {
@@ -429,7 +503,7 @@ type Location struct {
 
 func (x *Location) Reset() {
 	*x = Location{}
-	mi := &file_trebuchet_v1_common_proto_msgTypes[2]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -441,7 +515,7 @@ func (x *Location) String() string {
 func (*Location) ProtoMessage() {}
 
 func (x *Location) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_common_proto_msgTypes[2]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -454,7 +528,7 @@ func (x *Location) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Location.ProtoReflect.Descriptor instead.
 func (*Location) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{2}
+	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Location) GetExecutorId() string {
@@ -499,7 +573,7 @@ type Table struct {
 
 func (x *Table) Reset() {
 	*x = Table{}
-	mi := &file_trebuchet_v1_common_proto_msgTypes[3]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -511,7 +585,7 @@ func (x *Table) String() string {
 func (*Table) ProtoMessage() {}
 
 func (x *Table) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_common_proto_msgTypes[3]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -524,7 +598,7 @@ func (x *Table) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Table.ProtoReflect.Descriptor instead.
 func (*Table) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{3}
+	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Table) GetName() string {
@@ -562,13 +636,18 @@ type TaskMetrics struct {
 	OutputBatches uint64                 `protobuf:"varint,2,opt,name=output_batches,json=outputBatches,proto3" json:"output_batches,omitempty"`
 	OutputBytes   uint64                 `protobuf:"varint,3,opt,name=output_bytes,json=outputBytes,proto3" json:"output_bytes,omitempty"`
 	ElapsedNanos  uint64                 `protobuf:"varint,4,opt,name=elapsed_nanos,json=elapsedNanos,proto3" json:"elapsed_nanos,omitempty"`
+	// For a map task (a task whose plan ends in an ExchangeRel): the rows it
+	// wrote to each output partition, in partition order. Readers check that
+	// they received exactly these rows, so truncated data is never taken for
+	// a complete partition.
+	PartitionRows []uint64 `protobuf:"varint,5,rep,packed,name=partition_rows,json=partitionRows,proto3" json:"partition_rows,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *TaskMetrics) Reset() {
 	*x = TaskMetrics{}
-	mi := &file_trebuchet_v1_common_proto_msgTypes[4]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -580,7 +659,7 @@ func (x *TaskMetrics) String() string {
 func (*TaskMetrics) ProtoMessage() {}
 
 func (x *TaskMetrics) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_common_proto_msgTypes[4]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -593,7 +672,7 @@ func (x *TaskMetrics) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskMetrics.ProtoReflect.Descriptor instead.
 func (*TaskMetrics) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{4}
+	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *TaskMetrics) GetOutputRows() uint64 {
@@ -624,14 +703,84 @@ func (x *TaskMetrics) GetElapsedNanos() uint64 {
 	return 0
 }
 
+func (x *TaskMetrics) GetPartitionRows() []uint64 {
+	if x != nil {
+		return x.PartitionRows
+	}
+	return nil
+}
+
+// ShuffleRead is the detail of a ReadRel extension_table in a task plan: the
+// read's rows are the outputs of an earlier stage of the job, written by
+// that stage's ExchangeRel and listed in TaskDefinition.inputs.
+type ShuffleRead struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	StageId uint32                 `protobuf:"varint,1,opt,name=stage_id,json=stageId,proto3" json:"stage_id,omitempty"`
+	// Read output partition 0 of every map task (a broadcast or single
+	// exchange) rather than the partition numbered like the reading task.
+	Whole         bool `protobuf:"varint,2,opt,name=whole,proto3" json:"whole,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ShuffleRead) Reset() {
+	*x = ShuffleRead{}
+	mi := &file_trebuchet_v1_common_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ShuffleRead) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ShuffleRead) ProtoMessage() {}
+
+func (x *ShuffleRead) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_common_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ShuffleRead.ProtoReflect.Descriptor instead.
+func (*ShuffleRead) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ShuffleRead) GetStageId() uint32 {
+	if x != nil {
+		return x.StageId
+	}
+	return 0
+}
+
+func (x *ShuffleRead) GetWhole() bool {
+	if x != nil {
+		return x.Whole
+	}
+	return false
+}
+
 var File_trebuchet_v1_common_proto protoreflect.FileDescriptor
 
 const file_trebuchet_v1_common_proto_rawDesc = "" +
 	"\n" +
-	"\x19trebuchet/v1/common.proto\x12\ftrebuchet.v1\"s\n" +
+	"\x19trebuchet/v1/common.proto\x12\ftrebuchet.v1\"\xa5\x01\n" +
 	"\aFailure\x12-\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x19.trebuchet.v1.FailureKindR\x04kind\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12\x1f\n" +
+	"\vexecutor_id\x18\x03 \x01(\tR\n" +
+	"executorId\x120\n" +
+	"\x05fetch\x18\x04 \x01(\v2\x1a.trebuchet.v1.FetchFailureR\x05fetch\"o\n" +
+	"\fFetchFailure\x12\x19\n" +
+	"\bstage_id\x18\x01 \x01(\rR\astageId\x12#\n" +
+	"\rmap_partition\x18\x02 \x01(\rR\fmapPartition\x12\x1f\n" +
 	"\vexecutor_id\x18\x03 \x01(\tR\n" +
 	"executorId\"r\n" +
 	"\x06TaskId\x12\x15\n" +
@@ -648,13 +797,17 @@ const file_trebuchet_v1_common_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x121\n" +
 	"\x06format\x18\x02 \x01(\x0e2\x19.trebuchet.v1.TableFormatR\x06format\x12\x14\n" +
 	"\x05paths\x18\x03 \x03(\tR\x05paths\x12\x1a\n" +
-	"\blocation\x18\x04 \x01(\tR\blocation\"\x9d\x01\n" +
+	"\blocation\x18\x04 \x01(\tR\blocation\"\xc4\x01\n" +
 	"\vTaskMetrics\x12\x1f\n" +
 	"\voutput_rows\x18\x01 \x01(\x04R\n" +
 	"outputRows\x12%\n" +
 	"\x0eoutput_batches\x18\x02 \x01(\x04R\routputBatches\x12!\n" +
 	"\foutput_bytes\x18\x03 \x01(\x04R\voutputBytes\x12#\n" +
-	"\relapsed_nanos\x18\x04 \x01(\x04R\felapsedNanos*\x9a\x01\n" +
+	"\relapsed_nanos\x18\x04 \x01(\x04R\felapsedNanos\x12%\n" +
+	"\x0epartition_rows\x18\x05 \x03(\x04R\rpartitionRows\">\n" +
+	"\vShuffleRead\x12\x19\n" +
+	"\bstage_id\x18\x01 \x01(\rR\astageId\x12\x14\n" +
+	"\x05whole\x18\x02 \x01(\bR\x05whole*\x9a\x01\n" +
 	"\bJobState\x12\x19\n" +
 	"\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10JOB_STATE_QUEUED\x10\x01\x12\x15\n" +
@@ -703,26 +856,29 @@ func file_trebuchet_v1_common_proto_rawDescGZIP() []byte {
 }
 
 var file_trebuchet_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trebuchet_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_trebuchet_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_trebuchet_v1_common_proto_goTypes = []any{
-	(JobState)(0),       // 0: trebuchet.v1.JobState
-	(TaskState)(0),      // 1: trebuchet.v1.TaskState
-	(FailureKind)(0),    // 2: trebuchet.v1.FailureKind
-	(TableFormat)(0),    // 3: trebuchet.v1.TableFormat
-	(*Failure)(nil),     // 4: trebuchet.v1.Failure
-	(*TaskId)(nil),      // 5: trebuchet.v1.TaskId
-	(*Location)(nil),    // 6: trebuchet.v1.Location
-	(*Table)(nil),       // 7: trebuchet.v1.Table
-	(*TaskMetrics)(nil), // 8: trebuchet.v1.TaskMetrics
+	(JobState)(0),        // 0: trebuchet.v1.JobState
+	(TaskState)(0),       // 1: trebuchet.v1.TaskState
+	(FailureKind)(0),     // 2: trebuchet.v1.FailureKind
+	(TableFormat)(0),     // 3: trebuchet.v1.TableFormat
+	(*Failure)(nil),      // 4: trebuchet.v1.Failure
+	(*FetchFailure)(nil), // 5: trebuchet.v1.FetchFailure
+	(*TaskId)(nil),       // 6: trebuchet.v1.TaskId
+	(*Location)(nil),     // 7: trebuchet.v1.Location
+	(*Table)(nil),        // 8: trebuchet.v1.Table
+	(*TaskMetrics)(nil),  // 9: trebuchet.v1.TaskMetrics
+	(*ShuffleRead)(nil),  // 10: trebuchet.v1.ShuffleRead
 }
 var file_trebuchet_v1_common_proto_depIdxs = []int32{
 	2, // 0: trebuchet.v1.Failure.kind:type_name -> trebuchet.v1.FailureKind
-	3, // 1: trebuchet.v1.Table.format:type_name -> trebuchet.v1.TableFormat
-	2, // [2:2] is the sub-list for method output_type
-	2, // [2:2] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	5, // 1: trebuchet.v1.Failure.fetch:type_name -> trebuchet.v1.FetchFailure
+	3, // 2: trebuchet.v1.Table.format:type_name -> trebuchet.v1.TableFormat
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_trebuchet_v1_common_proto_init() }
@@ -736,7 +892,7 @@ func file_trebuchet_v1_common_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trebuchet_v1_common_proto_rawDesc), len(file_trebuchet_v1_common_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   5,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

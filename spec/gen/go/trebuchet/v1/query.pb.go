@@ -332,8 +332,11 @@ type JobStatus struct {
 	// Where the result can be fetched directly with Arrow Flight DoGet, once
 	// SUCCEEDED; one location per result partition, in order.
 	ResultLocations []*Location `protobuf:"bytes,12,rep,name=result_locations,json=resultLocations,proto3" json:"result_locations,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The job's stages, in the order they run (inputs first); the last stage
+	// produces the result.
+	Stages        []*StageStatus `protobuf:"bytes,13,rep,name=stages,proto3" json:"stages,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *JobStatus) Reset() {
@@ -450,6 +453,198 @@ func (x *JobStatus) GetResultLocations() []*Location {
 	return nil
 }
 
+func (x *JobStatus) GetStages() []*StageStatus {
+	if x != nil {
+		return x.Stages
+	}
+	return nil
+}
+
+// StageStatus is a snapshot of one stage of a job: its tasks' states and
+// metrics.
+type StageStatus struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	StageId uint32                 `protobuf:"varint,1,opt,name=stage_id,json=stageId,proto3" json:"stage_id,omitempty"`
+	// How the stage's output is distributed: "hash(0,2) x4", "broadcast",
+	// "single", or "result" for the last stage.
+	Output string `protobuf:"bytes,2,opt,name=output,proto3" json:"output,omitempty"`
+	// The stages whose outputs this stage reads.
+	InputStageIds  []uint32 `protobuf:"varint,3,rep,packed,name=input_stage_ids,json=inputStageIds,proto3" json:"input_stage_ids,omitempty"`
+	TasksTotal     uint32   `protobuf:"varint,4,opt,name=tasks_total,json=tasksTotal,proto3" json:"tasks_total,omitempty"`
+	TasksSucceeded uint32   `protobuf:"varint,5,opt,name=tasks_succeeded,json=tasksSucceeded,proto3" json:"tasks_succeeded,omitempty"`
+	TasksRunning   uint32   `protobuf:"varint,6,opt,name=tasks_running,json=tasksRunning,proto3" json:"tasks_running,omitempty"`
+	// Sums over the stage's succeeded tasks.
+	Metrics *TaskMetrics `protobuf:"bytes,7,opt,name=metrics,proto3" json:"metrics,omitempty"`
+	// The latest attempt of each task, by partition.
+	Tasks         []*TaskAttempt `protobuf:"bytes,8,rep,name=tasks,proto3" json:"tasks,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StageStatus) Reset() {
+	*x = StageStatus{}
+	mi := &file_trebuchet_v1_query_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StageStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StageStatus) ProtoMessage() {}
+
+func (x *StageStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_query_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StageStatus.ProtoReflect.Descriptor instead.
+func (*StageStatus) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *StageStatus) GetStageId() uint32 {
+	if x != nil {
+		return x.StageId
+	}
+	return 0
+}
+
+func (x *StageStatus) GetOutput() string {
+	if x != nil {
+		return x.Output
+	}
+	return ""
+}
+
+func (x *StageStatus) GetInputStageIds() []uint32 {
+	if x != nil {
+		return x.InputStageIds
+	}
+	return nil
+}
+
+func (x *StageStatus) GetTasksTotal() uint32 {
+	if x != nil {
+		return x.TasksTotal
+	}
+	return 0
+}
+
+func (x *StageStatus) GetTasksSucceeded() uint32 {
+	if x != nil {
+		return x.TasksSucceeded
+	}
+	return 0
+}
+
+func (x *StageStatus) GetTasksRunning() uint32 {
+	if x != nil {
+		return x.TasksRunning
+	}
+	return 0
+}
+
+func (x *StageStatus) GetMetrics() *TaskMetrics {
+	if x != nil {
+		return x.Metrics
+	}
+	return nil
+}
+
+func (x *StageStatus) GetTasks() []*TaskAttempt {
+	if x != nil {
+		return x.Tasks
+	}
+	return nil
+}
+
+// TaskAttempt is the state of one task's latest attempt.
+type TaskAttempt struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Partition uint32                 `protobuf:"varint,1,opt,name=partition,proto3" json:"partition,omitempty"`
+	Attempt   uint32                 `protobuf:"varint,2,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	State     TaskState              `protobuf:"varint,3,opt,name=state,proto3,enum=trebuchet.v1.TaskState" json:"state,omitempty"`
+	// The executor running it, or the one that ran it.
+	ExecutorId    string       `protobuf:"bytes,4,opt,name=executor_id,json=executorId,proto3" json:"executor_id,omitempty"`
+	Metrics       *TaskMetrics `protobuf:"bytes,5,opt,name=metrics,proto3" json:"metrics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TaskAttempt) Reset() {
+	*x = TaskAttempt{}
+	mi := &file_trebuchet_v1_query_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TaskAttempt) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TaskAttempt) ProtoMessage() {}
+
+func (x *TaskAttempt) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_query_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TaskAttempt.ProtoReflect.Descriptor instead.
+func (*TaskAttempt) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *TaskAttempt) GetPartition() uint32 {
+	if x != nil {
+		return x.Partition
+	}
+	return 0
+}
+
+func (x *TaskAttempt) GetAttempt() uint32 {
+	if x != nil {
+		return x.Attempt
+	}
+	return 0
+}
+
+func (x *TaskAttempt) GetState() TaskState {
+	if x != nil {
+		return x.State
+	}
+	return TaskState_TASK_STATE_UNSPECIFIED
+}
+
+func (x *TaskAttempt) GetExecutorId() string {
+	if x != nil {
+		return x.ExecutorId
+	}
+	return ""
+}
+
+func (x *TaskAttempt) GetMetrics() *TaskMetrics {
+	if x != nil {
+		return x.Metrics
+	}
+	return nil
+}
+
 type WatchJobRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	JobId         string                 `protobuf:"bytes,1,opt,name=job_id,json=jobId,proto3" json:"job_id,omitempty"`
@@ -459,7 +654,7 @@ type WatchJobRequest struct {
 
 func (x *WatchJobRequest) Reset() {
 	*x = WatchJobRequest{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[5]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -471,7 +666,7 @@ func (x *WatchJobRequest) String() string {
 func (*WatchJobRequest) ProtoMessage() {}
 
 func (x *WatchJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[5]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -484,7 +679,7 @@ func (x *WatchJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchJobRequest.ProtoReflect.Descriptor instead.
 func (*WatchJobRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{5}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *WatchJobRequest) GetJobId() string {
@@ -503,7 +698,7 @@ type WatchJobResponse struct {
 
 func (x *WatchJobResponse) Reset() {
 	*x = WatchJobResponse{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[6]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -515,7 +710,7 @@ func (x *WatchJobResponse) String() string {
 func (*WatchJobResponse) ProtoMessage() {}
 
 func (x *WatchJobResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[6]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -528,7 +723,7 @@ func (x *WatchJobResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchJobResponse.ProtoReflect.Descriptor instead.
 func (*WatchJobResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{6}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *WatchJobResponse) GetStatus() *JobStatus {
@@ -547,7 +742,7 @@ type GetJobRequest struct {
 
 func (x *GetJobRequest) Reset() {
 	*x = GetJobRequest{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[7]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -559,7 +754,7 @@ func (x *GetJobRequest) String() string {
 func (*GetJobRequest) ProtoMessage() {}
 
 func (x *GetJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[7]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -572,7 +767,7 @@ func (x *GetJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetJobRequest.ProtoReflect.Descriptor instead.
 func (*GetJobRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{7}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetJobRequest) GetJobId() string {
@@ -591,7 +786,7 @@ type GetJobResponse struct {
 
 func (x *GetJobResponse) Reset() {
 	*x = GetJobResponse{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[8]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -603,7 +798,7 @@ func (x *GetJobResponse) String() string {
 func (*GetJobResponse) ProtoMessage() {}
 
 func (x *GetJobResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[8]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -616,7 +811,7 @@ func (x *GetJobResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetJobResponse.ProtoReflect.Descriptor instead.
 func (*GetJobResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{8}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetJobResponse) GetStatus() *JobStatus {
@@ -635,7 +830,7 @@ type FetchResultsRequest struct {
 
 func (x *FetchResultsRequest) Reset() {
 	*x = FetchResultsRequest{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[9]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -647,7 +842,7 @@ func (x *FetchResultsRequest) String() string {
 func (*FetchResultsRequest) ProtoMessage() {}
 
 func (x *FetchResultsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[9]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -660,7 +855,7 @@ func (x *FetchResultsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FetchResultsRequest.ProtoReflect.Descriptor instead.
 func (*FetchResultsRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{9}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *FetchResultsRequest) GetJobId() string {
@@ -680,7 +875,7 @@ type FetchResultsResponse struct {
 
 func (x *FetchResultsResponse) Reset() {
 	*x = FetchResultsResponse{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[10]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -692,7 +887,7 @@ func (x *FetchResultsResponse) String() string {
 func (*FetchResultsResponse) ProtoMessage() {}
 
 func (x *FetchResultsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[10]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -705,7 +900,7 @@ func (x *FetchResultsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FetchResultsResponse.ProtoReflect.Descriptor instead.
 func (*FetchResultsResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{10}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *FetchResultsResponse) GetArrowIpc() []byte {
@@ -728,7 +923,7 @@ type ExecutePlanRequest struct {
 
 func (x *ExecutePlanRequest) Reset() {
 	*x = ExecutePlanRequest{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[11]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -740,7 +935,7 @@ func (x *ExecutePlanRequest) String() string {
 func (*ExecutePlanRequest) ProtoMessage() {}
 
 func (x *ExecutePlanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[11]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -753,7 +948,7 @@ func (x *ExecutePlanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecutePlanRequest.ProtoReflect.Descriptor instead.
 func (*ExecutePlanRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{11}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ExecutePlanRequest) GetPlan() *Plan {
@@ -797,7 +992,7 @@ type Column struct {
 
 func (x *Column) Reset() {
 	*x = Column{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[12]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -809,7 +1004,7 @@ func (x *Column) String() string {
 func (*Column) ProtoMessage() {}
 
 func (x *Column) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[12]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -822,7 +1017,7 @@ func (x *Column) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Column.ProtoReflect.Descriptor instead.
 func (*Column) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{12}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Column) GetName() string {
@@ -860,7 +1055,7 @@ type ExecutePlanResponse struct {
 
 func (x *ExecutePlanResponse) Reset() {
 	*x = ExecutePlanResponse{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[13]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -872,7 +1067,7 @@ func (x *ExecutePlanResponse) String() string {
 func (*ExecutePlanResponse) ProtoMessage() {}
 
 func (x *ExecutePlanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[13]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -885,7 +1080,7 @@ func (x *ExecutePlanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecutePlanResponse.ProtoReflect.Descriptor instead.
 func (*ExecutePlanResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{13}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ExecutePlanResponse) GetJobId() string {
@@ -928,7 +1123,7 @@ type ExplainPlanRequest struct {
 
 func (x *ExplainPlanRequest) Reset() {
 	*x = ExplainPlanRequest{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[14]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -940,7 +1135,7 @@ func (x *ExplainPlanRequest) String() string {
 func (*ExplainPlanRequest) ProtoMessage() {}
 
 func (x *ExplainPlanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[14]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -953,7 +1148,7 @@ func (x *ExplainPlanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExplainPlanRequest.ProtoReflect.Descriptor instead.
 func (*ExplainPlanRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{14}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ExplainPlanRequest) GetPlan() *Plan {
@@ -989,7 +1184,7 @@ type ExplainPlanResponse struct {
 
 func (x *ExplainPlanResponse) Reset() {
 	*x = ExplainPlanResponse{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[15]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1001,7 +1196,7 @@ func (x *ExplainPlanResponse) String() string {
 func (*ExplainPlanResponse) ProtoMessage() {}
 
 func (x *ExplainPlanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[15]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1014,7 +1209,7 @@ func (x *ExplainPlanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExplainPlanResponse.ProtoReflect.Descriptor instead.
 func (*ExplainPlanResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{15}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ExplainPlanResponse) GetText() string {
@@ -1040,7 +1235,7 @@ type CancelJobRequest struct {
 
 func (x *CancelJobRequest) Reset() {
 	*x = CancelJobRequest{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[16]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1052,7 +1247,7 @@ func (x *CancelJobRequest) String() string {
 func (*CancelJobRequest) ProtoMessage() {}
 
 func (x *CancelJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[16]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1065,7 +1260,7 @@ func (x *CancelJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelJobRequest.ProtoReflect.Descriptor instead.
 func (*CancelJobRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{16}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CancelJobRequest) GetJobId() string {
@@ -1084,7 +1279,7 @@ type CancelJobResponse struct {
 
 func (x *CancelJobResponse) Reset() {
 	*x = CancelJobResponse{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[17]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1096,7 +1291,7 @@ func (x *CancelJobResponse) String() string {
 func (*CancelJobResponse) ProtoMessage() {}
 
 func (x *CancelJobResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[17]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1109,7 +1304,7 @@ func (x *CancelJobResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelJobResponse.ProtoReflect.Descriptor instead.
 func (*CancelJobResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{17}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CancelJobResponse) GetStatus() *JobStatus {
@@ -1131,7 +1326,7 @@ type ListJobsRequest struct {
 
 func (x *ListJobsRequest) Reset() {
 	*x = ListJobsRequest{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[18]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1143,7 +1338,7 @@ func (x *ListJobsRequest) String() string {
 func (*ListJobsRequest) ProtoMessage() {}
 
 func (x *ListJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[18]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1156,7 +1351,7 @@ func (x *ListJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListJobsRequest.ProtoReflect.Descriptor instead.
 func (*ListJobsRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{18}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListJobsRequest) GetStates() []JobState {
@@ -1182,7 +1377,7 @@ type ListJobsResponse struct {
 
 func (x *ListJobsResponse) Reset() {
 	*x = ListJobsResponse{}
-	mi := &file_trebuchet_v1_query_proto_msgTypes[19]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1194,7 +1389,7 @@ func (x *ListJobsResponse) String() string {
 func (*ListJobsResponse) ProtoMessage() {}
 
 func (x *ListJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_query_proto_msgTypes[19]
+	mi := &file_trebuchet_v1_query_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1207,7 +1402,7 @@ func (x *ListJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListJobsResponse.ProtoReflect.Descriptor instead.
 func (*ListJobsResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{19}
+	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListJobsResponse) GetJobs() []*JobStatus {
@@ -1237,7 +1432,7 @@ const file_trebuchet_v1_query_proto_rawDesc = "" +
 	"\bsettings\x18\x02 \x01(\v2\x1d.trebuchet.v1.SessionSettingsR\bsettings\x12\x19\n" +
 	"\bjob_name\x18\x03 \x01(\tR\ajobName\"+\n" +
 	"\x12SubmitPlanResponse\x12\x15\n" +
-	"\x06job_id\x18\x01 \x01(\tR\x05jobId\"\xa4\x04\n" +
+	"\x06job_id\x18\x01 \x01(\tR\x05jobId\"\xd7\x04\n" +
 	"\tJobStatus\x12\x15\n" +
 	"\x06job_id\x18\x01 \x01(\tR\x05jobId\x12\x19\n" +
 	"\bjob_name\x18\x02 \x01(\tR\ajobName\x12,\n" +
@@ -1255,7 +1450,25 @@ const file_trebuchet_v1_query_proto_rawDesc = "" +
 	" \x01(\rR\vtasksFailed\x12\x1f\n" +
 	"\vresult_rows\x18\v \x01(\x04R\n" +
 	"resultRows\x12A\n" +
-	"\x10result_locations\x18\f \x03(\v2\x16.trebuchet.v1.LocationR\x0fresultLocations\"(\n" +
+	"\x10result_locations\x18\f \x03(\v2\x16.trebuchet.v1.LocationR\x0fresultLocations\x121\n" +
+	"\x06stages\x18\r \x03(\v2\x19.trebuchet.v1.StageStatusR\x06stages\"\xbd\x02\n" +
+	"\vStageStatus\x12\x19\n" +
+	"\bstage_id\x18\x01 \x01(\rR\astageId\x12\x16\n" +
+	"\x06output\x18\x02 \x01(\tR\x06output\x12&\n" +
+	"\x0finput_stage_ids\x18\x03 \x03(\rR\rinputStageIds\x12\x1f\n" +
+	"\vtasks_total\x18\x04 \x01(\rR\n" +
+	"tasksTotal\x12'\n" +
+	"\x0ftasks_succeeded\x18\x05 \x01(\rR\x0etasksSucceeded\x12#\n" +
+	"\rtasks_running\x18\x06 \x01(\rR\ftasksRunning\x123\n" +
+	"\ametrics\x18\a \x01(\v2\x19.trebuchet.v1.TaskMetricsR\ametrics\x12/\n" +
+	"\x05tasks\x18\b \x03(\v2\x19.trebuchet.v1.TaskAttemptR\x05tasks\"\xca\x01\n" +
+	"\vTaskAttempt\x12\x1c\n" +
+	"\tpartition\x18\x01 \x01(\rR\tpartition\x12\x18\n" +
+	"\aattempt\x18\x02 \x01(\rR\aattempt\x12-\n" +
+	"\x05state\x18\x03 \x01(\x0e2\x17.trebuchet.v1.TaskStateR\x05state\x12\x1f\n" +
+	"\vexecutor_id\x18\x04 \x01(\tR\n" +
+	"executorId\x123\n" +
+	"\ametrics\x18\x05 \x01(\v2\x19.trebuchet.v1.TaskMetricsR\ametrics\"(\n" +
 	"\x0fWatchJobRequest\x12\x15\n" +
 	"\x06job_id\x18\x01 \x01(\tR\x05jobId\"C\n" +
 	"\x10WatchJobResponse\x12/\n" +
@@ -1327,7 +1540,7 @@ func file_trebuchet_v1_query_proto_rawDescGZIP() []byte {
 }
 
 var file_trebuchet_v1_query_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_trebuchet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_trebuchet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_trebuchet_v1_query_proto_goTypes = []any{
 	(ResultFormat)(0),             // 0: trebuchet.v1.ResultFormat
 	(*Plan)(nil),                  // 1: trebuchet.v1.Plan
@@ -1335,71 +1548,80 @@ var file_trebuchet_v1_query_proto_goTypes = []any{
 	(*SubmitPlanRequest)(nil),     // 3: trebuchet.v1.SubmitPlanRequest
 	(*SubmitPlanResponse)(nil),    // 4: trebuchet.v1.SubmitPlanResponse
 	(*JobStatus)(nil),             // 5: trebuchet.v1.JobStatus
-	(*WatchJobRequest)(nil),       // 6: trebuchet.v1.WatchJobRequest
-	(*WatchJobResponse)(nil),      // 7: trebuchet.v1.WatchJobResponse
-	(*GetJobRequest)(nil),         // 8: trebuchet.v1.GetJobRequest
-	(*GetJobResponse)(nil),        // 9: trebuchet.v1.GetJobResponse
-	(*FetchResultsRequest)(nil),   // 10: trebuchet.v1.FetchResultsRequest
-	(*FetchResultsResponse)(nil),  // 11: trebuchet.v1.FetchResultsResponse
-	(*ExecutePlanRequest)(nil),    // 12: trebuchet.v1.ExecutePlanRequest
-	(*Column)(nil),                // 13: trebuchet.v1.Column
-	(*ExecutePlanResponse)(nil),   // 14: trebuchet.v1.ExecutePlanResponse
-	(*ExplainPlanRequest)(nil),    // 15: trebuchet.v1.ExplainPlanRequest
-	(*ExplainPlanResponse)(nil),   // 16: trebuchet.v1.ExplainPlanResponse
-	(*CancelJobRequest)(nil),      // 17: trebuchet.v1.CancelJobRequest
-	(*CancelJobResponse)(nil),     // 18: trebuchet.v1.CancelJobResponse
-	(*ListJobsRequest)(nil),       // 19: trebuchet.v1.ListJobsRequest
-	(*ListJobsResponse)(nil),      // 20: trebuchet.v1.ListJobsResponse
-	nil,                           // 21: trebuchet.v1.SessionSettings.ValuesEntry
-	(JobState)(0),                 // 22: trebuchet.v1.JobState
-	(*Failure)(nil),               // 23: trebuchet.v1.Failure
-	(*timestamppb.Timestamp)(nil), // 24: google.protobuf.Timestamp
-	(*Location)(nil),              // 25: trebuchet.v1.Location
-	(*structpb.ListValue)(nil),    // 26: google.protobuf.ListValue
+	(*StageStatus)(nil),           // 6: trebuchet.v1.StageStatus
+	(*TaskAttempt)(nil),           // 7: trebuchet.v1.TaskAttempt
+	(*WatchJobRequest)(nil),       // 8: trebuchet.v1.WatchJobRequest
+	(*WatchJobResponse)(nil),      // 9: trebuchet.v1.WatchJobResponse
+	(*GetJobRequest)(nil),         // 10: trebuchet.v1.GetJobRequest
+	(*GetJobResponse)(nil),        // 11: trebuchet.v1.GetJobResponse
+	(*FetchResultsRequest)(nil),   // 12: trebuchet.v1.FetchResultsRequest
+	(*FetchResultsResponse)(nil),  // 13: trebuchet.v1.FetchResultsResponse
+	(*ExecutePlanRequest)(nil),    // 14: trebuchet.v1.ExecutePlanRequest
+	(*Column)(nil),                // 15: trebuchet.v1.Column
+	(*ExecutePlanResponse)(nil),   // 16: trebuchet.v1.ExecutePlanResponse
+	(*ExplainPlanRequest)(nil),    // 17: trebuchet.v1.ExplainPlanRequest
+	(*ExplainPlanResponse)(nil),   // 18: trebuchet.v1.ExplainPlanResponse
+	(*CancelJobRequest)(nil),      // 19: trebuchet.v1.CancelJobRequest
+	(*CancelJobResponse)(nil),     // 20: trebuchet.v1.CancelJobResponse
+	(*ListJobsRequest)(nil),       // 21: trebuchet.v1.ListJobsRequest
+	(*ListJobsResponse)(nil),      // 22: trebuchet.v1.ListJobsResponse
+	nil,                           // 23: trebuchet.v1.SessionSettings.ValuesEntry
+	(JobState)(0),                 // 24: trebuchet.v1.JobState
+	(*Failure)(nil),               // 25: trebuchet.v1.Failure
+	(*timestamppb.Timestamp)(nil), // 26: google.protobuf.Timestamp
+	(*Location)(nil),              // 27: trebuchet.v1.Location
+	(*TaskMetrics)(nil),           // 28: trebuchet.v1.TaskMetrics
+	(TaskState)(0),                // 29: trebuchet.v1.TaskState
+	(*structpb.ListValue)(nil),    // 30: google.protobuf.ListValue
 }
 var file_trebuchet_v1_query_proto_depIdxs = []int32{
-	21, // 0: trebuchet.v1.SessionSettings.values:type_name -> trebuchet.v1.SessionSettings.ValuesEntry
+	23, // 0: trebuchet.v1.SessionSettings.values:type_name -> trebuchet.v1.SessionSettings.ValuesEntry
 	1,  // 1: trebuchet.v1.SubmitPlanRequest.plan:type_name -> trebuchet.v1.Plan
 	2,  // 2: trebuchet.v1.SubmitPlanRequest.settings:type_name -> trebuchet.v1.SessionSettings
-	22, // 3: trebuchet.v1.JobStatus.state:type_name -> trebuchet.v1.JobState
-	23, // 4: trebuchet.v1.JobStatus.failure:type_name -> trebuchet.v1.Failure
-	24, // 5: trebuchet.v1.JobStatus.submitted_at:type_name -> google.protobuf.Timestamp
-	24, // 6: trebuchet.v1.JobStatus.started_at:type_name -> google.protobuf.Timestamp
-	24, // 7: trebuchet.v1.JobStatus.finished_at:type_name -> google.protobuf.Timestamp
-	25, // 8: trebuchet.v1.JobStatus.result_locations:type_name -> trebuchet.v1.Location
-	5,  // 9: trebuchet.v1.WatchJobResponse.status:type_name -> trebuchet.v1.JobStatus
-	5,  // 10: trebuchet.v1.GetJobResponse.status:type_name -> trebuchet.v1.JobStatus
-	1,  // 11: trebuchet.v1.ExecutePlanRequest.plan:type_name -> trebuchet.v1.Plan
-	2,  // 12: trebuchet.v1.ExecutePlanRequest.settings:type_name -> trebuchet.v1.SessionSettings
-	0,  // 13: trebuchet.v1.ExecutePlanRequest.format:type_name -> trebuchet.v1.ResultFormat
-	13, // 14: trebuchet.v1.ExecutePlanResponse.columns:type_name -> trebuchet.v1.Column
-	26, // 15: trebuchet.v1.ExecutePlanResponse.rows:type_name -> google.protobuf.ListValue
-	1,  // 16: trebuchet.v1.ExplainPlanRequest.plan:type_name -> trebuchet.v1.Plan
-	2,  // 17: trebuchet.v1.ExplainPlanRequest.settings:type_name -> trebuchet.v1.SessionSettings
-	5,  // 18: trebuchet.v1.CancelJobResponse.status:type_name -> trebuchet.v1.JobStatus
-	22, // 19: trebuchet.v1.ListJobsRequest.states:type_name -> trebuchet.v1.JobState
-	5,  // 20: trebuchet.v1.ListJobsResponse.jobs:type_name -> trebuchet.v1.JobStatus
-	3,  // 21: trebuchet.v1.QueryService.SubmitPlan:input_type -> trebuchet.v1.SubmitPlanRequest
-	6,  // 22: trebuchet.v1.QueryService.WatchJob:input_type -> trebuchet.v1.WatchJobRequest
-	8,  // 23: trebuchet.v1.QueryService.GetJob:input_type -> trebuchet.v1.GetJobRequest
-	10, // 24: trebuchet.v1.QueryService.FetchResults:input_type -> trebuchet.v1.FetchResultsRequest
-	12, // 25: trebuchet.v1.QueryService.ExecutePlan:input_type -> trebuchet.v1.ExecutePlanRequest
-	15, // 26: trebuchet.v1.QueryService.ExplainPlan:input_type -> trebuchet.v1.ExplainPlanRequest
-	17, // 27: trebuchet.v1.QueryService.CancelJob:input_type -> trebuchet.v1.CancelJobRequest
-	19, // 28: trebuchet.v1.QueryService.ListJobs:input_type -> trebuchet.v1.ListJobsRequest
-	4,  // 29: trebuchet.v1.QueryService.SubmitPlan:output_type -> trebuchet.v1.SubmitPlanResponse
-	7,  // 30: trebuchet.v1.QueryService.WatchJob:output_type -> trebuchet.v1.WatchJobResponse
-	9,  // 31: trebuchet.v1.QueryService.GetJob:output_type -> trebuchet.v1.GetJobResponse
-	11, // 32: trebuchet.v1.QueryService.FetchResults:output_type -> trebuchet.v1.FetchResultsResponse
-	14, // 33: trebuchet.v1.QueryService.ExecutePlan:output_type -> trebuchet.v1.ExecutePlanResponse
-	16, // 34: trebuchet.v1.QueryService.ExplainPlan:output_type -> trebuchet.v1.ExplainPlanResponse
-	18, // 35: trebuchet.v1.QueryService.CancelJob:output_type -> trebuchet.v1.CancelJobResponse
-	20, // 36: trebuchet.v1.QueryService.ListJobs:output_type -> trebuchet.v1.ListJobsResponse
-	29, // [29:37] is the sub-list for method output_type
-	21, // [21:29] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	24, // 3: trebuchet.v1.JobStatus.state:type_name -> trebuchet.v1.JobState
+	25, // 4: trebuchet.v1.JobStatus.failure:type_name -> trebuchet.v1.Failure
+	26, // 5: trebuchet.v1.JobStatus.submitted_at:type_name -> google.protobuf.Timestamp
+	26, // 6: trebuchet.v1.JobStatus.started_at:type_name -> google.protobuf.Timestamp
+	26, // 7: trebuchet.v1.JobStatus.finished_at:type_name -> google.protobuf.Timestamp
+	27, // 8: trebuchet.v1.JobStatus.result_locations:type_name -> trebuchet.v1.Location
+	6,  // 9: trebuchet.v1.JobStatus.stages:type_name -> trebuchet.v1.StageStatus
+	28, // 10: trebuchet.v1.StageStatus.metrics:type_name -> trebuchet.v1.TaskMetrics
+	7,  // 11: trebuchet.v1.StageStatus.tasks:type_name -> trebuchet.v1.TaskAttempt
+	29, // 12: trebuchet.v1.TaskAttempt.state:type_name -> trebuchet.v1.TaskState
+	28, // 13: trebuchet.v1.TaskAttempt.metrics:type_name -> trebuchet.v1.TaskMetrics
+	5,  // 14: trebuchet.v1.WatchJobResponse.status:type_name -> trebuchet.v1.JobStatus
+	5,  // 15: trebuchet.v1.GetJobResponse.status:type_name -> trebuchet.v1.JobStatus
+	1,  // 16: trebuchet.v1.ExecutePlanRequest.plan:type_name -> trebuchet.v1.Plan
+	2,  // 17: trebuchet.v1.ExecutePlanRequest.settings:type_name -> trebuchet.v1.SessionSettings
+	0,  // 18: trebuchet.v1.ExecutePlanRequest.format:type_name -> trebuchet.v1.ResultFormat
+	15, // 19: trebuchet.v1.ExecutePlanResponse.columns:type_name -> trebuchet.v1.Column
+	30, // 20: trebuchet.v1.ExecutePlanResponse.rows:type_name -> google.protobuf.ListValue
+	1,  // 21: trebuchet.v1.ExplainPlanRequest.plan:type_name -> trebuchet.v1.Plan
+	2,  // 22: trebuchet.v1.ExplainPlanRequest.settings:type_name -> trebuchet.v1.SessionSettings
+	5,  // 23: trebuchet.v1.CancelJobResponse.status:type_name -> trebuchet.v1.JobStatus
+	24, // 24: trebuchet.v1.ListJobsRequest.states:type_name -> trebuchet.v1.JobState
+	5,  // 25: trebuchet.v1.ListJobsResponse.jobs:type_name -> trebuchet.v1.JobStatus
+	3,  // 26: trebuchet.v1.QueryService.SubmitPlan:input_type -> trebuchet.v1.SubmitPlanRequest
+	8,  // 27: trebuchet.v1.QueryService.WatchJob:input_type -> trebuchet.v1.WatchJobRequest
+	10, // 28: trebuchet.v1.QueryService.GetJob:input_type -> trebuchet.v1.GetJobRequest
+	12, // 29: trebuchet.v1.QueryService.FetchResults:input_type -> trebuchet.v1.FetchResultsRequest
+	14, // 30: trebuchet.v1.QueryService.ExecutePlan:input_type -> trebuchet.v1.ExecutePlanRequest
+	17, // 31: trebuchet.v1.QueryService.ExplainPlan:input_type -> trebuchet.v1.ExplainPlanRequest
+	19, // 32: trebuchet.v1.QueryService.CancelJob:input_type -> trebuchet.v1.CancelJobRequest
+	21, // 33: trebuchet.v1.QueryService.ListJobs:input_type -> trebuchet.v1.ListJobsRequest
+	4,  // 34: trebuchet.v1.QueryService.SubmitPlan:output_type -> trebuchet.v1.SubmitPlanResponse
+	9,  // 35: trebuchet.v1.QueryService.WatchJob:output_type -> trebuchet.v1.WatchJobResponse
+	11, // 36: trebuchet.v1.QueryService.GetJob:output_type -> trebuchet.v1.GetJobResponse
+	13, // 37: trebuchet.v1.QueryService.FetchResults:output_type -> trebuchet.v1.FetchResultsResponse
+	16, // 38: trebuchet.v1.QueryService.ExecutePlan:output_type -> trebuchet.v1.ExecutePlanResponse
+	18, // 39: trebuchet.v1.QueryService.ExplainPlan:output_type -> trebuchet.v1.ExplainPlanResponse
+	20, // 40: trebuchet.v1.QueryService.CancelJob:output_type -> trebuchet.v1.CancelJobResponse
+	22, // 41: trebuchet.v1.QueryService.ListJobs:output_type -> trebuchet.v1.ListJobsResponse
+	34, // [34:42] is the sub-list for method output_type
+	26, // [26:34] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_trebuchet_v1_query_proto_init() }
@@ -1418,7 +1640,7 @@ func file_trebuchet_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trebuchet_v1_query_proto_rawDesc), len(file_trebuchet_v1_query_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   21,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

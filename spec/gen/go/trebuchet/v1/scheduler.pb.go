@@ -419,9 +419,16 @@ type TaskDefinition struct {
 	// The tables the plan reads.
 	Tables []*Table `protobuf:"bytes,3,rep,name=tables,proto3" json:"tables,omitempty"`
 	// Session settings of the job.
-	Settings      map[string]string `protobuf:"bytes,4,rep,name=settings,proto3" json:"settings,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Settings map[string]string `protobuf:"bytes,4,rep,name=settings,proto3" json:"settings,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The outputs of earlier stages the plan reads (ShuffleRead relations).
+	Inputs []*StageInput `protobuf:"bytes,5,rep,name=inputs,proto3" json:"inputs,omitempty"`
+	// The number of tasks of the task's stage. The task reads partition
+	// task_id.partition of every file scan in its plan, splitting the scan's
+	// row groups (or files) into this many contiguous slices; 0 or 1 reads
+	// them whole.
+	PartitionCount uint32 `protobuf:"varint,6,opt,name=partition_count,json=partitionCount,proto3" json:"partition_count,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *TaskDefinition) Reset() {
@@ -482,6 +489,135 @@ func (x *TaskDefinition) GetSettings() map[string]string {
 	return nil
 }
 
+func (x *TaskDefinition) GetInputs() []*StageInput {
+	if x != nil {
+		return x.Inputs
+	}
+	return nil
+}
+
+func (x *TaskDefinition) GetPartitionCount() uint32 {
+	if x != nil {
+		return x.PartitionCount
+	}
+	return 0
+}
+
+// StageInput lists where the map outputs of one earlier stage are.
+type StageInput struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	StageId       uint32                 `protobuf:"varint,1,opt,name=stage_id,json=stageId,proto3" json:"stage_id,omitempty"`
+	Outputs       []*MapOutput           `protobuf:"bytes,2,rep,name=outputs,proto3" json:"outputs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StageInput) Reset() {
+	*x = StageInput{}
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StageInput) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StageInput) ProtoMessage() {}
+
+func (x *StageInput) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StageInput.ProtoReflect.Descriptor instead.
+func (*StageInput) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *StageInput) GetStageId() uint32 {
+	if x != nil {
+		return x.StageId
+	}
+	return 0
+}
+
+func (x *StageInput) GetOutputs() []*MapOutput {
+	if x != nil {
+		return x.Outputs
+	}
+	return nil
+}
+
+// MapOutput is the output of one map task: where to fetch it and how many
+// rows each of its partitions holds.
+type MapOutput struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	MapPartition  uint32                 `protobuf:"varint,1,opt,name=map_partition,json=mapPartition,proto3" json:"map_partition,omitempty"`
+	Location      *Location              `protobuf:"bytes,2,opt,name=location,proto3" json:"location,omitempty"`
+	PartitionRows []uint64               `protobuf:"varint,3,rep,packed,name=partition_rows,json=partitionRows,proto3" json:"partition_rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MapOutput) Reset() {
+	*x = MapOutput{}
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MapOutput) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MapOutput) ProtoMessage() {}
+
+func (x *MapOutput) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MapOutput.ProtoReflect.Descriptor instead.
+func (*MapOutput) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *MapOutput) GetMapPartition() uint32 {
+	if x != nil {
+		return x.MapPartition
+	}
+	return 0
+}
+
+func (x *MapOutput) GetLocation() *Location {
+	if x != nil {
+		return x.Location
+	}
+	return nil
+}
+
+func (x *MapOutput) GetPartitionRows() []uint64 {
+	if x != nil {
+		return x.PartitionRows
+	}
+	return nil
+}
+
 // TaskStatus is one task's state change.
 type TaskStatus struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
@@ -499,7 +635,7 @@ type TaskStatus struct {
 
 func (x *TaskStatus) Reset() {
 	*x = TaskStatus{}
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[8]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -511,7 +647,7 @@ func (x *TaskStatus) String() string {
 func (*TaskStatus) ProtoMessage() {}
 
 func (x *TaskStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[8]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -524,7 +660,7 @@ func (x *TaskStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskStatus.ProtoReflect.Descriptor instead.
 func (*TaskStatus) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{8}
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *TaskStatus) GetTaskId() *TaskId {
@@ -578,7 +714,7 @@ type ReportTaskStatusRequest struct {
 
 func (x *ReportTaskStatusRequest) Reset() {
 	*x = ReportTaskStatusRequest{}
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[9]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -590,7 +726,7 @@ func (x *ReportTaskStatusRequest) String() string {
 func (*ReportTaskStatusRequest) ProtoMessage() {}
 
 func (x *ReportTaskStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[9]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -603,7 +739,7 @@ func (x *ReportTaskStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportTaskStatusRequest.ProtoReflect.Descriptor instead.
 func (*ReportTaskStatusRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{9}
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ReportTaskStatusRequest) GetStatuses() []*TaskStatus {
@@ -621,7 +757,7 @@ type ReportTaskStatusResponse struct {
 
 func (x *ReportTaskStatusResponse) Reset() {
 	*x = ReportTaskStatusResponse{}
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[10]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -633,7 +769,7 @@ func (x *ReportTaskStatusResponse) String() string {
 func (*ReportTaskStatusResponse) ProtoMessage() {}
 
 func (x *ReportTaskStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[10]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -646,7 +782,7 @@ func (x *ReportTaskStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportTaskStatusResponse.ProtoReflect.Descriptor instead.
 func (*ReportTaskStatusResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{10}
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{12}
 }
 
 var File_trebuchet_v1_scheduler_proto protoreflect.FileDescriptor
@@ -682,15 +818,25 @@ const file_trebuchet_v1_scheduler_proto_rawDesc = "" +
 	"free_slots\x18\x02 \x01(\rR\tfreeSlots\x12<\n" +
 	"\fwait_timeout\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\vwaitTimeout\"F\n" +
 	"\x10PollWorkResponse\x122\n" +
-	"\x05tasks\x18\x01 \x03(\v2\x1c.trebuchet.v1.TaskDefinitionR\x05tasks\"\x85\x02\n" +
+	"\x05tasks\x18\x01 \x03(\v2\x1c.trebuchet.v1.TaskDefinitionR\x05tasks\"\xe0\x02\n" +
 	"\x0eTaskDefinition\x12-\n" +
 	"\atask_id\x18\x01 \x01(\v2\x14.trebuchet.v1.TaskIdR\x06taskId\x12\x12\n" +
 	"\x04plan\x18\x02 \x01(\fR\x04plan\x12+\n" +
 	"\x06tables\x18\x03 \x03(\v2\x13.trebuchet.v1.TableR\x06tables\x12F\n" +
-	"\bsettings\x18\x04 \x03(\v2*.trebuchet.v1.TaskDefinition.SettingsEntryR\bsettings\x1a;\n" +
+	"\bsettings\x18\x04 \x03(\v2*.trebuchet.v1.TaskDefinition.SettingsEntryR\bsettings\x120\n" +
+	"\x06inputs\x18\x05 \x03(\v2\x18.trebuchet.v1.StageInputR\x06inputs\x12'\n" +
+	"\x0fpartition_count\x18\x06 \x01(\rR\x0epartitionCount\x1a;\n" +
 	"\rSettingsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xa1\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"Z\n" +
+	"\n" +
+	"StageInput\x12\x19\n" +
+	"\bstage_id\x18\x01 \x01(\rR\astageId\x121\n" +
+	"\aoutputs\x18\x02 \x03(\v2\x17.trebuchet.v1.MapOutputR\aoutputs\"\x8b\x01\n" +
+	"\tMapOutput\x12#\n" +
+	"\rmap_partition\x18\x01 \x01(\rR\fmapPartition\x122\n" +
+	"\blocation\x18\x02 \x01(\v2\x16.trebuchet.v1.LocationR\blocation\x12%\n" +
+	"\x0epartition_rows\x18\x03 \x03(\x04R\rpartitionRows\"\xa1\x02\n" +
 	"\n" +
 	"TaskStatus\x12-\n" +
 	"\atask_id\x18\x01 \x01(\v2\x14.trebuchet.v1.TaskIdR\x06taskId\x12\x1f\n" +
@@ -722,7 +868,7 @@ func file_trebuchet_v1_scheduler_proto_rawDescGZIP() []byte {
 	return file_trebuchet_v1_scheduler_proto_rawDescData
 }
 
-var file_trebuchet_v1_scheduler_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_trebuchet_v1_scheduler_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_trebuchet_v1_scheduler_proto_goTypes = []any{
 	(*ExecutorInfo)(nil),             // 0: trebuchet.v1.ExecutorInfo
 	(*RegisterExecutorRequest)(nil),  // 1: trebuchet.v1.RegisterExecutorRequest
@@ -732,47 +878,52 @@ var file_trebuchet_v1_scheduler_proto_goTypes = []any{
 	(*PollWorkRequest)(nil),          // 5: trebuchet.v1.PollWorkRequest
 	(*PollWorkResponse)(nil),         // 6: trebuchet.v1.PollWorkResponse
 	(*TaskDefinition)(nil),           // 7: trebuchet.v1.TaskDefinition
-	(*TaskStatus)(nil),               // 8: trebuchet.v1.TaskStatus
-	(*ReportTaskStatusRequest)(nil),  // 9: trebuchet.v1.ReportTaskStatusRequest
-	(*ReportTaskStatusResponse)(nil), // 10: trebuchet.v1.ReportTaskStatusResponse
-	nil,                              // 11: trebuchet.v1.TaskDefinition.SettingsEntry
-	(*durationpb.Duration)(nil),      // 12: google.protobuf.Duration
-	(*TaskId)(nil),                   // 13: trebuchet.v1.TaskId
-	(*Table)(nil),                    // 14: trebuchet.v1.Table
-	(TaskState)(0),                   // 15: trebuchet.v1.TaskState
-	(*Failure)(nil),                  // 16: trebuchet.v1.Failure
+	(*StageInput)(nil),               // 8: trebuchet.v1.StageInput
+	(*MapOutput)(nil),                // 9: trebuchet.v1.MapOutput
+	(*TaskStatus)(nil),               // 10: trebuchet.v1.TaskStatus
+	(*ReportTaskStatusRequest)(nil),  // 11: trebuchet.v1.ReportTaskStatusRequest
+	(*ReportTaskStatusResponse)(nil), // 12: trebuchet.v1.ReportTaskStatusResponse
+	nil,                              // 13: trebuchet.v1.TaskDefinition.SettingsEntry
+	(*durationpb.Duration)(nil),      // 14: google.protobuf.Duration
+	(*TaskId)(nil),                   // 15: trebuchet.v1.TaskId
+	(*Table)(nil),                    // 16: trebuchet.v1.Table
 	(*Location)(nil),                 // 17: trebuchet.v1.Location
-	(*TaskMetrics)(nil),              // 18: trebuchet.v1.TaskMetrics
+	(TaskState)(0),                   // 18: trebuchet.v1.TaskState
+	(*Failure)(nil),                  // 19: trebuchet.v1.Failure
+	(*TaskMetrics)(nil),              // 20: trebuchet.v1.TaskMetrics
 }
 var file_trebuchet_v1_scheduler_proto_depIdxs = []int32{
 	0,  // 0: trebuchet.v1.RegisterExecutorRequest.executor:type_name -> trebuchet.v1.ExecutorInfo
-	12, // 1: trebuchet.v1.RegisterExecutorResponse.heartbeat_interval:type_name -> google.protobuf.Duration
-	13, // 2: trebuchet.v1.HeartbeatRequest.running_tasks:type_name -> trebuchet.v1.TaskId
-	13, // 3: trebuchet.v1.HeartbeatResponse.cancel_tasks:type_name -> trebuchet.v1.TaskId
-	12, // 4: trebuchet.v1.PollWorkRequest.wait_timeout:type_name -> google.protobuf.Duration
+	14, // 1: trebuchet.v1.RegisterExecutorResponse.heartbeat_interval:type_name -> google.protobuf.Duration
+	15, // 2: trebuchet.v1.HeartbeatRequest.running_tasks:type_name -> trebuchet.v1.TaskId
+	15, // 3: trebuchet.v1.HeartbeatResponse.cancel_tasks:type_name -> trebuchet.v1.TaskId
+	14, // 4: trebuchet.v1.PollWorkRequest.wait_timeout:type_name -> google.protobuf.Duration
 	7,  // 5: trebuchet.v1.PollWorkResponse.tasks:type_name -> trebuchet.v1.TaskDefinition
-	13, // 6: trebuchet.v1.TaskDefinition.task_id:type_name -> trebuchet.v1.TaskId
-	14, // 7: trebuchet.v1.TaskDefinition.tables:type_name -> trebuchet.v1.Table
-	11, // 8: trebuchet.v1.TaskDefinition.settings:type_name -> trebuchet.v1.TaskDefinition.SettingsEntry
-	13, // 9: trebuchet.v1.TaskStatus.task_id:type_name -> trebuchet.v1.TaskId
-	15, // 10: trebuchet.v1.TaskStatus.state:type_name -> trebuchet.v1.TaskState
-	16, // 11: trebuchet.v1.TaskStatus.failure:type_name -> trebuchet.v1.Failure
-	17, // 12: trebuchet.v1.TaskStatus.output:type_name -> trebuchet.v1.Location
-	18, // 13: trebuchet.v1.TaskStatus.metrics:type_name -> trebuchet.v1.TaskMetrics
-	8,  // 14: trebuchet.v1.ReportTaskStatusRequest.statuses:type_name -> trebuchet.v1.TaskStatus
-	1,  // 15: trebuchet.v1.SchedulerService.RegisterExecutor:input_type -> trebuchet.v1.RegisterExecutorRequest
-	3,  // 16: trebuchet.v1.SchedulerService.Heartbeat:input_type -> trebuchet.v1.HeartbeatRequest
-	5,  // 17: trebuchet.v1.SchedulerService.PollWork:input_type -> trebuchet.v1.PollWorkRequest
-	9,  // 18: trebuchet.v1.SchedulerService.ReportTaskStatus:input_type -> trebuchet.v1.ReportTaskStatusRequest
-	2,  // 19: trebuchet.v1.SchedulerService.RegisterExecutor:output_type -> trebuchet.v1.RegisterExecutorResponse
-	4,  // 20: trebuchet.v1.SchedulerService.Heartbeat:output_type -> trebuchet.v1.HeartbeatResponse
-	6,  // 21: trebuchet.v1.SchedulerService.PollWork:output_type -> trebuchet.v1.PollWorkResponse
-	10, // 22: trebuchet.v1.SchedulerService.ReportTaskStatus:output_type -> trebuchet.v1.ReportTaskStatusResponse
-	19, // [19:23] is the sub-list for method output_type
-	15, // [15:19] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	15, // 6: trebuchet.v1.TaskDefinition.task_id:type_name -> trebuchet.v1.TaskId
+	16, // 7: trebuchet.v1.TaskDefinition.tables:type_name -> trebuchet.v1.Table
+	13, // 8: trebuchet.v1.TaskDefinition.settings:type_name -> trebuchet.v1.TaskDefinition.SettingsEntry
+	8,  // 9: trebuchet.v1.TaskDefinition.inputs:type_name -> trebuchet.v1.StageInput
+	9,  // 10: trebuchet.v1.StageInput.outputs:type_name -> trebuchet.v1.MapOutput
+	17, // 11: trebuchet.v1.MapOutput.location:type_name -> trebuchet.v1.Location
+	15, // 12: trebuchet.v1.TaskStatus.task_id:type_name -> trebuchet.v1.TaskId
+	18, // 13: trebuchet.v1.TaskStatus.state:type_name -> trebuchet.v1.TaskState
+	19, // 14: trebuchet.v1.TaskStatus.failure:type_name -> trebuchet.v1.Failure
+	17, // 15: trebuchet.v1.TaskStatus.output:type_name -> trebuchet.v1.Location
+	20, // 16: trebuchet.v1.TaskStatus.metrics:type_name -> trebuchet.v1.TaskMetrics
+	10, // 17: trebuchet.v1.ReportTaskStatusRequest.statuses:type_name -> trebuchet.v1.TaskStatus
+	1,  // 18: trebuchet.v1.SchedulerService.RegisterExecutor:input_type -> trebuchet.v1.RegisterExecutorRequest
+	3,  // 19: trebuchet.v1.SchedulerService.Heartbeat:input_type -> trebuchet.v1.HeartbeatRequest
+	5,  // 20: trebuchet.v1.SchedulerService.PollWork:input_type -> trebuchet.v1.PollWorkRequest
+	11, // 21: trebuchet.v1.SchedulerService.ReportTaskStatus:input_type -> trebuchet.v1.ReportTaskStatusRequest
+	2,  // 22: trebuchet.v1.SchedulerService.RegisterExecutor:output_type -> trebuchet.v1.RegisterExecutorResponse
+	4,  // 23: trebuchet.v1.SchedulerService.Heartbeat:output_type -> trebuchet.v1.HeartbeatResponse
+	6,  // 24: trebuchet.v1.SchedulerService.PollWork:output_type -> trebuchet.v1.PollWorkResponse
+	12, // 25: trebuchet.v1.SchedulerService.ReportTaskStatus:output_type -> trebuchet.v1.ReportTaskStatusResponse
+	22, // [22:26] is the sub-list for method output_type
+	18, // [18:22] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_trebuchet_v1_scheduler_proto_init() }
@@ -787,7 +938,7 @@ func file_trebuchet_v1_scheduler_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trebuchet_v1_scheduler_proto_rawDesc), len(file_trebuchet_v1_scheduler_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

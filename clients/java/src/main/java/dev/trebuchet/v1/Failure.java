@@ -50,6 +50,7 @@ private static final long serialVersionUID = 0L;
             dev.trebuchet.v1.Failure.class, dev.trebuchet.v1.Failure.Builder.class);
   }
 
+  private int bitField0_;
   public static final int KIND_FIELD_NUMBER = 1;
   private int kind_ = 0;
   /**
@@ -154,6 +155,47 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int FETCH_FIELD_NUMBER = 4;
+  private dev.trebuchet.v1.FetchFailure fetch_;
+  /**
+   * <pre>
+   * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+   * that the scheduler re-runs exactly that map task.
+   * </pre>
+   *
+   * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+   * @return Whether the fetch field is set.
+   */
+  @java.lang.Override
+  public boolean hasFetch() {
+    return ((bitField0_ & 0x00000001) != 0);
+  }
+  /**
+   * <pre>
+   * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+   * that the scheduler re-runs exactly that map task.
+   * </pre>
+   *
+   * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+   * @return The fetch.
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.FetchFailure getFetch() {
+    return fetch_ == null ? dev.trebuchet.v1.FetchFailure.getDefaultInstance() : fetch_;
+  }
+  /**
+   * <pre>
+   * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+   * that the scheduler re-runs exactly that map task.
+   * </pre>
+   *
+   * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.FetchFailureOrBuilder getFetchOrBuilder() {
+    return fetch_ == null ? dev.trebuchet.v1.FetchFailure.getDefaultInstance() : fetch_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -177,6 +219,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(executorId_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 3, executorId_);
     }
+    if (((bitField0_ & 0x00000001) != 0)) {
+      output.writeMessage(4, getFetch());
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -195,6 +240,10 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(executorId_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(3, executorId_);
+    }
+    if (((bitField0_ & 0x00000001) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(4, getFetch());
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -216,6 +265,11 @@ private static final long serialVersionUID = 0L;
         .equals(other.getMessage())) return false;
     if (!getExecutorId()
         .equals(other.getExecutorId())) return false;
+    if (hasFetch() != other.hasFetch()) return false;
+    if (hasFetch()) {
+      if (!getFetch()
+          .equals(other.getFetch())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -233,6 +287,10 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getMessage().hashCode();
     hash = (37 * hash) + EXECUTOR_ID_FIELD_NUMBER;
     hash = (53 * hash) + getExecutorId().hashCode();
+    if (hasFetch()) {
+      hash = (37 * hash) + FETCH_FIELD_NUMBER;
+      hash = (53 * hash) + getFetch().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -356,13 +414,19 @@ private static final long serialVersionUID = 0L;
 
     // Construct using dev.trebuchet.v1.Failure.newBuilder()
     private Builder() {
-
+      maybeForceBuilderInitialization();
     }
 
     private Builder(
         com.google.protobuf.GeneratedMessage.BuilderParent parent) {
       super(parent);
-
+      maybeForceBuilderInitialization();
+    }
+    private void maybeForceBuilderInitialization() {
+      if (com.google.protobuf.GeneratedMessage
+              .alwaysUseFieldBuilders) {
+        internalGetFetchFieldBuilder();
+      }
     }
     @java.lang.Override
     public Builder clear() {
@@ -371,6 +435,11 @@ private static final long serialVersionUID = 0L;
       kind_ = 0;
       message_ = "";
       executorId_ = "";
+      fetch_ = null;
+      if (fetchBuilder_ != null) {
+        fetchBuilder_.dispose();
+        fetchBuilder_ = null;
+      }
       return this;
     }
 
@@ -413,6 +482,14 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000004) != 0)) {
         result.executorId_ = executorId_;
       }
+      int to_bitField0_ = 0;
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        result.fetch_ = fetchBuilder_ == null
+            ? fetch_
+            : fetchBuilder_.build();
+        to_bitField0_ |= 0x00000001;
+      }
+      result.bitField0_ |= to_bitField0_;
     }
 
     @java.lang.Override
@@ -439,6 +516,9 @@ private static final long serialVersionUID = 0L;
         executorId_ = other.executorId_;
         bitField0_ |= 0x00000004;
         onChanged();
+      }
+      if (other.hasFetch()) {
+        mergeFetch(other.getFetch());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -481,6 +561,13 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000004;
               break;
             } // case 26
+            case 34: {
+              input.readMessage(
+                  internalGetFetchFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000008;
+              break;
+            } // case 34
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -711,6 +798,172 @@ private static final long serialVersionUID = 0L;
       bitField0_ |= 0x00000004;
       onChanged();
       return this;
+    }
+
+    private dev.trebuchet.v1.FetchFailure fetch_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.trebuchet.v1.FetchFailure, dev.trebuchet.v1.FetchFailure.Builder, dev.trebuchet.v1.FetchFailureOrBuilder> fetchBuilder_;
+    /**
+     * <pre>
+     * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+     * that the scheduler re-runs exactly that map task.
+     * </pre>
+     *
+     * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+     * @return Whether the fetch field is set.
+     */
+    public boolean hasFetch() {
+      return ((bitField0_ & 0x00000008) != 0);
+    }
+    /**
+     * <pre>
+     * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+     * that the scheduler re-runs exactly that map task.
+     * </pre>
+     *
+     * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+     * @return The fetch.
+     */
+    public dev.trebuchet.v1.FetchFailure getFetch() {
+      if (fetchBuilder_ == null) {
+        return fetch_ == null ? dev.trebuchet.v1.FetchFailure.getDefaultInstance() : fetch_;
+      } else {
+        return fetchBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+     * that the scheduler re-runs exactly that map task.
+     * </pre>
+     *
+     * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+     */
+    public Builder setFetch(dev.trebuchet.v1.FetchFailure value) {
+      if (fetchBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        fetch_ = value;
+      } else {
+        fetchBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+     * that the scheduler re-runs exactly that map task.
+     * </pre>
+     *
+     * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+     */
+    public Builder setFetch(
+        dev.trebuchet.v1.FetchFailure.Builder builderForValue) {
+      if (fetchBuilder_ == null) {
+        fetch_ = builderForValue.build();
+      } else {
+        fetchBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+     * that the scheduler re-runs exactly that map task.
+     * </pre>
+     *
+     * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+     */
+    public Builder mergeFetch(dev.trebuchet.v1.FetchFailure value) {
+      if (fetchBuilder_ == null) {
+        if (((bitField0_ & 0x00000008) != 0) &&
+          fetch_ != null &&
+          fetch_ != dev.trebuchet.v1.FetchFailure.getDefaultInstance()) {
+          getFetchBuilder().mergeFrom(value);
+        } else {
+          fetch_ = value;
+        }
+      } else {
+        fetchBuilder_.mergeFrom(value);
+      }
+      if (fetch_ != null) {
+        bitField0_ |= 0x00000008;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+     * that the scheduler re-runs exactly that map task.
+     * </pre>
+     *
+     * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+     */
+    public Builder clearFetch() {
+      bitField0_ = (bitField0_ & ~0x00000008);
+      fetch_ = null;
+      if (fetchBuilder_ != null) {
+        fetchBuilder_.dispose();
+        fetchBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+     * that the scheduler re-runs exactly that map task.
+     * </pre>
+     *
+     * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+     */
+    public dev.trebuchet.v1.FetchFailure.Builder getFetchBuilder() {
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return internalGetFetchFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+     * that the scheduler re-runs exactly that map task.
+     * </pre>
+     *
+     * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+     */
+    public dev.trebuchet.v1.FetchFailureOrBuilder getFetchOrBuilder() {
+      if (fetchBuilder_ != null) {
+        return fetchBuilder_.getMessageOrBuilder();
+      } else {
+        return fetch_ == null ?
+            dev.trebuchet.v1.FetchFailure.getDefaultInstance() : fetch_;
+      }
+    }
+    /**
+     * <pre>
+     * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+     * that the scheduler re-runs exactly that map task.
+     * </pre>
+     *
+     * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.trebuchet.v1.FetchFailure, dev.trebuchet.v1.FetchFailure.Builder, dev.trebuchet.v1.FetchFailureOrBuilder> 
+        internalGetFetchFieldBuilder() {
+      if (fetchBuilder_ == null) {
+        fetchBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.trebuchet.v1.FetchFailure, dev.trebuchet.v1.FetchFailure.Builder, dev.trebuchet.v1.FetchFailureOrBuilder>(
+                getFetch(),
+                getParentForChildren(),
+                isClean());
+        fetch_ = null;
+      }
+      return fetchBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:trebuchet.v1.Failure)

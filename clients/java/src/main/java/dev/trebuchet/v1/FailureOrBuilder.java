@@ -52,4 +52,34 @@ public interface FailureOrBuilder extends
    */
   com.google.protobuf.ByteString
       getExecutorIdBytes();
+
+  /**
+   * <pre>
+   * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+   * that the scheduler re-runs exactly that map task.
+   * </pre>
+   *
+   * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+   * @return Whether the fetch field is set.
+   */
+  boolean hasFetch();
+  /**
+   * <pre>
+   * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+   * that the scheduler re-runs exactly that map task.
+   * </pre>
+   *
+   * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+   * @return The fetch.
+   */
+  dev.trebuchet.v1.FetchFailure getFetch();
+  /**
+   * <pre>
+   * Set with FAILURE_KIND_FETCH_FAILED: whose output could not be read, so
+   * that the scheduler re-runs exactly that map task.
+   * </pre>
+   *
+   * <code>.trebuchet.v1.FetchFailure fetch = 4;</code>
+   */
+  dev.trebuchet.v1.FetchFailureOrBuilder getFetchOrBuilder();
 }

@@ -36,6 +36,7 @@ private static final long serialVersionUID = 0L;
     jobName_ = "";
     state_ = 0;
     resultLocations_ = java.util.Collections.emptyList();
+    stages_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -378,6 +379,72 @@ private static final long serialVersionUID = 0L;
     return resultLocations_.get(index);
   }
 
+  public static final int STAGES_FIELD_NUMBER = 13;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.trebuchet.v1.StageStatus> stages_;
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.trebuchet.v1.StageStatus> getStagesList() {
+    return stages_;
+  }
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.trebuchet.v1.StageStatusOrBuilder> 
+      getStagesOrBuilderList() {
+    return stages_;
+  }
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  @java.lang.Override
+  public int getStagesCount() {
+    return stages_.size();
+  }
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.StageStatus getStages(int index) {
+    return stages_.get(index);
+  }
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.StageStatusOrBuilder getStagesOrBuilder(
+      int index) {
+    return stages_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -427,6 +494,9 @@ private static final long serialVersionUID = 0L;
     }
     for (int i = 0; i < resultLocations_.size(); i++) {
       output.writeMessage(12, resultLocations_.get(i));
+    }
+    for (int i = 0; i < stages_.size(); i++) {
+      output.writeMessage(13, stages_.get(i));
     }
     getUnknownFields().writeTo(output);
   }
@@ -483,6 +553,10 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(12, resultLocations_.get(i));
     }
+    for (int i = 0; i < stages_.size(); i++) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(13, stages_.get(i));
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -533,6 +607,8 @@ private static final long serialVersionUID = 0L;
         != other.getResultRows()) return false;
     if (!getResultLocationsList()
         .equals(other.getResultLocationsList())) return false;
+    if (!getStagesList()
+        .equals(other.getStagesList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -578,6 +654,10 @@ private static final long serialVersionUID = 0L;
     if (getResultLocationsCount() > 0) {
       hash = (37 * hash) + RESULT_LOCATIONS_FIELD_NUMBER;
       hash = (53 * hash) + getResultLocationsList().hashCode();
+    }
+    if (getStagesCount() > 0) {
+      hash = (37 * hash) + STAGES_FIELD_NUMBER;
+      hash = (53 * hash) + getStagesList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -718,6 +798,7 @@ private static final long serialVersionUID = 0L;
         internalGetStartedAtFieldBuilder();
         internalGetFinishedAtFieldBuilder();
         internalGetResultLocationsFieldBuilder();
+        internalGetStagesFieldBuilder();
       }
     }
     @java.lang.Override
@@ -758,6 +839,13 @@ private static final long serialVersionUID = 0L;
         resultLocationsBuilder_.clear();
       }
       bitField0_ = (bitField0_ & ~0x00000800);
+      if (stagesBuilder_ == null) {
+        stages_ = java.util.Collections.emptyList();
+      } else {
+        stages_ = null;
+        stagesBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00001000);
       return this;
     }
 
@@ -799,6 +887,15 @@ private static final long serialVersionUID = 0L;
         result.resultLocations_ = resultLocations_;
       } else {
         result.resultLocations_ = resultLocationsBuilder_.build();
+      }
+      if (stagesBuilder_ == null) {
+        if (((bitField0_ & 0x00001000) != 0)) {
+          stages_ = java.util.Collections.unmodifiableList(stages_);
+          bitField0_ = (bitField0_ & ~0x00001000);
+        }
+        result.stages_ = stages_;
+      } else {
+        result.stages_ = stagesBuilder_.build();
       }
     }
 
@@ -928,6 +1025,32 @@ private static final long serialVersionUID = 0L;
           }
         }
       }
+      if (stagesBuilder_ == null) {
+        if (!other.stages_.isEmpty()) {
+          if (stages_.isEmpty()) {
+            stages_ = other.stages_;
+            bitField0_ = (bitField0_ & ~0x00001000);
+          } else {
+            ensureStagesIsMutable();
+            stages_.addAll(other.stages_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.stages_.isEmpty()) {
+          if (stagesBuilder_.isEmpty()) {
+            stagesBuilder_.dispose();
+            stagesBuilder_ = null;
+            stages_ = other.stages_;
+            bitField0_ = (bitField0_ & ~0x00001000);
+            stagesBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetStagesFieldBuilder() : null;
+          } else {
+            stagesBuilder_.addAllMessages(other.stages_);
+          }
+        }
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -1030,6 +1153,19 @@ private static final long serialVersionUID = 0L;
               }
               break;
             } // case 98
+            case 106: {
+              dev.trebuchet.v1.StageStatus m =
+                  input.readMessage(
+                      dev.trebuchet.v1.StageStatus.parser(),
+                      extensionRegistry);
+              if (stagesBuilder_ == null) {
+                ensureStagesIsMutable();
+                stages_.add(m);
+              } else {
+                stagesBuilder_.addMessage(m);
+              }
+              break;
+            } // case 106
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2230,6 +2366,336 @@ private static final long serialVersionUID = 0L;
         resultLocations_ = null;
       }
       return resultLocationsBuilder_;
+    }
+
+    private java.util.List<dev.trebuchet.v1.StageStatus> stages_ =
+      java.util.Collections.emptyList();
+    private void ensureStagesIsMutable() {
+      if (!((bitField0_ & 0x00001000) != 0)) {
+        stages_ = new java.util.ArrayList<dev.trebuchet.v1.StageStatus>(stages_);
+        bitField0_ |= 0x00001000;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.trebuchet.v1.StageStatus, dev.trebuchet.v1.StageStatus.Builder, dev.trebuchet.v1.StageStatusOrBuilder> stagesBuilder_;
+
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public java.util.List<dev.trebuchet.v1.StageStatus> getStagesList() {
+      if (stagesBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(stages_);
+      } else {
+        return stagesBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public int getStagesCount() {
+      if (stagesBuilder_ == null) {
+        return stages_.size();
+      } else {
+        return stagesBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public dev.trebuchet.v1.StageStatus getStages(int index) {
+      if (stagesBuilder_ == null) {
+        return stages_.get(index);
+      } else {
+        return stagesBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public Builder setStages(
+        int index, dev.trebuchet.v1.StageStatus value) {
+      if (stagesBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureStagesIsMutable();
+        stages_.set(index, value);
+        onChanged();
+      } else {
+        stagesBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public Builder setStages(
+        int index, dev.trebuchet.v1.StageStatus.Builder builderForValue) {
+      if (stagesBuilder_ == null) {
+        ensureStagesIsMutable();
+        stages_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        stagesBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public Builder addStages(dev.trebuchet.v1.StageStatus value) {
+      if (stagesBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureStagesIsMutable();
+        stages_.add(value);
+        onChanged();
+      } else {
+        stagesBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public Builder addStages(
+        int index, dev.trebuchet.v1.StageStatus value) {
+      if (stagesBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureStagesIsMutable();
+        stages_.add(index, value);
+        onChanged();
+      } else {
+        stagesBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public Builder addStages(
+        dev.trebuchet.v1.StageStatus.Builder builderForValue) {
+      if (stagesBuilder_ == null) {
+        ensureStagesIsMutable();
+        stages_.add(builderForValue.build());
+        onChanged();
+      } else {
+        stagesBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public Builder addStages(
+        int index, dev.trebuchet.v1.StageStatus.Builder builderForValue) {
+      if (stagesBuilder_ == null) {
+        ensureStagesIsMutable();
+        stages_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        stagesBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public Builder addAllStages(
+        java.lang.Iterable<? extends dev.trebuchet.v1.StageStatus> values) {
+      if (stagesBuilder_ == null) {
+        ensureStagesIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, stages_);
+        onChanged();
+      } else {
+        stagesBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public Builder clearStages() {
+      if (stagesBuilder_ == null) {
+        stages_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00001000);
+        onChanged();
+      } else {
+        stagesBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public Builder removeStages(int index) {
+      if (stagesBuilder_ == null) {
+        ensureStagesIsMutable();
+        stages_.remove(index);
+        onChanged();
+      } else {
+        stagesBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public dev.trebuchet.v1.StageStatus.Builder getStagesBuilder(
+        int index) {
+      return internalGetStagesFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public dev.trebuchet.v1.StageStatusOrBuilder getStagesOrBuilder(
+        int index) {
+      if (stagesBuilder_ == null) {
+        return stages_.get(index);  } else {
+        return stagesBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public java.util.List<? extends dev.trebuchet.v1.StageStatusOrBuilder> 
+         getStagesOrBuilderList() {
+      if (stagesBuilder_ != null) {
+        return stagesBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(stages_);
+      }
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public dev.trebuchet.v1.StageStatus.Builder addStagesBuilder() {
+      return internalGetStagesFieldBuilder().addBuilder(
+          dev.trebuchet.v1.StageStatus.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public dev.trebuchet.v1.StageStatus.Builder addStagesBuilder(
+        int index) {
+      return internalGetStagesFieldBuilder().addBuilder(
+          index, dev.trebuchet.v1.StageStatus.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The job's stages, in the order they run (inputs first); the last stage
+     * produces the result.
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+     */
+    public java.util.List<dev.trebuchet.v1.StageStatus.Builder> 
+         getStagesBuilderList() {
+      return internalGetStagesFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.trebuchet.v1.StageStatus, dev.trebuchet.v1.StageStatus.Builder, dev.trebuchet.v1.StageStatusOrBuilder> 
+        internalGetStagesFieldBuilder() {
+      if (stagesBuilder_ == null) {
+        stagesBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.trebuchet.v1.StageStatus, dev.trebuchet.v1.StageStatus.Builder, dev.trebuchet.v1.StageStatusOrBuilder>(
+                stages_,
+                ((bitField0_ & 0x00001000) != 0),
+                getParentForChildren(),
+                isClean());
+        stages_ = null;
+      }
+      return stagesBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:trebuchet.v1.JobStatus)

@@ -193,4 +193,53 @@ public interface JobStatusOrBuilder extends
    */
   dev.trebuchet.v1.LocationOrBuilder getResultLocationsOrBuilder(
       int index);
+
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  java.util.List<dev.trebuchet.v1.StageStatus> 
+      getStagesList();
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  dev.trebuchet.v1.StageStatus getStages(int index);
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  int getStagesCount();
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  java.util.List<? extends dev.trebuchet.v1.StageStatusOrBuilder> 
+      getStagesOrBuilderList();
+  /**
+   * <pre>
+   * The job's stages, in the order they run (inputs first); the last stage
+   * produces the result.
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageStatus stages = 13;</code>
+   */
+  dev.trebuchet.v1.StageStatusOrBuilder getStagesOrBuilder(
+      int index);
 }

@@ -57,6 +57,16 @@ public final class Query {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_trebuchet_v1_JobStatus_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_StageStatus_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_StageStatus_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_TaskAttempt_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_TaskAttempt_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_trebuchet_v1_WatchJobRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -152,7 +162,7 @@ public final class Query {
       " \001(\0132\022.trebuchet.v1.Plan\022/\n\010settings\030\002 \001" +
       "(\0132\035.trebuchet.v1.SessionSettings\022\020\n\010job" +
       "_name\030\003 \001(\t\"$\n\022SubmitPlanResponse\022\016\n\006job" +
-      "_id\030\001 \001(\t\"\232\003\n\tJobStatus\022\016\n\006job_id\030\001 \001(\t\022" +
+      "_id\030\001 \001(\t\"\305\003\n\tJobStatus\022\016\n\006job_id\030\001 \001(\t\022" +
       "\020\n\010job_name\030\002 \001(\t\022%\n\005state\030\003 \001(\0162\026.trebu" +
       "chet.v1.JobState\022&\n\007failure\030\004 \001(\0132\025.treb" +
       "uchet.v1.Failure\0220\n\014submitted_at\030\005 \001(\0132\032" +
@@ -162,54 +172,65 @@ public final class Query {
       "amp\022\023\n\013tasks_total\030\010 \001(\r\022\027\n\017tasks_succee" +
       "ded\030\t \001(\r\022\024\n\014tasks_failed\030\n \001(\r\022\023\n\013resul" +
       "t_rows\030\013 \001(\004\0220\n\020result_locations\030\014 \003(\0132\026" +
-      ".trebuchet.v1.Location\"!\n\017WatchJobReques" +
-      "t\022\016\n\006job_id\030\001 \001(\t\";\n\020WatchJobResponse\022\'\n" +
-      "\006status\030\001 \001(\0132\027.trebuchet.v1.JobStatus\"\037" +
-      "\n\rGetJobRequest\022\016\n\006job_id\030\001 \001(\t\"9\n\016GetJo" +
-      "bResponse\022\'\n\006status\030\001 \001(\0132\027.trebuchet.v1" +
-      ".JobStatus\"%\n\023FetchResultsRequest\022\016\n\006job" +
-      "_id\030\001 \001(\t\")\n\024FetchResultsResponse\022\021\n\tarr" +
-      "ow_ipc\030\001 \001(\014\"\245\001\n\022ExecutePlanRequest\022 \n\004p" +
-      "lan\030\001 \001(\0132\022.trebuchet.v1.Plan\022/\n\010setting" +
-      "s\030\002 \001(\0132\035.trebuchet.v1.SessionSettings\022*" +
-      "\n\006format\030\003 \001(\0162\032.trebuchet.v1.ResultForm" +
-      "at\022\020\n\010max_rows\030\004 \001(\004\"6\n\006Column\022\014\n\004name\030\001" +
-      " \001(\t\022\014\n\004type\030\002 \001(\t\022\020\n\010nullable\030\003 \001(\010\"\211\001\n" +
-      "\023ExecutePlanResponse\022\016\n\006job_id\030\001 \001(\t\022%\n\007" +
-      "columns\030\002 \003(\0132\024.trebuchet.v1.Column\022\021\n\ta" +
-      "rrow_ipc\030\003 \001(\014\022(\n\004rows\030\004 \003(\0132\032.google.pr" +
-      "otobuf.ListValue\"x\n\022ExplainPlanRequest\022 " +
-      "\n\004plan\030\001 \001(\0132\022.trebuchet.v1.Plan\022/\n\010sett" +
-      "ings\030\002 \001(\0132\035.trebuchet.v1.SessionSetting" +
-      "s\022\017\n\007analyze\030\003 \001(\010\"3\n\023ExplainPlanRespons" +
-      "e\022\014\n\004text\030\001 \001(\t\022\016\n\006job_id\030\002 \001(\t\"\"\n\020Cance" +
-      "lJobRequest\022\016\n\006job_id\030\001 \001(\t\"<\n\021CancelJob" +
-      "Response\022\'\n\006status\030\001 \001(\0132\027.trebuchet.v1." +
-      "JobStatus\"H\n\017ListJobsRequest\022&\n\006states\030\001" +
-      " \003(\0162\026.trebuchet.v1.JobState\022\r\n\005limit\030\002 " +
-      "\001(\r\"9\n\020ListJobsResponse\022%\n\004jobs\030\001 \003(\0132\027." +
-      "trebuchet.v1.JobStatus*b\n\014ResultFormat\022\035" +
-      "\n\031RESULT_FORMAT_UNSPECIFIED\020\000\022\033\n\027RESULT_" +
-      "FORMAT_ARROW_IPC\020\001\022\026\n\022RESULT_FORMAT_JSON" +
-      "\020\0022\213\005\n\014QueryService\022O\n\nSubmitPlan\022\037.treb" +
-      "uchet.v1.SubmitPlanRequest\032 .trebuchet.v" +
-      "1.SubmitPlanResponse\022K\n\010WatchJob\022\035.trebu" +
-      "chet.v1.WatchJobRequest\032\036.trebuchet.v1.W" +
-      "atchJobResponse0\001\022C\n\006GetJob\022\033.trebuchet." +
-      "v1.GetJobRequest\032\034.trebuchet.v1.GetJobRe" +
-      "sponse\022W\n\014FetchResults\022!.trebuchet.v1.Fe" +
-      "tchResultsRequest\032\".trebuchet.v1.FetchRe" +
-      "sultsResponse0\001\022R\n\013ExecutePlan\022 .trebuch" +
-      "et.v1.ExecutePlanRequest\032!.trebuchet.v1." +
-      "ExecutePlanResponse\022R\n\013ExplainPlan\022 .tre" +
-      "buchet.v1.ExplainPlanRequest\032!.trebuchet" +
-      ".v1.ExplainPlanResponse\022L\n\tCancelJob\022\036.t" +
-      "rebuchet.v1.CancelJobRequest\032\037.trebuchet" +
-      ".v1.CancelJobResponse\022I\n\010ListJobs\022\035.treb" +
-      "uchet.v1.ListJobsRequest\032\036.trebuchet.v1." +
-      "ListJobsResponseB]\n\020dev.trebuchet.v1P\001ZG" +
-      "github.com/trebuchet-dev/trebuchet/spec/" +
-      "gen/go/trebuchet/v1;trebuchetv1b\006proto3"
+      ".trebuchet.v1.Location\022)\n\006stages\030\r \003(\0132\031" +
+      ".trebuchet.v1.StageStatus\"\343\001\n\013StageStatu" +
+      "s\022\020\n\010stage_id\030\001 \001(\r\022\016\n\006output\030\002 \001(\t\022\027\n\017i" +
+      "nput_stage_ids\030\003 \003(\r\022\023\n\013tasks_total\030\004 \001(" +
+      "\r\022\027\n\017tasks_succeeded\030\005 \001(\r\022\025\n\rtasks_runn" +
+      "ing\030\006 \001(\r\022*\n\007metrics\030\007 \001(\0132\031.trebuchet.v" +
+      "1.TaskMetrics\022(\n\005tasks\030\010 \003(\0132\031.trebuchet" +
+      ".v1.TaskAttempt\"\232\001\n\013TaskAttempt\022\021\n\tparti" +
+      "tion\030\001 \001(\r\022\017\n\007attempt\030\002 \001(\r\022&\n\005state\030\003 \001" +
+      "(\0162\027.trebuchet.v1.TaskState\022\023\n\013executor_" +
+      "id\030\004 \001(\t\022*\n\007metrics\030\005 \001(\0132\031.trebuchet.v1" +
+      ".TaskMetrics\"!\n\017WatchJobRequest\022\016\n\006job_i" +
+      "d\030\001 \001(\t\";\n\020WatchJobResponse\022\'\n\006status\030\001 " +
+      "\001(\0132\027.trebuchet.v1.JobStatus\"\037\n\rGetJobRe" +
+      "quest\022\016\n\006job_id\030\001 \001(\t\"9\n\016GetJobResponse\022" +
+      "\'\n\006status\030\001 \001(\0132\027.trebuchet.v1.JobStatus" +
+      "\"%\n\023FetchResultsRequest\022\016\n\006job_id\030\001 \001(\t\"" +
+      ")\n\024FetchResultsResponse\022\021\n\tarrow_ipc\030\001 \001" +
+      "(\014\"\245\001\n\022ExecutePlanRequest\022 \n\004plan\030\001 \001(\0132" +
+      "\022.trebuchet.v1.Plan\022/\n\010settings\030\002 \001(\0132\035." +
+      "trebuchet.v1.SessionSettings\022*\n\006format\030\003" +
+      " \001(\0162\032.trebuchet.v1.ResultFormat\022\020\n\010max_" +
+      "rows\030\004 \001(\004\"6\n\006Column\022\014\n\004name\030\001 \001(\t\022\014\n\004ty" +
+      "pe\030\002 \001(\t\022\020\n\010nullable\030\003 \001(\010\"\211\001\n\023ExecutePl" +
+      "anResponse\022\016\n\006job_id\030\001 \001(\t\022%\n\007columns\030\002 " +
+      "\003(\0132\024.trebuchet.v1.Column\022\021\n\tarrow_ipc\030\003" +
+      " \001(\014\022(\n\004rows\030\004 \003(\0132\032.google.protobuf.Lis" +
+      "tValue\"x\n\022ExplainPlanRequest\022 \n\004plan\030\001 \001" +
+      "(\0132\022.trebuchet.v1.Plan\022/\n\010settings\030\002 \001(\013" +
+      "2\035.trebuchet.v1.SessionSettings\022\017\n\007analy" +
+      "ze\030\003 \001(\010\"3\n\023ExplainPlanResponse\022\014\n\004text\030" +
+      "\001 \001(\t\022\016\n\006job_id\030\002 \001(\t\"\"\n\020CancelJobReques" +
+      "t\022\016\n\006job_id\030\001 \001(\t\"<\n\021CancelJobResponse\022\'" +
+      "\n\006status\030\001 \001(\0132\027.trebuchet.v1.JobStatus\"" +
+      "H\n\017ListJobsRequest\022&\n\006states\030\001 \003(\0162\026.tre" +
+      "buchet.v1.JobState\022\r\n\005limit\030\002 \001(\r\"9\n\020Lis" +
+      "tJobsResponse\022%\n\004jobs\030\001 \003(\0132\027.trebuchet." +
+      "v1.JobStatus*b\n\014ResultFormat\022\035\n\031RESULT_F" +
+      "ORMAT_UNSPECIFIED\020\000\022\033\n\027RESULT_FORMAT_ARR" +
+      "OW_IPC\020\001\022\026\n\022RESULT_FORMAT_JSON\020\0022\213\005\n\014Que" +
+      "ryService\022O\n\nSubmitPlan\022\037.trebuchet.v1.S" +
+      "ubmitPlanRequest\032 .trebuchet.v1.SubmitPl" +
+      "anResponse\022K\n\010WatchJob\022\035.trebuchet.v1.Wa" +
+      "tchJobRequest\032\036.trebuchet.v1.WatchJobRes" +
+      "ponse0\001\022C\n\006GetJob\022\033.trebuchet.v1.GetJobR" +
+      "equest\032\034.trebuchet.v1.GetJobResponse\022W\n\014" +
+      "FetchResults\022!.trebuchet.v1.FetchResults" +
+      "Request\032\".trebuchet.v1.FetchResultsRespo" +
+      "nse0\001\022R\n\013ExecutePlan\022 .trebuchet.v1.Exec" +
+      "utePlanRequest\032!.trebuchet.v1.ExecutePla" +
+      "nResponse\022R\n\013ExplainPlan\022 .trebuchet.v1." +
+      "ExplainPlanRequest\032!.trebuchet.v1.Explai" +
+      "nPlanResponse\022L\n\tCancelJob\022\036.trebuchet.v" +
+      "1.CancelJobRequest\032\037.trebuchet.v1.Cancel" +
+      "JobResponse\022I\n\010ListJobs\022\035.trebuchet.v1.L" +
+      "istJobsRequest\032\036.trebuchet.v1.ListJobsRe" +
+      "sponseB]\n\020dev.trebuchet.v1P\001ZGgithub.com" +
+      "/trebuchet-dev/trebuchet/spec/gen/go/tre" +
+      "buchet/v1;trebuchetv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -253,93 +274,105 @@ public final class Query {
     internal_static_trebuchet_v1_JobStatus_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_JobStatus_descriptor,
-        new java.lang.String[] { "JobId", "JobName", "State", "Failure", "SubmittedAt", "StartedAt", "FinishedAt", "TasksTotal", "TasksSucceeded", "TasksFailed", "ResultRows", "ResultLocations", });
-    internal_static_trebuchet_v1_WatchJobRequest_descriptor =
+        new java.lang.String[] { "JobId", "JobName", "State", "Failure", "SubmittedAt", "StartedAt", "FinishedAt", "TasksTotal", "TasksSucceeded", "TasksFailed", "ResultRows", "ResultLocations", "Stages", });
+    internal_static_trebuchet_v1_StageStatus_descriptor =
       getDescriptor().getMessageTypes().get(5);
+    internal_static_trebuchet_v1_StageStatus_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_StageStatus_descriptor,
+        new java.lang.String[] { "StageId", "Output", "InputStageIds", "TasksTotal", "TasksSucceeded", "TasksRunning", "Metrics", "Tasks", });
+    internal_static_trebuchet_v1_TaskAttempt_descriptor =
+      getDescriptor().getMessageTypes().get(6);
+    internal_static_trebuchet_v1_TaskAttempt_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_TaskAttempt_descriptor,
+        new java.lang.String[] { "Partition", "Attempt", "State", "ExecutorId", "Metrics", });
+    internal_static_trebuchet_v1_WatchJobRequest_descriptor =
+      getDescriptor().getMessageTypes().get(7);
     internal_static_trebuchet_v1_WatchJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_WatchJobRequest_descriptor,
         new java.lang.String[] { "JobId", });
     internal_static_trebuchet_v1_WatchJobResponse_descriptor =
-      getDescriptor().getMessageTypes().get(6);
+      getDescriptor().getMessageTypes().get(8);
     internal_static_trebuchet_v1_WatchJobResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_WatchJobResponse_descriptor,
         new java.lang.String[] { "Status", });
     internal_static_trebuchet_v1_GetJobRequest_descriptor =
-      getDescriptor().getMessageTypes().get(7);
+      getDescriptor().getMessageTypes().get(9);
     internal_static_trebuchet_v1_GetJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_GetJobRequest_descriptor,
         new java.lang.String[] { "JobId", });
     internal_static_trebuchet_v1_GetJobResponse_descriptor =
-      getDescriptor().getMessageTypes().get(8);
+      getDescriptor().getMessageTypes().get(10);
     internal_static_trebuchet_v1_GetJobResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_GetJobResponse_descriptor,
         new java.lang.String[] { "Status", });
     internal_static_trebuchet_v1_FetchResultsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(9);
+      getDescriptor().getMessageTypes().get(11);
     internal_static_trebuchet_v1_FetchResultsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_FetchResultsRequest_descriptor,
         new java.lang.String[] { "JobId", });
     internal_static_trebuchet_v1_FetchResultsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(10);
+      getDescriptor().getMessageTypes().get(12);
     internal_static_trebuchet_v1_FetchResultsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_FetchResultsResponse_descriptor,
         new java.lang.String[] { "ArrowIpc", });
     internal_static_trebuchet_v1_ExecutePlanRequest_descriptor =
-      getDescriptor().getMessageTypes().get(11);
+      getDescriptor().getMessageTypes().get(13);
     internal_static_trebuchet_v1_ExecutePlanRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ExecutePlanRequest_descriptor,
         new java.lang.String[] { "Plan", "Settings", "Format", "MaxRows", });
     internal_static_trebuchet_v1_Column_descriptor =
-      getDescriptor().getMessageTypes().get(12);
+      getDescriptor().getMessageTypes().get(14);
     internal_static_trebuchet_v1_Column_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_Column_descriptor,
         new java.lang.String[] { "Name", "Type", "Nullable", });
     internal_static_trebuchet_v1_ExecutePlanResponse_descriptor =
-      getDescriptor().getMessageTypes().get(13);
+      getDescriptor().getMessageTypes().get(15);
     internal_static_trebuchet_v1_ExecutePlanResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ExecutePlanResponse_descriptor,
         new java.lang.String[] { "JobId", "Columns", "ArrowIpc", "Rows", });
     internal_static_trebuchet_v1_ExplainPlanRequest_descriptor =
-      getDescriptor().getMessageTypes().get(14);
+      getDescriptor().getMessageTypes().get(16);
     internal_static_trebuchet_v1_ExplainPlanRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ExplainPlanRequest_descriptor,
         new java.lang.String[] { "Plan", "Settings", "Analyze", });
     internal_static_trebuchet_v1_ExplainPlanResponse_descriptor =
-      getDescriptor().getMessageTypes().get(15);
+      getDescriptor().getMessageTypes().get(17);
     internal_static_trebuchet_v1_ExplainPlanResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ExplainPlanResponse_descriptor,
         new java.lang.String[] { "Text", "JobId", });
     internal_static_trebuchet_v1_CancelJobRequest_descriptor =
-      getDescriptor().getMessageTypes().get(16);
+      getDescriptor().getMessageTypes().get(18);
     internal_static_trebuchet_v1_CancelJobRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_CancelJobRequest_descriptor,
         new java.lang.String[] { "JobId", });
     internal_static_trebuchet_v1_CancelJobResponse_descriptor =
-      getDescriptor().getMessageTypes().get(17);
+      getDescriptor().getMessageTypes().get(19);
     internal_static_trebuchet_v1_CancelJobResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_CancelJobResponse_descriptor,
         new java.lang.String[] { "Status", });
     internal_static_trebuchet_v1_ListJobsRequest_descriptor =
-      getDescriptor().getMessageTypes().get(18);
+      getDescriptor().getMessageTypes().get(20);
     internal_static_trebuchet_v1_ListJobsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ListJobsRequest_descriptor,
         new java.lang.String[] { "States", "Limit", });
     internal_static_trebuchet_v1_ListJobsResponse_descriptor =
-      getDescriptor().getMessageTypes().get(19);
+      getDescriptor().getMessageTypes().get(21);
     internal_static_trebuchet_v1_ListJobsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ListJobsResponse_descriptor,

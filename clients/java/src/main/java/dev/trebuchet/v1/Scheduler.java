@@ -72,6 +72,16 @@ public final class Scheduler {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_trebuchet_v1_TaskDefinition_SettingsEntry_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_StageInput_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_StageInput_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_MapOutput_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_MapOutput_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_trebuchet_v1_TaskStatus_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -113,33 +123,39 @@ public final class Scheduler {
       "\n\nfree_slots\030\002 \001(\r\022/\n\014wait_timeout\030\003 \001(\013" +
       "2\031.google.protobuf.Duration\"?\n\020PollWorkR" +
       "esponse\022+\n\005tasks\030\001 \003(\0132\034.trebuchet.v1.Ta" +
-      "skDefinition\"\331\001\n\016TaskDefinition\022%\n\007task_" +
+      "skDefinition\"\234\002\n\016TaskDefinition\022%\n\007task_" +
       "id\030\001 \001(\0132\024.trebuchet.v1.TaskId\022\014\n\004plan\030\002" +
       " \001(\014\022#\n\006tables\030\003 \003(\0132\023.trebuchet.v1.Tabl" +
       "e\022<\n\010settings\030\004 \003(\0132*.trebuchet.v1.TaskD" +
-      "efinition.SettingsEntry\032/\n\rSettingsEntry" +
-      "\022\013\n\003key\030\001 \001(\t\022\r\n\005value\030\002 \001(\t:\0028\001\"\354\001\n\nTas" +
-      "kStatus\022%\n\007task_id\030\001 \001(\0132\024.trebuchet.v1." +
-      "TaskId\022\023\n\013executor_id\030\002 \001(\t\022&\n\005state\030\003 \001" +
-      "(\0162\027.trebuchet.v1.TaskState\022&\n\007failure\030\004" +
-      " \001(\0132\025.trebuchet.v1.Failure\022&\n\006output\030\005 " +
-      "\001(\0132\026.trebuchet.v1.Location\022*\n\007metrics\030\006" +
-      " \001(\0132\031.trebuchet.v1.TaskMetrics\"E\n\027Repor" +
-      "tTaskStatusRequest\022*\n\010statuses\030\001 \003(\0132\030.t" +
-      "rebuchet.v1.TaskStatus\"\032\n\030ReportTaskStat" +
-      "usResponse2\361\002\n\020SchedulerService\022a\n\020Regis" +
-      "terExecutor\022%.trebuchet.v1.RegisterExecu" +
-      "torRequest\032&.trebuchet.v1.RegisterExecut" +
-      "orResponse\022L\n\tHeartbeat\022\036.trebuchet.v1.H" +
-      "eartbeatRequest\032\037.trebuchet.v1.Heartbeat" +
-      "Response\022I\n\010PollWork\022\035.trebuchet.v1.Poll" +
-      "WorkRequest\032\036.trebuchet.v1.PollWorkRespo" +
-      "nse\022a\n\020ReportTaskStatus\022%.trebuchet.v1.R" +
-      "eportTaskStatusRequest\032&.trebuchet.v1.Re" +
-      "portTaskStatusResponseB]\n\020dev.trebuchet." +
-      "v1P\001ZGgithub.com/trebuchet-dev/trebuchet" +
-      "/spec/gen/go/trebuchet/v1;trebuchetv1b\006p" +
-      "roto3"
+      "efinition.SettingsEntry\022(\n\006inputs\030\005 \003(\0132" +
+      "\030.trebuchet.v1.StageInput\022\027\n\017partition_c" +
+      "ount\030\006 \001(\r\032/\n\rSettingsEntry\022\013\n\003key\030\001 \001(\t" +
+      "\022\r\n\005value\030\002 \001(\t:\0028\001\"H\n\nStageInput\022\020\n\010sta" +
+      "ge_id\030\001 \001(\r\022(\n\007outputs\030\002 \003(\0132\027.trebuchet" +
+      ".v1.MapOutput\"d\n\tMapOutput\022\025\n\rmap_partit" +
+      "ion\030\001 \001(\r\022(\n\010location\030\002 \001(\0132\026.trebuchet." +
+      "v1.Location\022\026\n\016partition_rows\030\003 \003(\004\"\354\001\n\n" +
+      "TaskStatus\022%\n\007task_id\030\001 \001(\0132\024.trebuchet." +
+      "v1.TaskId\022\023\n\013executor_id\030\002 \001(\t\022&\n\005state\030" +
+      "\003 \001(\0162\027.trebuchet.v1.TaskState\022&\n\007failur" +
+      "e\030\004 \001(\0132\025.trebuchet.v1.Failure\022&\n\006output" +
+      "\030\005 \001(\0132\026.trebuchet.v1.Location\022*\n\007metric" +
+      "s\030\006 \001(\0132\031.trebuchet.v1.TaskMetrics\"E\n\027Re" +
+      "portTaskStatusRequest\022*\n\010statuses\030\001 \003(\0132" +
+      "\030.trebuchet.v1.TaskStatus\"\032\n\030ReportTaskS" +
+      "tatusResponse2\361\002\n\020SchedulerService\022a\n\020Re" +
+      "gisterExecutor\022%.trebuchet.v1.RegisterEx" +
+      "ecutorRequest\032&.trebuchet.v1.RegisterExe" +
+      "cutorResponse\022L\n\tHeartbeat\022\036.trebuchet.v" +
+      "1.HeartbeatRequest\032\037.trebuchet.v1.Heartb" +
+      "eatResponse\022I\n\010PollWork\022\035.trebuchet.v1.P" +
+      "ollWorkRequest\032\036.trebuchet.v1.PollWorkRe" +
+      "sponse\022a\n\020ReportTaskStatus\022%.trebuchet.v" +
+      "1.ReportTaskStatusRequest\032&.trebuchet.v1" +
+      ".ReportTaskStatusResponseB]\n\020dev.trebuch" +
+      "et.v1P\001ZGgithub.com/trebuchet-dev/trebuc" +
+      "het/spec/gen/go/trebuchet/v1;trebuchetv1" +
+      "b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -194,27 +210,39 @@ public final class Scheduler {
     internal_static_trebuchet_v1_TaskDefinition_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_TaskDefinition_descriptor,
-        new java.lang.String[] { "TaskId", "Plan", "Tables", "Settings", });
+        new java.lang.String[] { "TaskId", "Plan", "Tables", "Settings", "Inputs", "PartitionCount", });
     internal_static_trebuchet_v1_TaskDefinition_SettingsEntry_descriptor =
       internal_static_trebuchet_v1_TaskDefinition_descriptor.getNestedTypes().get(0);
     internal_static_trebuchet_v1_TaskDefinition_SettingsEntry_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_TaskDefinition_SettingsEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
-    internal_static_trebuchet_v1_TaskStatus_descriptor =
+    internal_static_trebuchet_v1_StageInput_descriptor =
       getDescriptor().getMessageTypes().get(8);
+    internal_static_trebuchet_v1_StageInput_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_StageInput_descriptor,
+        new java.lang.String[] { "StageId", "Outputs", });
+    internal_static_trebuchet_v1_MapOutput_descriptor =
+      getDescriptor().getMessageTypes().get(9);
+    internal_static_trebuchet_v1_MapOutput_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_MapOutput_descriptor,
+        new java.lang.String[] { "MapPartition", "Location", "PartitionRows", });
+    internal_static_trebuchet_v1_TaskStatus_descriptor =
+      getDescriptor().getMessageTypes().get(10);
     internal_static_trebuchet_v1_TaskStatus_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_TaskStatus_descriptor,
         new java.lang.String[] { "TaskId", "ExecutorId", "State", "Failure", "Output", "Metrics", });
     internal_static_trebuchet_v1_ReportTaskStatusRequest_descriptor =
-      getDescriptor().getMessageTypes().get(9);
+      getDescriptor().getMessageTypes().get(11);
     internal_static_trebuchet_v1_ReportTaskStatusRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ReportTaskStatusRequest_descriptor,
         new java.lang.String[] { "Statuses", });
     internal_static_trebuchet_v1_ReportTaskStatusResponse_descriptor =
-      getDescriptor().getMessageTypes().get(10);
+      getDescriptor().getMessageTypes().get(12);
     internal_static_trebuchet_v1_ReportTaskStatusResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ReportTaskStatusResponse_descriptor,

@@ -34,6 +34,7 @@ private static final long serialVersionUID = 0L;
   private TaskDefinition() {
     plan_ = com.google.protobuf.ByteString.EMPTY;
     tables_ = java.util.Collections.emptyList();
+    inputs_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -259,6 +260,85 @@ java.lang.String defaultValue) {
     return map.get(key);
   }
 
+  public static final int INPUTS_FIELD_NUMBER = 5;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.trebuchet.v1.StageInput> inputs_;
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.trebuchet.v1.StageInput> getInputsList() {
+    return inputs_;
+  }
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.trebuchet.v1.StageInputOrBuilder> 
+      getInputsOrBuilderList() {
+    return inputs_;
+  }
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  @java.lang.Override
+  public int getInputsCount() {
+    return inputs_.size();
+  }
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.StageInput getInputs(int index) {
+    return inputs_.get(index);
+  }
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.StageInputOrBuilder getInputsOrBuilder(
+      int index) {
+    return inputs_.get(index);
+  }
+
+  public static final int PARTITION_COUNT_FIELD_NUMBER = 6;
+  private int partitionCount_ = 0;
+  /**
+   * <pre>
+   * The number of tasks of the task's stage. The task reads partition
+   * task_id.partition of every file scan in its plan, splitting the scan's
+   * row groups (or files) into this many contiguous slices; 0 or 1 reads
+   * them whole.
+   * </pre>
+   *
+   * <code>uint32 partition_count = 6;</code>
+   * @return The partitionCount.
+   */
+  @java.lang.Override
+  public int getPartitionCount() {
+    return partitionCount_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -288,6 +368,12 @@ java.lang.String defaultValue) {
         internalGetSettings(),
         SettingsDefaultEntryHolder.defaultEntry,
         4);
+    for (int i = 0; i < inputs_.size(); i++) {
+      output.writeMessage(5, inputs_.get(i));
+    }
+    if (partitionCount_ != 0) {
+      output.writeUInt32(6, partitionCount_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -319,6 +405,14 @@ java.lang.String defaultValue) {
       size += com.google.protobuf.CodedOutputStream
           .computeMessageSize(4, settings__);
     }
+    for (int i = 0; i < inputs_.size(); i++) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(5, inputs_.get(i));
+    }
+    if (partitionCount_ != 0) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeUInt32Size(6, partitionCount_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -345,6 +439,10 @@ java.lang.String defaultValue) {
         .equals(other.getTablesList())) return false;
     if (!internalGetSettings().equals(
         other.internalGetSettings())) return false;
+    if (!getInputsList()
+        .equals(other.getInputsList())) return false;
+    if (getPartitionCount()
+        != other.getPartitionCount()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -370,6 +468,12 @@ java.lang.String defaultValue) {
       hash = (37 * hash) + SETTINGS_FIELD_NUMBER;
       hash = (53 * hash) + internalGetSettings().hashCode();
     }
+    if (getInputsCount() > 0) {
+      hash = (37 * hash) + INPUTS_FIELD_NUMBER;
+      hash = (53 * hash) + getInputsList().hashCode();
+    }
+    hash = (37 * hash) + PARTITION_COUNT_FIELD_NUMBER;
+    hash = (53 * hash) + getPartitionCount();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -528,6 +632,7 @@ java.lang.String defaultValue) {
               .alwaysUseFieldBuilders) {
         internalGetTaskIdFieldBuilder();
         internalGetTablesFieldBuilder();
+        internalGetInputsFieldBuilder();
       }
     }
     @java.lang.Override
@@ -548,6 +653,14 @@ java.lang.String defaultValue) {
       }
       bitField0_ = (bitField0_ & ~0x00000004);
       internalGetMutableSettings().clear();
+      if (inputsBuilder_ == null) {
+        inputs_ = java.util.Collections.emptyList();
+      } else {
+        inputs_ = null;
+        inputsBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000010);
+      partitionCount_ = 0;
       return this;
     }
 
@@ -590,6 +703,15 @@ java.lang.String defaultValue) {
       } else {
         result.tables_ = tablesBuilder_.build();
       }
+      if (inputsBuilder_ == null) {
+        if (((bitField0_ & 0x00000010) != 0)) {
+          inputs_ = java.util.Collections.unmodifiableList(inputs_);
+          bitField0_ = (bitField0_ & ~0x00000010);
+        }
+        result.inputs_ = inputs_;
+      } else {
+        result.inputs_ = inputsBuilder_.build();
+      }
     }
 
     private void buildPartial0(dev.trebuchet.v1.TaskDefinition result) {
@@ -607,6 +729,9 @@ java.lang.String defaultValue) {
       if (((from_bitField0_ & 0x00000008) != 0)) {
         result.settings_ = internalGetSettings();
         result.settings_.makeImmutable();
+      }
+      if (((from_bitField0_ & 0x00000020) != 0)) {
+        result.partitionCount_ = partitionCount_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -658,6 +783,35 @@ java.lang.String defaultValue) {
       internalGetMutableSettings().mergeFrom(
           other.internalGetSettings());
       bitField0_ |= 0x00000008;
+      if (inputsBuilder_ == null) {
+        if (!other.inputs_.isEmpty()) {
+          if (inputs_.isEmpty()) {
+            inputs_ = other.inputs_;
+            bitField0_ = (bitField0_ & ~0x00000010);
+          } else {
+            ensureInputsIsMutable();
+            inputs_.addAll(other.inputs_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.inputs_.isEmpty()) {
+          if (inputsBuilder_.isEmpty()) {
+            inputsBuilder_.dispose();
+            inputsBuilder_ = null;
+            inputs_ = other.inputs_;
+            bitField0_ = (bitField0_ & ~0x00000010);
+            inputsBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetInputsFieldBuilder() : null;
+          } else {
+            inputsBuilder_.addAllMessages(other.inputs_);
+          }
+        }
+      }
+      if (other.getPartitionCount() != 0) {
+        setPartitionCount(other.getPartitionCount());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -718,6 +872,24 @@ java.lang.String defaultValue) {
               bitField0_ |= 0x00000008;
               break;
             } // case 34
+            case 42: {
+              dev.trebuchet.v1.StageInput m =
+                  input.readMessage(
+                      dev.trebuchet.v1.StageInput.parser(),
+                      extensionRegistry);
+              if (inputsBuilder_ == null) {
+                ensureInputsIsMutable();
+                inputs_.add(m);
+              } else {
+                inputsBuilder_.addMessage(m);
+              }
+              break;
+            } // case 42
+            case 48: {
+              partitionCount_ = input.readUInt32();
+              bitField0_ |= 0x00000020;
+              break;
+            } // case 48
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1364,6 +1536,371 @@ java.lang.String defaultValue) {
       internalGetMutableSettings().getMutableMap()
           .putAll(values);
       bitField0_ |= 0x00000008;
+      return this;
+    }
+
+    private java.util.List<dev.trebuchet.v1.StageInput> inputs_ =
+      java.util.Collections.emptyList();
+    private void ensureInputsIsMutable() {
+      if (!((bitField0_ & 0x00000010) != 0)) {
+        inputs_ = new java.util.ArrayList<dev.trebuchet.v1.StageInput>(inputs_);
+        bitField0_ |= 0x00000010;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.trebuchet.v1.StageInput, dev.trebuchet.v1.StageInput.Builder, dev.trebuchet.v1.StageInputOrBuilder> inputsBuilder_;
+
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public java.util.List<dev.trebuchet.v1.StageInput> getInputsList() {
+      if (inputsBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(inputs_);
+      } else {
+        return inputsBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public int getInputsCount() {
+      if (inputsBuilder_ == null) {
+        return inputs_.size();
+      } else {
+        return inputsBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public dev.trebuchet.v1.StageInput getInputs(int index) {
+      if (inputsBuilder_ == null) {
+        return inputs_.get(index);
+      } else {
+        return inputsBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public Builder setInputs(
+        int index, dev.trebuchet.v1.StageInput value) {
+      if (inputsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureInputsIsMutable();
+        inputs_.set(index, value);
+        onChanged();
+      } else {
+        inputsBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public Builder setInputs(
+        int index, dev.trebuchet.v1.StageInput.Builder builderForValue) {
+      if (inputsBuilder_ == null) {
+        ensureInputsIsMutable();
+        inputs_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        inputsBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public Builder addInputs(dev.trebuchet.v1.StageInput value) {
+      if (inputsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureInputsIsMutable();
+        inputs_.add(value);
+        onChanged();
+      } else {
+        inputsBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public Builder addInputs(
+        int index, dev.trebuchet.v1.StageInput value) {
+      if (inputsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureInputsIsMutable();
+        inputs_.add(index, value);
+        onChanged();
+      } else {
+        inputsBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public Builder addInputs(
+        dev.trebuchet.v1.StageInput.Builder builderForValue) {
+      if (inputsBuilder_ == null) {
+        ensureInputsIsMutable();
+        inputs_.add(builderForValue.build());
+        onChanged();
+      } else {
+        inputsBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public Builder addInputs(
+        int index, dev.trebuchet.v1.StageInput.Builder builderForValue) {
+      if (inputsBuilder_ == null) {
+        ensureInputsIsMutable();
+        inputs_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        inputsBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public Builder addAllInputs(
+        java.lang.Iterable<? extends dev.trebuchet.v1.StageInput> values) {
+      if (inputsBuilder_ == null) {
+        ensureInputsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, inputs_);
+        onChanged();
+      } else {
+        inputsBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public Builder clearInputs() {
+      if (inputsBuilder_ == null) {
+        inputs_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000010);
+        onChanged();
+      } else {
+        inputsBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public Builder removeInputs(int index) {
+      if (inputsBuilder_ == null) {
+        ensureInputsIsMutable();
+        inputs_.remove(index);
+        onChanged();
+      } else {
+        inputsBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public dev.trebuchet.v1.StageInput.Builder getInputsBuilder(
+        int index) {
+      return internalGetInputsFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public dev.trebuchet.v1.StageInputOrBuilder getInputsOrBuilder(
+        int index) {
+      if (inputsBuilder_ == null) {
+        return inputs_.get(index);  } else {
+        return inputsBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public java.util.List<? extends dev.trebuchet.v1.StageInputOrBuilder> 
+         getInputsOrBuilderList() {
+      if (inputsBuilder_ != null) {
+        return inputsBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(inputs_);
+      }
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public dev.trebuchet.v1.StageInput.Builder addInputsBuilder() {
+      return internalGetInputsFieldBuilder().addBuilder(
+          dev.trebuchet.v1.StageInput.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public dev.trebuchet.v1.StageInput.Builder addInputsBuilder(
+        int index) {
+      return internalGetInputsFieldBuilder().addBuilder(
+          index, dev.trebuchet.v1.StageInput.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The outputs of earlier stages the plan reads (ShuffleRead relations).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+     */
+    public java.util.List<dev.trebuchet.v1.StageInput.Builder> 
+         getInputsBuilderList() {
+      return internalGetInputsFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.trebuchet.v1.StageInput, dev.trebuchet.v1.StageInput.Builder, dev.trebuchet.v1.StageInputOrBuilder> 
+        internalGetInputsFieldBuilder() {
+      if (inputsBuilder_ == null) {
+        inputsBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.trebuchet.v1.StageInput, dev.trebuchet.v1.StageInput.Builder, dev.trebuchet.v1.StageInputOrBuilder>(
+                inputs_,
+                ((bitField0_ & 0x00000010) != 0),
+                getParentForChildren(),
+                isClean());
+        inputs_ = null;
+      }
+      return inputsBuilder_;
+    }
+
+    private int partitionCount_ ;
+    /**
+     * <pre>
+     * The number of tasks of the task's stage. The task reads partition
+     * task_id.partition of every file scan in its plan, splitting the scan's
+     * row groups (or files) into this many contiguous slices; 0 or 1 reads
+     * them whole.
+     * </pre>
+     *
+     * <code>uint32 partition_count = 6;</code>
+     * @return The partitionCount.
+     */
+    @java.lang.Override
+    public int getPartitionCount() {
+      return partitionCount_;
+    }
+    /**
+     * <pre>
+     * The number of tasks of the task's stage. The task reads partition
+     * task_id.partition of every file scan in its plan, splitting the scan's
+     * row groups (or files) into this many contiguous slices; 0 or 1 reads
+     * them whole.
+     * </pre>
+     *
+     * <code>uint32 partition_count = 6;</code>
+     * @param value The partitionCount to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPartitionCount(int value) {
+
+      partitionCount_ = value;
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The number of tasks of the task's stage. The task reads partition
+     * task_id.partition of every file scan in its plan, splitting the scan's
+     * row groups (or files) into this many contiguous slices; 0 or 1 reads
+     * them whole.
+     * </pre>
+     *
+     * <code>uint32 partition_count = 6;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearPartitionCount() {
+      bitField0_ = (bitField0_ & ~0x00000020);
+      partitionCount_ = 0;
+      onChanged();
       return this;
     }
 

@@ -132,4 +132,61 @@ java.lang.String defaultValue);
    */
   java.lang.String getSettingsOrThrow(
       java.lang.String key);
+
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  java.util.List<dev.trebuchet.v1.StageInput> 
+      getInputsList();
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  dev.trebuchet.v1.StageInput getInputs(int index);
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  int getInputsCount();
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  java.util.List<? extends dev.trebuchet.v1.StageInputOrBuilder> 
+      getInputsOrBuilderList();
+  /**
+   * <pre>
+   * The outputs of earlier stages the plan reads (ShuffleRead relations).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.StageInput inputs = 5;</code>
+   */
+  dev.trebuchet.v1.StageInputOrBuilder getInputsOrBuilder(
+      int index);
+
+  /**
+   * <pre>
+   * The number of tasks of the task's stage. The task reads partition
+   * task_id.partition of every file scan in its plan, splitting the scan's
+   * row groups (or files) into this many contiguous slices; 0 or 1 reads
+   * them whole.
+   * </pre>
+   *
+   * <code>uint32 partition_count = 6;</code>
+   * @return The partitionCount.
+   */
+  int getPartitionCount();
 }

@@ -32,6 +32,7 @@ private static final long serialVersionUID = 0L;
     super(builder);
   }
   private TaskMetrics() {
+    partitionRows_ = emptyLongList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -91,6 +92,57 @@ private static final long serialVersionUID = 0L;
     return elapsedNanos_;
   }
 
+  public static final int PARTITION_ROWS_FIELD_NUMBER = 5;
+  @SuppressWarnings("serial")
+  private com.google.protobuf.Internal.LongList partitionRows_ =
+      emptyLongList();
+  /**
+   * <pre>
+   * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+   * wrote to each output partition, in partition order. Readers check that
+   * they received exactly these rows, so truncated data is never taken for
+   * a complete partition.
+   * </pre>
+   *
+   * <code>repeated uint64 partition_rows = 5;</code>
+   * @return A list containing the partitionRows.
+   */
+  @java.lang.Override
+  public java.util.List<java.lang.Long>
+      getPartitionRowsList() {
+    return partitionRows_;
+  }
+  /**
+   * <pre>
+   * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+   * wrote to each output partition, in partition order. Readers check that
+   * they received exactly these rows, so truncated data is never taken for
+   * a complete partition.
+   * </pre>
+   *
+   * <code>repeated uint64 partition_rows = 5;</code>
+   * @return The count of partitionRows.
+   */
+  public int getPartitionRowsCount() {
+    return partitionRows_.size();
+  }
+  /**
+   * <pre>
+   * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+   * wrote to each output partition, in partition order. Readers check that
+   * they received exactly these rows, so truncated data is never taken for
+   * a complete partition.
+   * </pre>
+   *
+   * <code>repeated uint64 partition_rows = 5;</code>
+   * @param index The index of the element to return.
+   * @return The partitionRows at the given index.
+   */
+  public long getPartitionRows(int index) {
+    return partitionRows_.getLong(index);
+  }
+  private int partitionRowsMemoizedSerializedSize = -1;
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -105,6 +157,7 @@ private static final long serialVersionUID = 0L;
   @java.lang.Override
   public void writeTo(com.google.protobuf.CodedOutputStream output)
                       throws java.io.IOException {
+    getSerializedSize();
     if (outputRows_ != 0L) {
       output.writeUInt64(1, outputRows_);
     }
@@ -116,6 +169,13 @@ private static final long serialVersionUID = 0L;
     }
     if (elapsedNanos_ != 0L) {
       output.writeUInt64(4, elapsedNanos_);
+    }
+    if (getPartitionRowsList().size() > 0) {
+      output.writeUInt32NoTag(42);
+      output.writeUInt32NoTag(partitionRowsMemoizedSerializedSize);
+    }
+    for (int i = 0; i < partitionRows_.size(); i++) {
+      output.writeUInt64NoTag(partitionRows_.getLong(i));
     }
     getUnknownFields().writeTo(output);
   }
@@ -142,6 +202,20 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeUInt64Size(4, elapsedNanos_);
     }
+    {
+      int dataSize = 0;
+      for (int i = 0; i < partitionRows_.size(); i++) {
+        dataSize += com.google.protobuf.CodedOutputStream
+          .computeUInt64SizeNoTag(partitionRows_.getLong(i));
+      }
+      size += dataSize;
+      if (!getPartitionRowsList().isEmpty()) {
+        size += 1;
+        size += com.google.protobuf.CodedOutputStream
+            .computeInt32SizeNoTag(dataSize);
+      }
+      partitionRowsMemoizedSerializedSize = dataSize;
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -165,6 +239,8 @@ private static final long serialVersionUID = 0L;
         != other.getOutputBytes()) return false;
     if (getElapsedNanos()
         != other.getElapsedNanos()) return false;
+    if (!getPartitionRowsList()
+        .equals(other.getPartitionRowsList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -188,6 +264,10 @@ private static final long serialVersionUID = 0L;
     hash = (37 * hash) + ELAPSED_NANOS_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
         getElapsedNanos());
+    if (getPartitionRowsCount() > 0) {
+      hash = (37 * hash) + PARTITION_ROWS_FIELD_NUMBER;
+      hash = (53 * hash) + getPartitionRowsList().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -327,6 +407,7 @@ private static final long serialVersionUID = 0L;
       outputBatches_ = 0L;
       outputBytes_ = 0L;
       elapsedNanos_ = 0L;
+      partitionRows_ = emptyLongList();
       return this;
     }
 
@@ -372,6 +453,10 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000008) != 0)) {
         result.elapsedNanos_ = elapsedNanos_;
       }
+      if (((from_bitField0_ & 0x00000010) != 0)) {
+        partitionRows_.makeImmutable();
+        result.partitionRows_ = partitionRows_;
+      }
     }
 
     @java.lang.Override
@@ -397,6 +482,17 @@ private static final long serialVersionUID = 0L;
       }
       if (other.getElapsedNanos() != 0L) {
         setElapsedNanos(other.getElapsedNanos());
+      }
+      if (!other.partitionRows_.isEmpty()) {
+        if (partitionRows_.isEmpty()) {
+          partitionRows_ = other.partitionRows_;
+          partitionRows_.makeImmutable();
+          bitField0_ |= 0x00000010;
+        } else {
+          ensurePartitionRowsIsMutable();
+          partitionRows_.addAll(other.partitionRows_);
+        }
+        onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -444,6 +540,22 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000008;
               break;
             } // case 32
+            case 40: {
+              long v = input.readUInt64();
+              ensurePartitionRowsIsMutable();
+              partitionRows_.addLong(v);
+              break;
+            } // case 40
+            case 42: {
+              int length = input.readRawVarint32();
+              int limit = input.pushLimit(length);
+              ensurePartitionRowsIsMutable();
+              while (input.getBytesUntilLimit() > 0) {
+                partitionRows_.addLong(input.readUInt64());
+              }
+              input.popLimit(limit);
+              break;
+            } // case 42
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -585,6 +697,139 @@ private static final long serialVersionUID = 0L;
     public Builder clearElapsedNanos() {
       bitField0_ = (bitField0_ & ~0x00000008);
       elapsedNanos_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.Internal.LongList partitionRows_ = emptyLongList();
+    private void ensurePartitionRowsIsMutable() {
+      if (!partitionRows_.isModifiable()) {
+        partitionRows_ = makeMutableCopy(partitionRows_);
+      }
+      bitField0_ |= 0x00000010;
+    }
+    /**
+     * <pre>
+     * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+     * wrote to each output partition, in partition order. Readers check that
+     * they received exactly these rows, so truncated data is never taken for
+     * a complete partition.
+     * </pre>
+     *
+     * <code>repeated uint64 partition_rows = 5;</code>
+     * @return A list containing the partitionRows.
+     */
+    public java.util.List<java.lang.Long>
+        getPartitionRowsList() {
+      partitionRows_.makeImmutable();
+      return partitionRows_;
+    }
+    /**
+     * <pre>
+     * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+     * wrote to each output partition, in partition order. Readers check that
+     * they received exactly these rows, so truncated data is never taken for
+     * a complete partition.
+     * </pre>
+     *
+     * <code>repeated uint64 partition_rows = 5;</code>
+     * @return The count of partitionRows.
+     */
+    public int getPartitionRowsCount() {
+      return partitionRows_.size();
+    }
+    /**
+     * <pre>
+     * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+     * wrote to each output partition, in partition order. Readers check that
+     * they received exactly these rows, so truncated data is never taken for
+     * a complete partition.
+     * </pre>
+     *
+     * <code>repeated uint64 partition_rows = 5;</code>
+     * @param index The index of the element to return.
+     * @return The partitionRows at the given index.
+     */
+    public long getPartitionRows(int index) {
+      return partitionRows_.getLong(index);
+    }
+    /**
+     * <pre>
+     * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+     * wrote to each output partition, in partition order. Readers check that
+     * they received exactly these rows, so truncated data is never taken for
+     * a complete partition.
+     * </pre>
+     *
+     * <code>repeated uint64 partition_rows = 5;</code>
+     * @param index The index to set the value at.
+     * @param value The partitionRows to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPartitionRows(
+        int index, long value) {
+
+      ensurePartitionRowsIsMutable();
+      partitionRows_.setLong(index, value);
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+     * wrote to each output partition, in partition order. Readers check that
+     * they received exactly these rows, so truncated data is never taken for
+     * a complete partition.
+     * </pre>
+     *
+     * <code>repeated uint64 partition_rows = 5;</code>
+     * @param value The partitionRows to add.
+     * @return This builder for chaining.
+     */
+    public Builder addPartitionRows(long value) {
+
+      ensurePartitionRowsIsMutable();
+      partitionRows_.addLong(value);
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+     * wrote to each output partition, in partition order. Readers check that
+     * they received exactly these rows, so truncated data is never taken for
+     * a complete partition.
+     * </pre>
+     *
+     * <code>repeated uint64 partition_rows = 5;</code>
+     * @param values The partitionRows to add.
+     * @return This builder for chaining.
+     */
+    public Builder addAllPartitionRows(
+        java.lang.Iterable<? extends java.lang.Long> values) {
+      ensurePartitionRowsIsMutable();
+      com.google.protobuf.AbstractMessageLite.Builder.addAll(
+          values, partitionRows_);
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+     * wrote to each output partition, in partition order. Readers check that
+     * they received exactly these rows, so truncated data is never taken for
+     * a complete partition.
+     * </pre>
+     *
+     * <code>repeated uint64 partition_rows = 5;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearPartitionRows() {
+      partitionRows_ = emptyLongList();
+      bitField0_ = (bitField0_ & ~0x00000010);
       onChanged();
       return this;
     }

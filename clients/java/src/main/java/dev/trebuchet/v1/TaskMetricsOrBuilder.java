@@ -33,4 +33,42 @@ public interface TaskMetricsOrBuilder extends
    * @return The elapsedNanos.
    */
   long getElapsedNanos();
+
+  /**
+   * <pre>
+   * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+   * wrote to each output partition, in partition order. Readers check that
+   * they received exactly these rows, so truncated data is never taken for
+   * a complete partition.
+   * </pre>
+   *
+   * <code>repeated uint64 partition_rows = 5;</code>
+   * @return A list containing the partitionRows.
+   */
+  java.util.List<java.lang.Long> getPartitionRowsList();
+  /**
+   * <pre>
+   * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+   * wrote to each output partition, in partition order. Readers check that
+   * they received exactly these rows, so truncated data is never taken for
+   * a complete partition.
+   * </pre>
+   *
+   * <code>repeated uint64 partition_rows = 5;</code>
+   * @return The count of partitionRows.
+   */
+  int getPartitionRowsCount();
+  /**
+   * <pre>
+   * For a map task (a task whose plan ends in an ExchangeRel): the rows it
+   * wrote to each output partition, in partition order. Readers check that
+   * they received exactly these rows, so truncated data is never taken for
+   * a complete partition.
+   * </pre>
+   *
+   * <code>repeated uint64 partition_rows = 5;</code>
+   * @param index The index of the element to return.
+   * @return The partitionRows at the given index.
+   */
+  long getPartitionRows(int index);
 }
