@@ -29,9 +29,11 @@ type Node interface {
 // the scan returns:
 //
 //   - Filter, if set, is a condition over Fields: the scan returns only the
-//     rows for which it is true (ReadRel.filter);
+//     rows for which it is true (emitted as a FilterRel over the ReadRel,
+//     which every consumer honours);
 //   - Columns, if set, are the indices of the Fields the scan returns, in
-//     order (ReadRel.projection); nil returns every field.
+//     order (an emit on the read or on its filter); nil returns
+//     every field.
 //
 // Stats, if known, describe the table's contents, for estimates.
 type Scan struct {

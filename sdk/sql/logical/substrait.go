@@ -90,27 +90,35 @@ func (e *emitter) rel(n Node) (*substraitpb.Rel, error) {
 		} else {
 			read.ReadType = &substraitpb.ReadRel_NamedTable_{NamedTable: &substraitpb.ReadRel_NamedTable{Names: []string{n.Table}}}
 		}
-		if n.Filter != nil {
-			c, err := e.expr(n.Filter)
-			if err != nil {
-				return nil, err
-			}
-			read.Filter = c
-		}
+		// The columns a scan returns are chosen by an emit (on the read,
+		// or on the filter over it) rather than ReadRel.projection: every
+		// consumer applies an emit, while some (substrait-go's schema
+		// derivation) ignore the projection mask. A scan's filter is a
+		// FilterRel over the read rather than ReadRel.filter, which some
+		// consumers ignore, returning unfiltered rows (DataFusion 55);
+		// consumers push such a filter into their scans themselves.
+		common := direct()
 		if n.Columns != nil {
-			items := make([]*substraitpb.Expression_MaskExpression_StructItem, len(n.Columns))
+			mapping := make([]int32, len(n.Columns))
 			for i, c := range n.Columns {
 				if c < 0 || c >= len(n.Fields) {
 					return nil, fmt.Errorf("logical: scan of %s: column %d of %d", n.Table, c, len(n.Fields))
 				}
-				items[i] = &substraitpb.Expression_MaskExpression_StructItem{Field: int32(c)}
+				mapping[i] = int32(c)
 			}
-			read.Projection = &substraitpb.Expression_MaskExpression{
-				Select:                 &substraitpb.Expression_MaskExpression_StructSelect{StructItems: items},
-				MaintainSingularStruct: true,
-			}
+			common = &substraitpb.RelCommon{EmitKind: &substraitpb.RelCommon_Emit_{Emit: &substraitpb.RelCommon_Emit{OutputMapping: mapping}}}
 		}
-		return &substraitpb.Rel{RelType: &substraitpb.Rel_Read{Read: read}}, nil
+		if n.Filter == nil {
+			read.Common = common
+			return &substraitpb.Rel{RelType: &substraitpb.Rel_Read{Read: read}}, nil
+		}
+		c, err := e.expr(n.Filter)
+		if err != nil {
+			return nil, err
+		}
+		return &substraitpb.Rel{RelType: &substraitpb.Rel_Filter{Filter: &substraitpb.FilterRel{
+			Common: common, Input: &substraitpb.Rel{RelType: &substraitpb.Rel_Read{Read: read}}, Condition: c,
+		}}}, nil
 	case *Filter:
 		in, err := e.rel(n.Input)
 		if err != nil {
