@@ -37,23 +37,32 @@ func Schema(t *plan.Table) (*arrow.Schema, error) {
 		}
 		paths = l.Paths()
 	}
-	var fields []arrow.Field
+	files := arrow.NewSchema(nil, nil)
 	if len(paths) > 0 {
-		s, err := FileSchema(t.Format, paths[0])
-		if err != nil {
+		var err error
+		if files, err = FileSchema(t.Format, paths[0]); err != nil {
 			return nil, errkind.Errorf(errkind.KindOf(err), "table %s: %w", t.Name, err)
 		}
-		fields = s.Fields()
 	}
-	if l != nil {
-		for k, key := range l.Keys {
-			for _, f := range fields {
-				if strings.EqualFold(f.Name, key) {
-					return nil, errkind.Errorf(errkind.InvalidArgument, "table %s: column %s is stored in the files and is a partition key", t.Name, key)
-				}
+	if l == nil {
+		return files, nil
+	}
+	return WithPartitions(t.Name, files, l)
+}
+
+// WithPartitions returns the columns the files of a directory table
+// store, followed by its partition keys typed from their values
+// (hive.InferType). A key that is also a column of the files is an
+// InvalidArgument error.
+func WithPartitions(table string, files *arrow.Schema, l *hive.Listing) (*arrow.Schema, error) {
+	fields := files.Fields()
+	for k, key := range l.Keys {
+		for _, f := range fields {
+			if strings.EqualFold(f.Name, key) {
+				return nil, errkind.Errorf(errkind.InvalidArgument, "table %s: column %s is stored in the files and is a partition key", table, key)
 			}
-			fields = append(fields, arrow.Field{Name: key, Type: hive.InferType(l.Column(k)), Nullable: true})
 		}
+		fields = append(fields, arrow.Field{Name: key, Type: hive.InferType(l.Column(k)), Nullable: true})
 	}
 	return arrow.NewSchema(fields, nil), nil
 }
