@@ -112,7 +112,7 @@ func ExampleDataFrame_WriteParquet() {
 		return
 	}
 	fmt.Println(n, "rows written")
-	back := c.ReadParquet(dir+"/nations").
+	back := c.ReadParquet(dir + "/nations").
 		GroupBy(col("n_regionkey")).
 		Agg(dataframe.CountAll().Alias("nations")).
 		Sort(col("n_regionkey").Asc())
