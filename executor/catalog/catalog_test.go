@@ -109,6 +109,7 @@ func TestSchema(t *testing.T) {
 	write(t, filepath.Join(dir, "t.tsv"), "a\tb\n1\tx\n")
 	write(t, filepath.Join(dir, "noheader.csv"), "1;x\n2;y\n")
 	write(t, filepath.Join(dir, "nulls.csv"), "a\nNA\n3\n")
+	write(t, filepath.Join(dir, "mixed.csv"), "a,b,c\n1,1,t\n2024-01-02,2.5,0\n")
 	write(t, filepath.Join(dir, "junk.parquet"), "not parquet")
 	null := "NA"
 	fileSchema := func(format, path string) func() (*arrow.Schema, error) {
@@ -125,6 +126,7 @@ func TestSchema(t *testing.T) {
 		{"csv", fileSchema("csv", filepath.Join(dir, "people.csv")), "id:int64 name:utf8 score:float64 born:date32 ok:bool none:utf8"},
 		{"tsv", fileSchema("csv", filepath.Join(dir, "t.tsv")), "a:int64 b:utf8"},
 		{"no header", csvSchema(filepath.Join(dir, "noheader.csv"), catalog.CSVOptions{NoHeader: true, Delimiter: ';'}), "column_1:int64 column_2:utf8"},
+		{"mixed", fileSchema("csv", filepath.Join(dir, "mixed.csv")), "a:utf8 b:float64 c:bool"},
 		{"null value", csvSchema(filepath.Join(dir, "nulls.csv"), catalog.CSVOptions{NullValue: &null}), "a:int64"},
 		{"parquet", fileSchema("parquet", nation), "n_nationkey:int64 n_name:utf8 n_regionkey:int64 n_comment:utf8"},
 		{"missing", fileSchema("parquet", filepath.Join(dir, "nosuch.parquet")), "not found"},

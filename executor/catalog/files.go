@@ -170,16 +170,3 @@ func formatOfFiles(paths []string) (string, error) {
 	}
 	return format, nil
 }
-
-// Files returns the files a table reads now: its paths, or the files
-// listed in its directory.
-func Files(t *plan.Table) ([]string, error) {
-	if t.Location == "" {
-		return t.Paths, nil
-	}
-	l, err := hive.List(t.Location)
-	if err != nil {
-		return nil, err
-	}
-	return l.Paths(), nil
-}

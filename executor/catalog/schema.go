@@ -8,9 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -144,7 +142,8 @@ const csvSampleRows = 1000
 // CSVSchema names the columns of the CSV file at path after its header
 // line and gives each the narrowest of int64, float64, date32
 // (YYYY-MM-DD), boolean and string that parses every non-null value of the
-// first rows; a column with none is a string. Columns are nullable.
+// first rows (hive.TypeInference); a column with none is a string.
+// Columns are nullable.
 func CSVSchema(path string, opts CSVOptions) (*arrow.Schema, error) {
 	f, err := openFile(path)
 	if err != nil {
@@ -173,10 +172,13 @@ func csvSchema(r io.Reader, path string, opts CSVOptions) (*arrow.Schema, error)
 		}
 		names = append(names, header...)
 	}
-	// candidate[c] is the narrowest type still possible for column c;
-	// seen[c] whether it has a non-null value.
-	candidate := make([]csvType, len(names))
-	seen := make([]bool, len(names))
+	var types []hive.TypeInference // per column
+	grow := func() {
+		for len(types) < len(names) {
+			types = append(types, hive.TypeInference{Booleans: true})
+		}
+	}
+	grow()
 	for n := 0; n < csvSampleRows; n++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -187,15 +189,11 @@ func csvSchema(r io.Reader, path string, opts CSVOptions) (*arrow.Schema, error)
 		}
 		for len(names) < len(rec) && opts.NoHeader {
 			names = append(names, fmt.Sprintf("column_%d", len(names)+1))
-			candidate, seen = append(candidate, csvInt), append(seen, false)
 		}
+		grow()
 		for c, v := range rec {
-			if c >= len(candidate) || isNull(v) {
-				continue
-			}
-			seen[c] = true
-			for candidate[c] < csvText && !candidate[c].parses(v) {
-				candidate[c]++
+			if c < len(types) && !isNull(v) {
+				types[c].Add(v)
 			}
 		}
 	}
@@ -204,52 +202,7 @@ func csvSchema(r io.Reader, path string, opts CSVOptions) (*arrow.Schema, error)
 	}
 	fields := make([]arrow.Field, len(names))
 	for c, name := range names {
-		t := arrow.DataType(arrow.BinaryTypes.String)
-		if seen[c] {
-			t = candidate[c].arrow()
-		}
-		fields[c] = arrow.Field{Name: name, Type: t, Nullable: true}
+		fields[c] = arrow.Field{Name: name, Type: types[c].Type(), Nullable: true}
 	}
 	return arrow.NewSchema(fields, nil), nil
-}
-
-// csvType is a type CSV inference tries, narrowest first.
-type csvType int
-
-const (
-	csvInt csvType = iota
-	csvFloat
-	csvDate
-	csvBool
-	csvText
-)
-
-// parses reports whether v is a value of type t.
-func (t csvType) parses(v string) bool {
-	var err error
-	switch t {
-	case csvInt:
-		_, err = strconv.ParseInt(v, 10, 64)
-	case csvFloat:
-		_, err = strconv.ParseFloat(v, 64)
-	case csvDate:
-		_, err = time.Parse(time.DateOnly, v)
-	case csvBool:
-		_, err = strconv.ParseBool(v)
-	}
-	return err == nil
-}
-
-func (t csvType) arrow() arrow.DataType {
-	switch t {
-	case csvInt:
-		return arrow.PrimitiveTypes.Int64
-	case csvFloat:
-		return arrow.PrimitiveTypes.Float64
-	case csvDate:
-		return arrow.FixedWidthTypes.Date32
-	case csvBool:
-		return arrow.FixedWidthTypes.Boolean
-	}
-	return arrow.BinaryTypes.String
 }

@@ -228,12 +228,18 @@ func (s *Session) AddTable(b *plan.Table) error {
 		return fmt.Errorf("sql: %w", err)
 	}
 	t := &Table{Name: strings.ToLower(b.Name), Format: b.Format, Location: b.Location, Dir: true, Managed: true, Schema: schema}
+	return s.add(t.Name, func() { s.tables[t.Name] = t })
+}
+
+// add registers a relation under name, which must be free, by calling
+// put with s.mu held.
+func (s *Session) add(name string, put func()) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.existsLocked(t.Name) {
-		return errkind.Errorf(errkind.InvalidArgument, "sql: relation %q already exists", t.Name)
+	if s.existsLocked(name) {
+		return errkind.Errorf(errkind.InvalidArgument, "sql: relation %q already exists", name)
 	}
-	s.tables[t.Name] = t
+	put()
 	return nil
 }
 
