@@ -9,6 +9,7 @@ import (
 	"connectrpc.com/connect"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
 	"github.com/trebuchet-dev/trebuchet/spec/transport"
@@ -199,6 +200,10 @@ func (s *Scheduler) applyStatusLocked(st *trebuchetv1.TaskStatus) {
 			return
 		}
 		if t.stage == j.result() {
+			if err := s.addCreatedLocked(j); err != nil {
+				s.finishLocked(j, trebuchetv1.JobState_JOB_STATE_FAILED, errkind.ToFailure(err))
+				return
+			}
 			s.finishLocked(j, trebuchetv1.JobState_JOB_STATE_SUCCEEDED, nil)
 			return
 		}
@@ -227,6 +232,24 @@ func (s *Scheduler) applyStatusLocked(st *trebuchetv1.TaskStatus) {
 			Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: "task cancelled by its executor", ExecutorId: st.GetExecutorId(),
 		})
 	}
+}
+
+// addCreatedLocked registers the tables a job's plan has created (CREATE
+// TABLE AS) in the catalog, now that their files are in place.
+func (s *Scheduler) addCreatedLocked(j *job) error {
+	if len(j.created) == 0 {
+		return nil
+	}
+	tc, ok := any(s.cfg.Catalog).(plan.TableCreator)
+	if !ok {
+		return errkind.Errorf(errkind.Internal, "job %s created tables, but the catalog creates none", j.id)
+	}
+	for _, t := range j.created {
+		if err := tc.AddTable(t); err != nil {
+			return fmt.Errorf("registering table %s: %w", t.Name, err)
+		}
+	}
+	return nil
 }
 
 // retryable reports whether a failure may go away on another attempt.

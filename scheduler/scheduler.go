@@ -24,7 +24,8 @@ import (
 
 // Config configures a scheduler. Zero durations take the defaults below.
 type Config struct {
-	// Catalog holds the tables plans may read.
+	// Catalog holds the tables plans may read, and, if it is a
+	// plan.TableCreator, creates the tables they write (CTAS).
 	Catalog *catalog.Catalog
 	Logger  *slog.Logger
 	// HeartbeatInterval is how often executors are asked to heartbeat (1s,
@@ -107,7 +108,10 @@ type job struct {
 	started   time.Time
 	finished  time.Time
 	tables    []*trebuchetv1.Table
-	settings  map[string]string
+	// created are the tables the job's plan creates, registered in the
+	// catalog once it has succeeded.
+	created  []*plan.Table
+	settings map[string]string
 	// stages run in order of their inputs; the last one's tasks' outputs
 	// are the result.
 	stages []*stage
@@ -260,6 +264,7 @@ func (s *Scheduler) Submit(ctx context.Context, src PlanSource, settings map[str
 		state:     trebuchetv1.JobState_JOB_STATE_QUEUED,
 		submitted: time.Now(),
 		tables:    rec.Used(),
+		created:   rec.Created(),
 		settings:  settings,
 		changed:   make(chan struct{}),
 	}

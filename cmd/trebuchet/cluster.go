@@ -20,6 +20,7 @@ import (
 type schedulerFlags struct {
 	listen          string
 	tables          repeated
+	warehouse       string
 	executorTimeout time.Duration
 	noExecutorGrace time.Duration
 	resultTTL       time.Duration
@@ -28,6 +29,7 @@ type schedulerFlags struct {
 func (f *schedulerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:50050", "address of the gateway (Connect, gRPC and gRPC-Web) and of the scheduler service executors call")
 	fs.Var(&f.tables, "table", "a table plans can read, as name=path-or-glob of Parquet, CSV or Arrow files, or name=directory of such files, partitioned hive-style, that INSERT plans append to (repeatable)")
+	fs.StringVar(&f.warehouse, "warehouse", "trebuchet-warehouse", "directory where CREATE TABLE AS stores the tables it creates, one subdirectory of Parquet files each; the tables already there are served at start")
 	fs.DurationVar(&f.executorTimeout, "executor-timeout", 10*time.Second, "declare an executor lost after this long without a heartbeat")
 	fs.DurationVar(&f.noExecutorGrace, "no-executor-grace", 30*time.Second, "fail a job whose tasks find no live executor for this long")
 	fs.DurationVar(&f.resultTTL, "result-ttl", 15*time.Minute, "keep finished jobs' results fetchable for this long")
@@ -50,6 +52,7 @@ func (f *schedulerFlags) config(log *slog.Logger) (standalone.SchedulerConfig, e
 		ExecutorTimeout: f.executorTimeout,
 		NoExecutorGrace: f.noExecutorGrace,
 		ResultTTL:       f.resultTTL,
+		Warehouse:       f.warehouse,
 		Logger:          log,
 	}
 	for _, def := range f.tables {

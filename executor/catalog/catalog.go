@@ -2,124 +2,123 @@ package catalog
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
-	"github.com/trebuchet-dev/trebuchet/executor/hive"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
 
-// Catalog is an immutable set of tables. It implements plan.Catalog.
+// Catalog is a set of tables. It implements plan.Catalog, and
+// plan.TableCreator: with a warehouse (UseWarehouse), plans create tables
+// in it; built from a task (FromProto), a plan creates the tables the
+// scheduler chose for it. It is safe for concurrent use.
 type Catalog struct {
-	tables map[string]*plan.Table
+	mu        sync.RWMutex
+	tables    map[string]*plan.Table // by lower-case name
+	warehouse *Warehouse             // nil: no table can be created
+	// pending are the tables a task's plan creates (FromProto): not yet
+	// tables, but where NewTable puts them.
+	pending map[string]*plan.Table
 }
 
 // New returns a catalog of the given tables.
 func New(tables ...*plan.Table) (*Catalog, error) {
 	c := &Catalog{tables: make(map[string]*plan.Table, len(tables))}
 	for _, t := range tables {
-		key := strings.ToLower(t.Name)
-		if _, dup := c.tables[key]; dup {
-			return nil, fmt.Errorf("catalog: table %q defined twice", t.Name)
+		if err := c.add(t); err != nil {
+			return nil, err
 		}
-		c.tables[key] = t
 	}
 	return c, nil
 }
 
-// ParseTableFlag parses a "name=pattern" table definition. The pattern is a
-// file path or a glob (filepath.Match syntax); it must match at least one file.
-// The format comes from the files' extension. A pattern naming a directory
-// makes a directory table (plan.Table.Location, package hive), whose format
-// comes from the files in it at start-up.
+func (c *Catalog) add(t *plan.Table) error {
+	key := strings.ToLower(t.Name)
+	if _, dup := c.tables[key]; dup {
+		return errkind.Errorf(errkind.InvalidArgument, "catalog: table %q defined twice", t.Name)
+	}
+	c.tables[key] = t
+	return nil
+}
+
+// UseWarehouse makes plans create tables (CREATE TABLE AS) in w, and adds
+// the tables w already holds. A name both w and the catalog hold is an
+// InvalidArgument error.
+func (c *Catalog) UseWarehouse(w *Warehouse) error {
+	held, err := w.Tables()
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range held {
+		if err := c.add(t); err != nil {
+			return fmt.Errorf("warehouse %s: %w", w.Dir(), err)
+		}
+	}
+	c.warehouse = w
+	return nil
+}
+
+// NewTable returns where the table name would be created: the binding a
+// task brought for it, else a directory of the warehouse.
+func (c *Catalog) NewTable(name string) (*plan.Table, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	key := strings.ToLower(name)
+	if t, ok := c.pending[key]; ok {
+		return t, nil
+	}
+	if _, ok := c.tables[key]; ok {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "table %q already exists", name)
+	}
+	if c.warehouse == nil {
+		return nil, errkind.Errorf(errkind.Unimplemented, "cannot create table %q: no warehouse directory to store it in (trebuchet --warehouse)", name)
+	}
+	return c.warehouse.NewTable(key)
+}
+
+// AddTable registers a table a plan has created.
+func (c *Catalog) AddTable(t *plan.Table) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.pending, strings.ToLower(t.Name))
+	return c.add(t)
+}
+
+// ParseTableFlag parses a "name=location" table definition: a file, a
+// glob (filepath.Match syntax) or a directory (see Resolve); the format
+// comes from the files' extensions.
 func ParseTableFlag(def string) (*plan.Table, error) {
-	name, pattern, ok := strings.Cut(def, "=")
+	name, location, ok := strings.Cut(def, "=")
 	name = strings.TrimSpace(name)
-	if !ok || name == "" || pattern == "" {
-		return nil, fmt.Errorf("table %q: want name=path-or-glob", def)
+	if !ok || name == "" || location == "" {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "table %q: want name=path-or-glob", def)
 	}
-	if st, err := os.Stat(pattern); err == nil && st.IsDir() {
-		return DirectoryTable(name, pattern, "")
-	}
-	paths, err := filepath.Glob(pattern)
-	if err != nil {
-		return nil, fmt.Errorf("table %s: %w", name, err)
-	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("table %s: no files match %q", name, pattern)
-	}
-	sort.Strings(paths)
-	format, err := formatOf(paths)
-	if err != nil {
-		return nil, fmt.Errorf("table %s: %w", name, err)
-	}
-	for i, p := range paths {
-		if paths[i], err = filepath.Abs(p); err != nil {
-			return nil, fmt.Errorf("table %s: %w", name, err)
-		}
-	}
-	return &plan.Table{Name: strings.ToLower(name), Format: format, Paths: paths}, nil
-}
-
-// DirectoryTable returns a table stored as the directory dir. An empty
-// format is taken from the extension of the files in it, which must then
-// hold at least one.
-func DirectoryTable(name, dir, format string) (*plan.Table, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("table %s: %w", name, err)
-	}
-	if format == "" {
-		l, err := hive.List(abs)
-		if err != nil {
-			return nil, fmt.Errorf("table %s: %w", name, err)
-		}
-		if len(l.Files) == 0 {
-			return nil, errkind.Errorf(errkind.InvalidArgument, "table %s: directory %s holds no files to tell the format by", name, dir)
-		}
-		if format, err = formatOf(l.Paths()); err != nil {
-			return nil, errkind.Errorf(errkind.InvalidArgument, "table %s: %w", name, err)
-		}
-	}
-	return &plan.Table{Name: strings.ToLower(name), Format: format, Location: abs}, nil
-}
-
-func formatOf(paths []string) (string, error) {
-	var format string
-	for _, p := range paths {
-		var f string
-		switch strings.ToLower(filepath.Ext(p)) {
-		case ".parquet", ".pq":
-			f = "parquet"
-		case ".csv", ".tsv":
-			f = "csv" // with a header line naming the columns
-		case ".arrow", ".ipc", ".feather", ".arrows":
-			f = "arrow"
-		default:
-			return "", fmt.Errorf("%s: unsupported file format (want .parquet, .csv, .tsv or .arrow)", p)
-		}
-		if format != "" && f != format {
-			return "", fmt.Errorf("files of mixed formats")
-		}
-		format = f
-	}
-	return format, nil
+	return Resolve(strings.ToLower(name), location, "")
 }
 
 // Table returns the named table, matching the name case-insensitively.
 func (c *Catalog) Table(name string) (*plan.Table, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	if t, ok := c.tables[strings.ToLower(name)]; ok {
 		return t, nil
 	}
-	return nil, errkind.Errorf(errkind.NotFound, "table %q not found (known tables: %s)", name, strings.Join(c.Names(), ", "))
+	return nil, errkind.Errorf(errkind.NotFound, "table %q not found (known tables: %s)", name, strings.Join(c.namesLocked(), ", "))
 }
 
 // Names returns the table names in order.
 func (c *Catalog) Names() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.namesLocked()
+}
+
+func (c *Catalog) namesLocked() []string {
 	names := make([]string, 0, len(c.tables))
 	for n := range c.tables {
 		names = append(names, n)
@@ -128,11 +127,13 @@ func (c *Catalog) Names() []string {
 	return names
 }
 
-// Recorder is a plan.Catalog that remembers which tables were looked up, so
-// that a task carries only the tables its plan reads.
+// Recorder is a plan.Catalog that remembers which tables were looked up,
+// and which a plan would create, so that a task carries only the tables
+// its plan reads and creates.
 type Recorder struct {
 	Catalog plan.Catalog
 	used    []*plan.Table
+	created []*plan.Table
 }
 
 // Table looks the name up in the wrapped catalog and records a hit.
@@ -149,11 +150,49 @@ func (r *Recorder) Table(name string) (*plan.Table, error) {
 	return t, err
 }
 
-// Used returns the tables looked up so far, as protocol messages.
+// NewTable asks the wrapped catalog where a new table would be stored,
+// and records it. The plan may be built more than once (whole, then cut
+// into stages): a name asked for again gets the same answer.
+func (r *Recorder) NewTable(name string) (*plan.Table, error) {
+	for _, t := range r.created {
+		if strings.EqualFold(t.Name, name) {
+			return t, nil
+		}
+	}
+	tc, ok := r.Catalog.(plan.TableCreator)
+	if !ok {
+		return nil, errkind.Errorf(errkind.Unimplemented, "cannot create table %q: this catalog holds only the tables it was given", name)
+	}
+	t, err := tc.NewTable(name)
+	if err == nil {
+		r.created = append(r.created, t)
+	}
+	return t, err
+}
+
+// AddTable registers a created table in the wrapped catalog.
+func (r *Recorder) AddTable(t *plan.Table) error {
+	tc, ok := r.Catalog.(plan.TableCreator)
+	if !ok {
+		return errkind.Errorf(errkind.Unimplemented, "cannot create table %q: this catalog holds only the tables it was given", t.Name)
+	}
+	return tc.AddTable(t)
+}
+
+// Created returns the tables the plan would create, once it has run.
+func (r *Recorder) Created() []*plan.Table { return r.created }
+
+// Used returns the tables looked up or to be created so far, as protocol
+// messages: those to create are marked so (Table.create).
 func (r *Recorder) Used() []*trebuchetv1.Table {
-	out := make([]*trebuchetv1.Table, len(r.used))
-	for i, t := range r.used {
-		out[i] = ToProto(t)
+	out := make([]*trebuchetv1.Table, 0, len(r.used)+len(r.created))
+	for _, t := range r.used {
+		out = append(out, ToProto(t))
+	}
+	for _, t := range r.created {
+		pt := ToProto(t)
+		pt.Create = true
+		out = append(out, pt)
 	}
 	return out
 }
@@ -172,10 +211,13 @@ func ToProto(t *plan.Table) *trebuchetv1.Table {
 	return &trebuchetv1.Table{Name: t.Name, Format: format, Paths: t.Paths, Location: t.Location}
 }
 
-// FromProto builds a catalog from the table bindings a task carries.
+// FromProto builds a catalog from the table bindings a task carries. The
+// tables its plan creates are not yet tables of the catalog: NewTable
+// returns them.
 func FromProto(tables []*trebuchetv1.Table) (*Catalog, error) {
-	ts := make([]*plan.Table, len(tables))
-	for i, t := range tables {
+	var ts []*plan.Table
+	pending := map[string]*plan.Table{}
+	for _, t := range tables {
 		var format string
 		switch t.GetFormat() {
 		case trebuchetv1.TableFormat_TABLE_FORMAT_PARQUET:
@@ -187,7 +229,17 @@ func FromProto(tables []*trebuchetv1.Table) (*Catalog, error) {
 		default:
 			return nil, errkind.Errorf(errkind.InvalidArgument, "table %q: unknown format %v", t.GetName(), t.GetFormat())
 		}
-		ts[i] = &plan.Table{Name: t.GetName(), Format: format, Paths: t.GetPaths(), Location: t.GetLocation()}
+		pt := &plan.Table{Name: t.GetName(), Format: format, Paths: t.GetPaths(), Location: t.GetLocation()}
+		if t.GetCreate() {
+			pending[strings.ToLower(pt.Name)] = pt
+		} else {
+			ts = append(ts, pt)
+		}
 	}
-	return New(ts...)
+	c, err := New(ts...)
+	if err != nil {
+		return nil, err
+	}
+	c.pending = pending
+	return c, nil
 }

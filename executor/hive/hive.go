@@ -187,31 +187,62 @@ func (l *Listing) Column(k int) []*string {
 // InferType returns the narrowest of int64, float64, date32 and string
 // that every non-null value parses as (string when all are null).
 func InferType(values []*string) arrow.DataType {
-	isInt, isFloat, isDate, any := true, true, true, false
+	var ti TypeInference
 	for _, v := range values {
-		if v == nil {
-			continue
-		}
-		any = true
-		if _, err := strconv.ParseInt(*v, 10, 64); err != nil {
-			isInt = false
-		}
-		if f, err := strconv.ParseFloat(*v, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			isFloat = false
-		}
-		if _, err := time.Parse(time.DateOnly, *v); err != nil {
-			isDate = false
+		if v != nil {
+			ti.Add(*v)
 		}
 	}
+	return ti.Type()
+}
+
+// TypeInference finds the narrowest type that every value of a column of
+// text (a partition key, a CSV column) parses as: int64, float64, date32
+// (YYYY-MM-DD), boolean if Booleans is set, else string. Add the non-null
+// values, then ask Type. The zero value infers without booleans.
+type TypeInference struct {
+	// Booleans lets the column be boolean (true/false, t/f, 1/0).
+	Booleans bool
+
+	seen                               bool
+	notInt, notFloat, notDate, notBool bool
+}
+
+// Add accounts for one non-null value.
+func (ti *TypeInference) Add(v string) {
+	ti.seen = true
+	if !ti.notInt {
+		_, err := strconv.ParseInt(v, 10, 64)
+		ti.notInt = err != nil
+	}
+	if !ti.notFloat {
+		f, err := strconv.ParseFloat(v, 64)
+		ti.notFloat = err != nil || math.IsInf(f, 0) || math.IsNaN(f)
+	}
+	if !ti.notDate {
+		_, err := time.Parse(time.DateOnly, v)
+		ti.notDate = err != nil
+	}
+	if !ti.notBool {
+		_, err := strconv.ParseBool(v)
+		ti.notBool = !ti.Booleans || err != nil
+	}
+}
+
+// Type returns the narrowest type of the values added; string if none
+// were.
+func (ti *TypeInference) Type() arrow.DataType {
 	switch {
-	case !any:
+	case !ti.seen:
 		return arrow.BinaryTypes.String
-	case isInt:
+	case !ti.notInt:
 		return arrow.PrimitiveTypes.Int64
-	case isFloat:
+	case !ti.notFloat:
 		return arrow.PrimitiveTypes.Float64
-	case isDate:
+	case !ti.notDate:
 		return arrow.FixedWidthTypes.Date32
+	case !ti.notBool:
+		return arrow.FixedWidthTypes.Boolean
 	}
 	return arrow.BinaryTypes.String
 }

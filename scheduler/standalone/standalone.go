@@ -29,6 +29,10 @@ import (
 type SchedulerConfig struct {
 	// Tables are the tables plans may read by name.
 	Tables []*plan.Table
+	// Warehouse, if set, is the directory where plans create tables
+	// (CREATE TABLE AS), one subdirectory each; the tables it already
+	// holds are added to Tables. Without one, creating a table fails.
+	Warehouse string
 	// ExecutorTimeout, NoExecutorGrace and ResultTTL are the scheduler's
 	// (scheduler.Config); zero takes its defaults.
 	ExecutorTimeout time.Duration
@@ -53,6 +57,15 @@ func StartScheduler(ctx context.Context, lis net.Listener, cfg SchedulerConfig) 
 	cat, err := catalog.New(cfg.Tables...)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Warehouse != "" {
+		w, err := catalog.NewWarehouse(cfg.Warehouse)
+		if err != nil {
+			return nil, err
+		}
+		if err := cat.UseWarehouse(w); err != nil {
+			return nil, err
+		}
 	}
 	sched, err := scheduler.New(scheduler.Config{
 		Catalog:         cat,

@@ -31,13 +31,6 @@ type Context struct {
 	catalog sql.Catalog
 }
 
-// fileTable is a table registered as files.
-type fileTable struct {
-	name   string
-	files  *logical.Files
-	schema *arrow.Schema
-}
-
 // New returns a Context that builds plans but runs none: Collect and Show
 // fail. Plan and Explain work.
 func New() *Context {
@@ -92,7 +85,7 @@ func (c *Context) UseCatalog(cat sql.Catalog) {
 // directory of .parquet files, or a glob) as the table name, for Table and
 // SQL.
 func (c *Context) RegisterParquet(name, path string) error {
-	t, err := parquetFiles(name, path)
+	t, err := readFiles(name, path, logical.FormatParquet, CSVOptions{})
 	if err != nil {
 		return err
 	}
@@ -103,7 +96,7 @@ func (c *Context) RegisterParquet(name, path string) error {
 // RegisterCSV registers the CSV files at path (a file, a directory of
 // .csv files, or a glob) as the table name, for Table and SQL.
 func (c *Context) RegisterCSV(name, path string, opts CSVOptions) error {
-	t, err := csvFiles(name, path, opts)
+	t, err := readFiles(name, path, logical.FormatCSV, opts)
 	if err != nil {
 		return err
 	}
@@ -126,7 +119,7 @@ func (c *Context) Table(name string) *DataFrame {
 	t, cat := c.files[strings.ToLower(name)], c.catalog
 	c.mu.Unlock()
 	if t != nil {
-		return c.scan(name, t.schema, t.files, name)
+		return c.read(t, name)
 	}
 	if cat == nil {
 		return failed(c, errkind.Errorf(errkind.NotFound, "dataframe: table %q not found", name))
@@ -135,47 +128,50 @@ func (c *Context) Table(name string) *DataFrame {
 	if err != nil {
 		return failed(c, fmt.Errorf("dataframe: %w", err))
 	}
-	return c.scan(strings.ToLower(name), s, nil, name)
+	return c.read(&fileTable{name: strings.ToLower(name), schema: s}, name)
 }
 
-// ReadParquet reads the Parquet files at path: a file, a directory of
-// .parquet files, or a glob. The schema is the first file's.
+// ReadParquet reads the Parquet files at path: a file, a glob, or a
+// directory of .parquet files, whose key=value subdirectories are
+// partition columns (package hive). The schema is the first file's,
+// followed by the partition columns.
 func (c *Context) ReadParquet(path string) *DataFrame {
 	if c.err != nil {
 		return failed(c, c.err)
 	}
-	t, err := parquetFiles(path, path)
+	t, err := readFiles(path, path, logical.FormatParquet, CSVOptions{})
 	if err != nil {
 		return failed(c, err)
 	}
-	return c.scan(path, t.schema, t.files, "")
+	return c.read(t, "")
 }
 
-// ReadCSV reads the CSV files at path: a file, a directory of .csv files,
-// or a glob.
+// ReadCSV reads the CSV files at path: a file, a glob, or a directory of
+// .csv files, whose key=value subdirectories are partition columns.
 func (c *Context) ReadCSV(path string, opts CSVOptions) *DataFrame {
 	if c.err != nil {
 		return failed(c, c.err)
 	}
-	t, err := csvFiles(path, path, opts)
+	t, err := readFiles(path, path, logical.FormatCSV, opts)
 	if err != nil {
 		return failed(c, err)
 	}
-	return c.scan(path, t.schema, t.files, "")
+	return c.read(t, "")
 }
 
-// scan is a DataFrame reading a table of schema s: the files, or the table
-// the cluster knows as name.
-func (c *Context) scan(name string, s *arrow.Schema, files *logical.Files, qual string) *DataFrame {
-	fields, err := logicalSchema(s)
+// read is a DataFrame reading a table: its files, or, without files, the
+// table the cluster knows by its name. Its columns are qualified by qual.
+func (c *Context) read(t *fileTable, qual string) *DataFrame {
+	node, err := t.node()
 	if err != nil {
-		return failed(c, fmt.Errorf("dataframe: table %q: %w", name, err))
+		return failed(c, fmt.Errorf("dataframe: table %q: %w", t.name, err))
 	}
-	cols := make([]column, len(fields))
-	for i, f := range fields {
+	s := node.Schema()
+	cols := make([]column, len(s))
+	for i, f := range s {
 		cols[i] = column{qual: qual, name: f.Name}
 	}
-	return newFrame(c, &logical.Scan{Table: name, Fields: fields, Files: files}, cols)
+	return newFrame(c, node, cols)
 }
 
 func logicalSchema(s *arrow.Schema) (logical.Schema, error) {
@@ -201,8 +197,11 @@ func (c *Context) SQL(ctx context.Context, query string) *DataFrame {
 		return failed(c, err)
 	}
 	c.mu.Lock()
-	attachFiles(node, c.files)
+	err = attachFiles(node, c.files)
 	c.mu.Unlock()
+	if err != nil {
+		return failed(c, err)
+	}
 	cols := make([]column, len(names))
 	for i, n := range names {
 		cols[i] = column{name: n}
@@ -227,24 +226,32 @@ func (s sqlCatalog) TableSchema(ctx context.Context, name string) (*arrow.Schema
 }
 
 // attachFiles makes the scans the SQL binder made of file tables read
-// their files.
+// their files. A partitioned directory is not one scan (fileTable.node):
+// SQL cannot read it yet.
 // REQUIRES: the scans are the binder's own, not shared with other plans.
-func attachFiles(n logical.Node, files map[string]*fileTable) {
+func attachFiles(n logical.Node, files map[string]*fileTable) error {
 	if s, ok := n.(*logical.Scan); ok && s.Files == nil {
 		if t := files[strings.ToLower(s.Table)]; t != nil {
+			if len(t.parts) > 0 {
+				return errkind.Errorf(errkind.Unimplemented, "dataframe: SQL over %q, a directory partitioned hive-style (read it with Table)", s.Table)
+			}
 			s.Files = t.files
 		}
 	}
 	for _, in := range n.Inputs() {
-		attachFiles(in, files)
+		if err := attachFiles(in, files); err != nil {
+			return err
+		}
 	}
+	var err error
 	for _, x := range nodeExprs(n) {
 		walkExpr(x, func(x logical.Expr) {
-			if sq, ok := x.(*logical.ScalarSubquery); ok {
-				attachFiles(sq.Plan, files)
+			if sq, ok := x.(*logical.ScalarSubquery); ok && err == nil {
+				err = attachFiles(sq.Plan, files)
 			}
 		})
 	}
+	return err
 }
 
 // nodeExprs returns the expressions of a node, where subqueries may be.

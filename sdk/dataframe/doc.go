@@ -49,5 +49,16 @@
 // ReadParquet and ReadCSV read files by path, emitted as Substrait local
 // files, so the cluster needs no catalog entry for them; the paths are
 // made absolute, and the executors must see the same files. SQL queries
-// from Context.SQL read registered files the same way.
+// from Context.SQL read registered files the same way. A path is a file,
+// a glob or a directory, resolved as everywhere else in Trebuchet
+// (executor/catalog.Resolve): a directory's key=value subdirectories are
+// hive partitions, and a DataFrame reading one is the union of a scan per
+// partition with its values as constant columns (SQL over a registered
+// partitioned directory is not supported yet).
+//
+// WriteParquet and WriteCSV run a DataFrame into files — a directory of
+// part files, partitioned hive-style by WriteOptions.PartitionBy, or one
+// file — through a Substrait WriteRel the executors carry out, each task
+// writing its own files under a temporary name that is renamed into place
+// only when the whole write succeeded. They return the rows written.
 package dataframe

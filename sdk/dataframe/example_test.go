@@ -85,3 +85,45 @@ func ExampleDataFrame_Err() {
 	// Output:
 	// dataframe: column "n_nam" does not exist; the columns are nation.n_nationkey, nation.n_name, nation.n_regionkey, nation.n_comment
 }
+
+// An ETL step: nations written as Parquet files partitioned by region,
+// then read back, the partition directories giving the region column.
+func ExampleDataFrame_WriteParquet() {
+	ctx := context.Background()
+	c, err := dataframe.Standalone(ctx, standalone.Config{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	dir, err := os.MkdirTemp("", "nations")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+
+	col := dataframe.Col
+	nation := c.ReadParquet("../../conformance/testdata/tpch/sf0.01/nation.parquet").
+		Select(col("n_name"), col("n_regionkey"))
+	n, err := nation.WriteParquet(ctx, dir+"/nations", dataframe.WriteOptions{PartitionBy: []string{"n_regionkey"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(n, "rows written")
+	back := c.ReadParquet(dir + "/nations").
+		GroupBy(col("n_regionkey")).
+		Agg(dataframe.CountAll().Alias("nations")).
+		Sort(col("n_regionkey").Asc())
+	if err := back.Show(ctx, os.Stdout, 2); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// 25 rows written
+	// n_regionkey | nations
+	// ------------+--------
+	//           0 |       5
+	//           1 |       5
+	// (2 rows)
+}

@@ -1,20 +1,15 @@
 package dataframe
 
 import (
-	"errors"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/csv"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/arrow/scalar"
 
+	"github.com/trebuchet-dev/trebuchet/executor/catalog"
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/executor/hive"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
 )
 
@@ -24,8 +19,8 @@ type CSVOptions struct {
 	// Schema lists every column of the files, in order. If nil, the
 	// column names come from the header (or are column_1, column_2, ...)
 	// and the types are inferred from the first rows of the first file:
-	// integers are int64, other numbers float64, true/false boolean,
-	// anything else a string.
+	// the narrowest of int64, float64, date (YYYY-MM-DD), boolean and
+	// string that holds every value (see catalog.CSVSchema).
 	Schema *arrow.Schema
 	// NoHeader says the files have no header line.
 	NoHeader bool
@@ -36,139 +31,158 @@ type CSVOptions struct {
 	NullValue *string
 }
 
-// inferRows is how many rows of a CSV file type inference reads.
-const inferRows = 1000
+// fileTable is a table of files: a file, a glob's files, or a directory's
+// (see catalog.Resolve).
+type fileTable struct {
+	name  string
+	files *logical.Files // every file of the table
+	// schema is the files' columns, then the partition columns of a
+	// directory partitioned hive-style.
+	schema *arrow.Schema
+	// parts are the partitions of such a directory, in path order.
+	parts []partition
+}
 
-// expandPaths resolves a file, a directory (its files ending in ext, at
-// any depth) or a glob to absolute paths.
-func expandPaths(path, ext string) ([]string, error) {
-	var paths []string
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		err := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
+// partition is the files of one partition directory and its key values
+// (nil: null), one per partition column.
+type partition struct {
+	paths  []string
+	values []*string
+}
+
+// readFiles resolves path — a file, a glob, or a directory, partitioned
+// hive-style or not — to the files of a table of format.
+func readFiles(name, path string, format logical.FileFormat, csv CSVOptions) (*fileTable, error) {
+	t, err := catalog.Resolve(name, path, string(format))
+	if err != nil {
+		return nil, fmt.Errorf("dataframe: %w", err)
+	}
+	paths := t.Paths
+	var l *hive.Listing
+	if t.Location != "" {
+		if l, err = hive.List(t.Location); err != nil {
+			return nil, fmt.Errorf("dataframe: %w", err)
+		}
+		if paths = l.Paths(); len(paths) == 0 {
+			return nil, errkind.Errorf(errkind.NotFound, "dataframe: directory %s holds no %s files", path, format)
+		}
+	}
+	files := &logical.Files{Format: format, Paths: paths}
+	var s *arrow.Schema
+	switch {
+	case format == logical.FormatCSV:
+		files.CSV = logical.CSVFormat{Delimiter: csv.Delimiter, NullValue: csv.NullValue}
+		if !csv.NoHeader {
+			files.CSV.SkipLines = 1
+		}
+		if s = csv.Schema; s == nil {
+			s, err = catalog.CSVSchema(paths[0], catalog.CSVOptions{NoHeader: csv.NoHeader, Delimiter: csv.Delimiter, NullValue: csv.NullValue})
+		}
+	default:
+		s, err = catalog.FileSchema(string(format), paths[0])
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dataframe: %w", err)
+	}
+	ft := &fileTable{name: name, files: files, schema: s}
+	if l != nil && len(l.Keys) > 0 {
+		if ft.schema, err = catalog.WithPartitions(name, s, l); err != nil {
+			return nil, fmt.Errorf("dataframe: %w", err)
+		}
+		for _, f := range l.Files {
+			if n := len(ft.parts); n == 0 || !slices.EqualFunc(ft.parts[n-1].values, f.Values, equalValue) {
+				ft.parts = append(ft.parts, partition{values: f.Values})
 			}
-			if !d.IsDir() && strings.EqualFold(filepath.Ext(p), ext) {
-				paths = append(paths, p)
-			}
-			return nil
-		})
+			ft.parts[len(ft.parts)-1].paths = append(ft.parts[len(ft.parts)-1].paths, f.Path)
+		}
+	}
+	return ft, nil
+}
+
+func equalValue(a, b *string) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
+// node returns the plan reading the table: a scan of its files, or, for a
+// partitioned directory, the union of one scan per partition, each
+// followed by its partition values as constant columns — standard
+// Substrait, as local files carry no partition values.
+func (t *fileTable) node() (logical.Node, error) {
+	if len(t.parts) == 0 {
+		fields, err := logicalSchema(t.schema)
 		if err != nil {
-			return nil, errkind.Errorf(errkind.NotFound, "dataframe: %w", err)
-		}
-	} else if err == nil {
-		paths = []string{path}
-	} else {
-		matches, gerr := filepath.Glob(path)
-		if gerr != nil {
-			return nil, errkind.Errorf(errkind.InvalidArgument, "dataframe: %q: %w", path, gerr)
-		}
-		if len(matches) == 0 {
-			return nil, errkind.Errorf(errkind.NotFound, "dataframe: %w", err)
-		}
-		paths = matches
-	}
-	if len(paths) == 0 {
-		return nil, errkind.Errorf(errkind.NotFound, "dataframe: no %s files in %s", ext, path)
-	}
-	slices.Sort(paths)
-	for i, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return nil, errkind.Errorf(errkind.InvalidArgument, "dataframe: %w", err)
-		}
-		paths[i] = abs
-	}
-	return paths, nil
-}
-
-// parquetFiles resolves path to Parquet files; the schema is the first
-// file's.
-func parquetFiles(name, path string) (*fileTable, error) {
-	paths, err := expandPaths(path, ".parquet")
-	if err != nil {
-		return nil, err
-	}
-	s, err := parquetSchema(paths[0])
-	if err != nil {
-		return nil, err
-	}
-	return &fileTable{name: name, schema: s, files: &logical.Files{Format: logical.FormatParquet, Paths: paths}}, nil
-}
-
-func parquetSchema(path string) (*arrow.Schema, error) {
-	r, err := file.OpenParquetFile(path, false)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, errkind.Errorf(errkind.NotFound, "dataframe: %w", err)
-		}
-		return nil, errkind.Errorf(errkind.InvalidArgument, "dataframe: %s: %w", path, err)
-	}
-	defer r.Close()
-	s, err := pqarrow.FromParquet(r.MetaData().Schema, &pqarrow.ArrowReadProperties{}, r.MetaData().KeyValueMetadata())
-	if err != nil {
-		return nil, errkind.Errorf(errkind.InvalidArgument, "dataframe: %s: %w", path, err)
-	}
-	return s, nil
-}
-
-// csvFiles resolves path to CSV files and their schema.
-func csvFiles(name, path string, opts CSVOptions) (*fileTable, error) {
-	paths, err := expandPaths(path, ".csv")
-	if err != nil {
-		return nil, err
-	}
-	s := opts.Schema
-	if s == nil {
-		if s, err = inferCSV(paths[0], opts); err != nil {
 			return nil, err
 		}
+		return &logical.Scan{Table: t.name, Fields: fields, Files: t.files}, nil
 	}
-	files := &logical.Files{Format: logical.FormatCSV, Paths: paths, CSV: logical.CSVFormat{
-		Delimiter: opts.Delimiter,
-		NullValue: opts.NullValue,
-	}}
-	if !opts.NoHeader {
-		files.CSV.SkipLines = 1
+	nStored := len(t.schema.Fields()) - len(t.partitionFields())
+	stored, err := logicalSchema(arrow.NewSchema(t.schema.Fields()[:nStored], nil))
+	if err != nil {
+		return nil, err
 	}
-	return &fileTable{name: name, schema: s, files: files}, nil
+	all, err := logicalSchema(t.schema)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(all))
+	for i, f := range all {
+		names[i] = f.Name
+	}
+	var operands []logical.Node
+	for _, p := range t.parts {
+		files := *t.files
+		files.Paths = p.paths
+		exprs := make([]logical.Expr, 0, len(all))
+		for i, f := range stored {
+			exprs = append(exprs, &logical.Column{Index: i, T: f.Type})
+		}
+		for k, f := range t.partitionFields() {
+			lit, err := partitionValue(p.values[k], f, all[nStored+k])
+			if err != nil {
+				return nil, err
+			}
+			exprs = append(exprs, lit)
+		}
+		scan := &logical.Scan{Table: t.name, Fields: stored, Files: &files}
+		operands = append(operands, &logical.Project{Input: scan, Exprs: exprs, Names: names})
+	}
+	if len(operands) == 1 {
+		return operands[0], nil
+	}
+	return &logical.SetOp{Kind: logical.UnionAll, Operands: operands}, nil
 }
 
-// inferCSV infers the schema of a CSV file from its header and first rows.
-func inferCSV(path string, opts CSVOptions) (*arrow.Schema, error) {
-	f, err := os.Open(path)
+// partitionFields are the partition columns of a partitioned directory.
+func (t *fileTable) partitionFields() []arrow.Field {
+	if len(t.parts) == 0 {
+		return nil
+	}
+	fs := t.schema.Fields()
+	return fs[len(fs)-len(t.parts[0].values):]
+}
+
+// partitionValue is a partition's value of column f as a constant of the
+// column's type lf.
+func partitionValue(v *string, f arrow.Field, lf logical.Field) (*logical.Literal, error) {
+	s, err := hive.Value(v, f.Type)
 	if err != nil {
-		return nil, errkind.Errorf(errkind.NotFound, "dataframe: %w", err)
+		return nil, fmt.Errorf("dataframe: partition column %s: %w", f.Name, err)
 	}
-	defer f.Close()
-	copts := []csv.Option{csv.WithHeader(!opts.NoHeader), csv.WithChunk(inferRows)}
-	if opts.Delimiter != 0 {
-		copts = append(copts, csv.WithComma(opts.Delimiter))
+	lit := &logical.Literal{T: lf.Type}
+	if !s.IsValid() {
+		return lit, nil
 	}
-	if opts.NullValue != nil {
-		copts = append(copts, csv.WithNullReader(true, *opts.NullValue))
-	} else {
-		copts = append(copts, csv.WithNullReader(true, ""))
+	switch s := s.(type) {
+	case *scalar.Int64:
+		lit.Value = s.Value
+	case *scalar.Float64:
+		lit.Value = s.Value
+	case *scalar.Date32:
+		lit.Value = logical.Date(s.Value)
+	case *scalar.String:
+		lit.Value = string(s.Value.Bytes())
+	default:
+		return nil, errkind.Errorf(errkind.Internal, "dataframe: partition column %s of type %s", f.Name, f.Type)
 	}
-	r := csv.NewInferringReader(f, copts...)
-	defer r.Release()
-	if !r.Next() {
-		if err := r.Err(); err != nil && !errors.Is(err, io.EOF) {
-			return nil, errkind.Errorf(errkind.InvalidArgument, "dataframe: %s: %w", path, err)
-		}
-		if r.Schema() == nil {
-			return nil, errkind.Errorf(errkind.InvalidArgument, "dataframe: %s: no rows to infer column types from; give CSVOptions.Schema", path)
-		}
-	}
-	s := r.Schema()
-	fields := make([]arrow.Field, s.NumFields())
-	for i, fd := range s.Fields() {
-		fd.Nullable = true
-		if _, err := logical.SubstraitType(fd.Type, true); err != nil {
-			// Types the plans cannot carry (timestamps) are read as text.
-			fd.Type = arrow.BinaryTypes.String
-		}
-		fields[i] = fd
-	}
-	return arrow.NewSchema(fields, nil), nil
+	return lit, nil
 }

@@ -3,16 +3,15 @@ package sql
 import (
 	"context"
 	"math"
-	"os"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 
+	"github.com/trebuchet-dev/trebuchet/executor/catalog"
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
 )
@@ -44,19 +43,9 @@ func (c ParquetCatalog) TableSchema(ctx context.Context, name string) (*arrow.Sc
 	if !ok {
 		return nil, errkind.Errorf(errkind.NotFound, "table %q not found", name)
 	}
-	f, err := os.Open(path)
+	s, err := catalog.FileSchema("parquet", path)
 	if err != nil {
-		return nil, errkind.Errorf(errkind.NotFound, "table %q: %w", name, err)
-	}
-	defer f.Close()
-	r, err := file.NewParquetReader(f)
-	if err != nil {
-		return nil, errkind.Errorf(errkind.Execution, "table %q: %s: %w", name, path, err)
-	}
-	defer r.Close()
-	s, err := pqarrow.FromParquet(r.MetaData().Schema, &pqarrow.ArrowReadProperties{}, r.MetaData().KeyValueMetadata())
-	if err != nil {
-		return nil, errkind.Errorf(errkind.Execution, "table %q: %s: %w", name, path, err)
+		return nil, errkind.Errorf(errkind.KindOf(err), "table %q: %w", name, err)
 	}
 	return s, nil
 }

@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
 
+	"github.com/trebuchet-dev/trebuchet/executor/catalog"
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql/logical"
@@ -23,14 +25,30 @@ type Table struct {
 	// Format is the files' format: "parquet", "csv" (with a header line)
 	// or "arrow" (IPC file or stream).
 	Format string
-	// Location is where the table was declared to be: a file, a
-	// directory or a glob.
+	// Location is where the table was declared to be: a file, a glob,
+	// or, for a directory table, its absolute path.
 	Location string
 	// Paths are the files read, absolute and sorted, resolved when the
-	// table was registered.
+	// table was registered; empty for a directory table.
 	Paths []string
+	// Dir marks a directory table (a directory location, or a table the
+	// session created): plans read the files it holds when they run,
+	// key=value subdirectories are partition columns (package hive), and
+	// INSERT adds files to it.
+	Dir bool
+	// Managed marks a table the session created in its warehouse (CREATE
+	// TABLE AS): DROP TABLE deletes its directory.
+	Managed bool
 	// Schema is the table's columns.
 	Schema *arrow.Schema
+}
+
+// binding is the engine's binding of the table to its files.
+func (t *Table) binding() *plan.Table {
+	if t.Dir {
+		return &plan.Table{Name: t.Name, Format: t.Format, Location: t.Location}
+	}
+	return &plan.Table{Name: t.Name, Format: t.Format, Paths: t.Paths}
 }
 
 // View is a named query of a Session, bound where a query names it in
@@ -49,16 +67,21 @@ type View struct {
 }
 
 // Session is a SQL session: a catalog of tables and views that statements
-// change (CREATE EXTERNAL TABLE, DROP TABLE, CREATE VIEW, DROP VIEW) and
-// read (queries, SHOW TABLES, DESCRIBE, EXPLAIN). Exec runs statements.
+// change (CREATE EXTERNAL TABLE, CREATE TABLE [AS], INSERT, DROP TABLE,
+// CREATE VIEW, DROP VIEW) and read (queries, SHOW TABLES, DESCRIBE,
+// EXPLAIN). Exec runs statements.
 //
 // A Session is a Catalog and a ViewCatalog, so Plan and Bind resolve names
 // against it, views included; and a plan.Catalog, so the engine finds the
 // files of its tables when its plans run in process (plan.Build(ctx, p,
-// session)). A Session is safe for concurrent use.
+// session)). With a warehouse (SessionOptions) it is also a
+// plan.TableCreator: the plan of CREATE TABLE name AS query writes the
+// table's files in the warehouse, and the session registers it once they
+// are in place. A Session is safe for concurrent use.
 type Session struct {
-	base Catalog
-	fns  *logical.Functions
+	base      Catalog
+	fns       *logical.Functions
+	warehouse *catalog.Warehouse // nil: CREATE TABLE AS fails
 
 	mu     sync.RWMutex
 	tables map[string]*Table
@@ -66,15 +89,45 @@ type Session struct {
 	mem    map[string]*MemTable // in-memory tables (session_write.go)
 }
 
+// SessionOptions configure a Session.
+type SessionOptions struct {
+	// Warehouse is the directory where CREATE TABLE AS stores the tables
+	// it creates, one subdirectory of Parquet files each
+	// (catalog.Warehouse); the tables already there are the session's at
+	// start. Empty: the session creates no tables of files.
+	Warehouse string
+}
+
 // NewSession returns a session over base, a catalog of schemas consulted
 // for names the session does not define (nil for none). If base is also a
 // plan.Catalog, the engine reads its tables through the session too.
 func NewSession(base Catalog) (*Session, error) {
+	return NewSessionWithOptions(base, SessionOptions{})
+}
+
+// NewSessionWithOptions returns a session over base (see NewSession)
+// configured by opts.
+func NewSessionWithOptions(base Catalog, opts SessionOptions) (*Session, error) {
 	fns, err := logical.NewFunctions()
 	if err != nil {
 		return nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
-	return &Session{base: base, fns: fns, tables: map[string]*Table{}, views: map[string]*View{}, mem: map[string]*MemTable{}}, nil
+	s := &Session{base: base, fns: fns, tables: map[string]*Table{}, views: map[string]*View{}, mem: map[string]*MemTable{}}
+	if opts.Warehouse != "" {
+		if s.warehouse, err = catalog.NewWarehouse(opts.Warehouse); err != nil {
+			return nil, fmt.Errorf("sql: %w", err)
+		}
+		held, err := s.warehouse.Tables()
+		if err != nil {
+			return nil, fmt.Errorf("sql: %w", err)
+		}
+		for _, t := range held {
+			if err := s.AddTable(t); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s, nil
 }
 
 // ExternalTable declares a table of files, as CREATE EXTERNAL TABLE does.
@@ -101,14 +154,8 @@ func (s *Session) RegisterTable(def ExternalTable) (*Table, error) {
 	if name == "" {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: table name is empty")
 	}
-	format := strings.ToLower(def.Format)
-	if format == "" {
-		if format = formatOfPath(def.Location); format == "" {
-			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: table %q: give the format of %q (STORED AS PARQUET, CSV or ARROW)", name, def.Location)
-		}
-	}
-	if _, ok := formatExtensions[format]; !ok {
-		return nil, errkind.Errorf(errkind.Unimplemented, "sql: table %q: file format %q (supported: PARQUET, CSV, ARROW)", name, def.Format)
+	if def.Format == "" && catalog.FormatOf(def.Location) == "" && !isDir(def.Location) {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: table %q: give the format of %q (STORED AS PARQUET, CSV or ARROW)", name, def.Location)
 	}
 	if s.exists(name) {
 		if def.IfNotExists {
@@ -116,14 +163,17 @@ func (s *Session) RegisterTable(def ExternalTable) (*Table, error) {
 		}
 		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: relation %q already exists", name)
 	}
-	paths, err := resolveFiles(def.Location, format)
+	b, err := catalog.Resolve(name, def.Location, def.Format)
 	if err != nil {
-		return nil, fmt.Errorf("sql: table %q: %w", name, err)
+		return nil, fmt.Errorf("sql: %w", err)
 	}
 	schema := def.Schema
 	if schema == nil {
-		if schema, err = readSchema(format, paths[0]); err != nil {
-			return nil, fmt.Errorf("sql: table %q: %w", name, err)
+		if schema, err = catalog.Schema(b); err != nil {
+			return nil, fmt.Errorf("sql: %w", err)
+		}
+		if schema.NumFields() == 0 {
+			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: table %q: directory %s holds no files to read the columns from; declare them", name, def.Location)
 		}
 	}
 	for _, f := range schema.Fields() {
@@ -131,7 +181,10 @@ func (s *Session) RegisterTable(def ExternalTable) (*Table, error) {
 			return nil, fmt.Errorf("sql: table %q column %q: %w", name, f.Name, err)
 		}
 	}
-	t := &Table{Name: name, Format: format, Location: def.Location, Paths: paths, Schema: schema}
+	t := &Table{Name: name, Format: b.Format, Location: def.Location, Paths: b.Paths, Schema: schema}
+	if b.Location != "" {
+		t.Location, t.Dir = b.Location, true
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.existsLocked(name) {
@@ -142,6 +195,52 @@ func (s *Session) RegisterTable(def ExternalTable) (*Table, error) {
 	}
 	s.tables[name] = t
 	return t, nil
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+// NewTable returns where CREATE TABLE AS would store the table name: a
+// directory of the session's warehouse. It registers nothing (see
+// plan.TableCreator).
+func (s *Session) NewTable(name string) (*plan.Table, error) {
+	name = strings.ToLower(name)
+	if s.exists(name) {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: relation %q already exists", name)
+	}
+	if s.warehouse == nil {
+		return nil, errkind.Errorf(errkind.Unimplemented, "sql: cannot create table %q: the session has no warehouse directory to store it in (SessionOptions.Warehouse, trebuchet --warehouse)", name)
+	}
+	t, err := s.warehouse.NewTable(name)
+	if err != nil {
+		return nil, fmt.Errorf("sql: %w", err)
+	}
+	return t, nil
+}
+
+// AddTable registers a table a plan has created in the warehouse, its
+// columns read from the files now there.
+func (s *Session) AddTable(b *plan.Table) error {
+	schema, err := catalog.Schema(b)
+	if err != nil {
+		return fmt.Errorf("sql: %w", err)
+	}
+	t := &Table{Name: strings.ToLower(b.Name), Format: b.Format, Location: b.Location, Dir: true, Managed: true, Schema: schema}
+	return s.add(t.Name, func() { s.tables[t.Name] = t })
+}
+
+// add registers a relation under name, which must be free, by calling
+// put with s.mu held.
+func (s *Session) add(name string, put func()) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.existsLocked(name) {
+		return errkind.Errorf(errkind.InvalidArgument, "sql: relation %q already exists", name)
+	}
+	put()
+	return nil
 }
 
 // RegisterView adds a view: a logical plan (from SQL or a Go DataFrame)
@@ -170,14 +269,19 @@ func (s *Session) putView(v *View, replace bool) error {
 	return nil
 }
 
-// DropTable removes a table the session registered. A missing table is a
-// NotFound error unless ifExists; a table of the base catalog cannot be
-// dropped.
+// DropTable removes a table the session registered, and, if the session
+// created it in its warehouse, its files. A missing table is a NotFound
+// error unless ifExists; a table of the base catalog cannot be dropped.
 func (s *Session) DropTable(name string, ifExists bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.tables[name]; ok {
+	if t, ok := s.tables[name]; ok {
 		delete(s.tables, name)
+		if t.Managed {
+			if err := os.RemoveAll(t.Location); err != nil {
+				return errkind.Errorf(errkind.Execution, "sql: DROP TABLE %s: removing its files: %w", name, err)
+			}
+		}
 		return nil
 	}
 	if _, ok := s.mem[name]; ok {
@@ -240,7 +344,7 @@ func (s *Session) View(name string) *View {
 // the files its tables were registered with.
 func (s *Session) Table(name string) (*plan.Table, error) {
 	if t := s.table(strings.ToLower(name)); t != nil {
-		return &plan.Table{Name: t.Name, Format: t.Format, Paths: t.Paths}, nil
+		return t.binding(), nil
 	}
 	if pc, ok := s.base.(plan.Catalog); ok {
 		return pc.Table(name)
@@ -267,7 +371,7 @@ func (s *Session) EngineTables() []*plan.Table {
 	ts := s.Tables()
 	out := make([]*plan.Table, len(ts))
 	for i, t := range ts {
-		out[i] = &plan.Table{Name: t.Name, Format: t.Format, Paths: t.Paths}
+		out[i] = t.binding()
 	}
 	return out
 }

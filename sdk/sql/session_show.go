@@ -41,6 +41,7 @@ func stringRows(cols []string, rows [][]string) arrow.RecordBatch {
 }
 
 // showTables lists tables and views: name, kind, format and location.
+// In-memory tables have the format "memory" and no location.
 func (s *Session) showTables(ctx context.Context) (*Result, error) {
 	var rows [][]string
 	for _, t := range s.Tables() {
@@ -50,6 +51,9 @@ func (s *Session) showTables(ctx context.Context) (*Result, error) {
 	for _, v := range s.views {
 		rows = append(rows, []string{v.Name, "view", "", ""})
 	}
+	for _, m := range s.mem {
+		rows = append(rows, []string{m.Name, "table", "memory", ""})
+	}
 	s.mu.RUnlock()
 	if l, ok := s.base.(TableLister); ok {
 		for _, name := range l.TableNames() {
@@ -57,7 +61,10 @@ func (s *Session) showTables(ctx context.Context) (*Result, error) {
 				row := []string{name, "table", "", ""}
 				if t, err := s.Table(name); err == nil {
 					row[2] = t.Format
-					row[3] = strings.Join(t.Paths, ", ")
+					row[3] = t.Location
+					if t.Location == "" {
+						row[3] = strings.Join(t.Paths, ", ")
+					}
 				}
 				rows = append(rows, row)
 			}
@@ -70,7 +77,7 @@ func (s *Session) showTables(ctx context.Context) (*Result, error) {
 func (s *Session) definesLocally(name string) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.tables[name] != nil || s.views[name] != nil
+	return s.tables[name] != nil || s.views[name] != nil || s.mem[name] != nil
 }
 
 // describe lists the columns of a table or view: name, SQL type and

@@ -94,13 +94,12 @@ func copyFile(t *testing.T, from, to string) {
 
 func TestSessionTables(t *testing.T) {
 	data := sampleDir(t)
-	// A directory table: two copies of nation at different depths; the
-	// files writers leave ("_" and "." prefixes) and other formats are not
-	// part of it.
+	// A directory table: two copies of nation; the files writers leave
+	// ("_" and "." prefixes) are not part of it.
 	dir := t.TempDir()
 	nation := filepath.Join(data, "nation.parquet")
 	copyFile(t, nation, filepath.Join(dir, "part-0.parquet"))
-	copyFile(t, nation, filepath.Join(dir, "sub", "part-1.parquet"))
+	copyFile(t, nation, filepath.Join(dir, "part-1.parquet"))
 	copyFile(t, nation, filepath.Join(dir, "_temporary", "part-2.parquet"))
 	copyFile(t, nation, filepath.Join(dir, ".part-3.parquet"))
 	if err := os.WriteFile(filepath.Join(dir, "_SUCCESS"), nil, 0o644); err != nil {
@@ -138,8 +137,8 @@ func TestSessionTables(t *testing.T) {
 		"n_nationkey|integer|NO", "n_name|text|YES", "n_regionkey|integer|YES", "n_comment|text|YES")
 	wantRows(t, "DESC people", localRows(exec(t, s, "desc People")[0]),
 		"id|bigint|YES", "name|text|YES", "score|double precision|YES", "born|date|YES", "ok|boolean|YES")
-	if paths := s.EngineTables()[1].Paths; len(paths) != 2 || filepath.Base(paths[0]) != "part-0.parquet" {
-		t.Errorf("nations files = %v", paths)
+	if b := s.EngineTables()[1]; b.Location != dir || len(b.Paths) != 0 {
+		t.Errorf("nations binding = %+v, want the directory %s", b, dir)
 	}
 
 	exec(t, s, "DROP TABLE lineitem; DROP TABLE IF EXISTS lineitem; DROP TABLE IF EXISTS nosuch")
@@ -167,7 +166,7 @@ func TestSessionTableErrors(t *testing.T) {
 		{"CREATE EXTERNAL TABLE m STORED AS ORC LOCATION '" + nation + "'", errkind.Unimplemented},
 		{"CREATE EXTERNAL TABLE m STORED AS PARQUET LOCATION '/no/such/file.parquet'", errkind.NotFound},
 		{"CREATE EXTERNAL TABLE m STORED AS PARQUET LOCATION '" + data + "/*.nosuch'", errkind.NotFound},
-		{"CREATE EXTERNAL TABLE m STORED AS CSV LOCATION '" + data + "'", errkind.NotFound}, // no CSV files there
+		{"CREATE EXTERNAL TABLE m STORED AS CSV LOCATION '" + data + "'", errkind.InvalidArgument}, // not CSV files
 		{"CREATE EXTERNAL TABLE m STORED AS PARQUET LOCATION '" + nation + "' OPTIONS (compression 'zstd')", errkind.InvalidArgument},
 		{"CREATE EXTERNAL TABLE m STORED AS CSV LOCATION 'x.csv' OPTIONS (header 'false')", errkind.Unimplemented},
 		{"CREATE EXTERNAL TABLE m (a int[]) STORED AS PARQUET LOCATION '" + nation + "'", errkind.Unimplemented},

@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
-
-	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 )
 
 // write runs a write statement of a Session (write.go): COPY TO, CREATE
@@ -50,11 +48,5 @@ func (s *Session) MemTable(name string) *MemTable {
 // AddMemTable registers an in-memory table; a name in use is an
 // InvalidArgument error.
 func (s *Session) AddMemTable(t *MemTable) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.existsLocked(t.Name) {
-		return errkind.Errorf(errkind.InvalidArgument, "sql: relation %q already exists", t.Name)
-	}
-	s.mem[t.Name] = t
-	return nil
+	return s.add(t.Name, func() { s.mem[t.Name] = t })
 }

@@ -412,11 +412,7 @@ func TestSessionWrites(t *testing.T) {
 	}
 	run := func(text string) []string {
 		t.Helper()
-		rs, err := sess.Exec(context.Background(), text)
-		if err != nil {
-			t.Fatalf("%s: %v", text, err)
-		}
-		rows, err := runStatement(t, &sql.Statement{Plan: rs[0].Plan, Apply: rs[0].Apply}, sess)
+		rows, err := runSession(t, sess, text)
 		if err != nil {
 			t.Fatalf("%s: %v", text, err)
 		}
@@ -442,5 +438,98 @@ func TestSessionWrites(t *testing.T) {
 	}
 	if _, err := sess.Exec(context.Background(), `CREATE TABLE flags (x int)`); errkind.KindOf(err) != errkind.InvalidArgument {
 		t.Errorf("CREATE TABLE of an existing name: %v", err)
+	}
+}
+
+// runSession runs one statement of a session in-process, the session
+// being the engine's catalog, and returns its rows.
+func runSession(t *testing.T, sess *sql.Session, text string) ([]string, error) {
+	t.Helper()
+	rs, err := sess.Exec(context.Background(), text)
+	if err != nil {
+		return nil, err
+	}
+	if rs[0].Rows != nil {
+		return localRows(rs[0]), nil
+	}
+	return runStatement(t, &sql.Statement{Plan: rs[0].Plan, Apply: rs[0].Apply}, sess)
+}
+
+// TestSessionWarehouse creates tables of files through a Session with a
+// warehouse: CREATE TABLE AS writes a directory there and registers it,
+// INSERT adds files to it, all or nothing, SHOW TABLES lists it, a new
+// session on the warehouse finds it, and DROP TABLE deletes it.
+func TestSessionWarehouse(t *testing.T) {
+	base := newSession(t)
+	warehouse := filepath.Join(t.TempDir(), "warehouse")
+	sess, err := sql.NewSessionWithOptions(base, sql.SessionOptions{Warehouse: warehouse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(text string, want ...string) {
+		t.Helper()
+		got, err := runSession(t, sess, text)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s:\n got %q\nwant %q", text, got, want)
+		}
+	}
+	run(`CREATE TABLE Asia AS SELECT n_nationkey AS k, n_name AS name FROM nation WHERE n_regionkey = 2`, "5")
+	run(`INSERT INTO asia SELECT n_nationkey, n_name FROM nation WHERE n_nationkey = 0`, "1")
+	run(`INSERT INTO asia (name, k) VALUES ('ATLANTIS', 99)`, "1")
+	asia := []string{"0|ALGERIA", "8|INDIA", "9|INDONESIA", "12|JAPAN", "18|CHINA", "21|VIETNAM", "99|ATLANTIS"}
+	run(`SELECT k, name FROM asia ORDER BY k`, asia...)
+
+	// A failed INSERT adds nothing, and leaves no files behind.
+	if _, err := runSession(t, sess, `INSERT INTO asia SELECT CAST(n_name AS bigint), n_name FROM nation`); err == nil {
+		t.Fatal("INSERT of names cast to numbers succeeded")
+	}
+	run(`SELECT count(*) FROM asia`, "7")
+	entries, err := os.ReadDir(filepath.Join(warehouse, "asia"))
+	if err != nil || len(entries) != 3 {
+		t.Errorf("the table's directory holds %d entries (%v), want the files of three writes", len(entries), err)
+	}
+
+	if _, err := runSession(t, sess, `CREATE TABLE asia AS SELECT 1 AS k`); errkind.KindOf(err) != errkind.InvalidArgument || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("CTAS of an existing table: %v", err)
+	}
+	run(`CREATE TABLE IF NOT EXISTS asia AS SELECT 1 AS k`, "0")
+	run(`CREATE TABLE prio (p text)`, "0")
+	run(`SHOW TABLES`, "asia|table|parquet|"+filepath.Join(warehouse, "asia"), "prio|table|memory|")
+
+	// An external directory table takes INSERTs too; DROP TABLE forgets
+	// it but keeps its files.
+	ext := t.TempDir()
+	run(`COPY (SELECT n_name, n_regionkey FROM nation) TO '`+ext+`' (PARTITION_BY (n_regionkey), OVERWRITE)`, "25")
+	run(`CREATE EXTERNAL TABLE regions STORED AS PARQUET LOCATION '` + ext + `'`)
+	run(`INSERT INTO regions VALUES ('ATLANTIS', 7)`, "1")
+	run(`SELECT n_regionkey, count(*) FROM regions GROUP BY n_regionkey ORDER BY n_regionkey`, "0|5", "1|5", "2|5", "3|5", "4|5", "7|1")
+	run(`DROP TABLE regions`)
+	if _, err := os.Stat(filepath.Join(ext, "n_regionkey=7")); err != nil {
+		t.Errorf("DROP TABLE of an external table removed its files: %v", err)
+	}
+
+	// A new session on the warehouse has the table; DROP TABLE deletes it.
+	again, err := sql.NewSessionWithOptions(base, sql.SessionOptions{Warehouse: warehouse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess = again
+	run(`SELECT k, name FROM asia ORDER BY k`, asia...)
+	run(`DROP TABLE asia`)
+	if _, err := os.Stat(filepath.Join(warehouse, "asia")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("DROP TABLE left the table's directory: %v", err)
+	}
+	run(`CREATE TABLE asia AS SELECT 1 AS k`, "1")
+
+	// Without a warehouse, CREATE TABLE AS says what is missing.
+	plain, err := sql.NewSession(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runSession(t, plain, `CREATE TABLE t AS SELECT 1 AS k`); errkind.KindOf(err) != errkind.Unimplemented || !strings.Contains(err.Error(), "warehouse") {
+		t.Errorf("CTAS without a warehouse: %v", err)
 	}
 }

@@ -120,16 +120,18 @@ class Location(_message.Message):
     def __init__(self, executor_id: _Optional[str] = ..., flight_address: _Optional[str] = ..., ticket: _Optional[bytes] = ...) -> None: ...
 
 class Table(_message.Message):
-    __slots__ = ("name", "format", "paths", "location")
+    __slots__ = ("name", "format", "paths", "location", "create")
     NAME_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     PATHS_FIELD_NUMBER: _ClassVar[int]
     LOCATION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_FIELD_NUMBER: _ClassVar[int]
     name: str
     format: TableFormat
     paths: _containers.RepeatedScalarFieldContainer[str]
     location: str
-    def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[TableFormat, str]] = ..., paths: _Optional[_Iterable[str]] = ..., location: _Optional[str] = ...) -> None: ...
+    create: bool
+    def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[TableFormat, str]] = ..., paths: _Optional[_Iterable[str]] = ..., location: _Optional[str] = ..., create: bool = ...) -> None: ...
 
 class TaskMetrics(_message.Message):
     __slots__ = ("output_rows", "output_batches", "output_bytes", "elapsed_nanos", "partition_rows")

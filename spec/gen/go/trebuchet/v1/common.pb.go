@@ -566,7 +566,11 @@ type Table struct {
 	// files and directories, whose names start with "." or "_", are skipped),
 	// subdirectories named key=value are hive partitions whose keys are
 	// columns, and writes add files to it.
-	Location      string `protobuf:"bytes,4,opt,name=location,proto3" json:"location,omitempty"`
+	Location string `protobuf:"bytes,4,opt,name=location,proto3" json:"location,omitempty"`
+	// Set on a table the task's plan creates (a CTAS WriteRel): the name is
+	// not yet a table; the write stores it at location, and the scheduler
+	// registers it once the job has succeeded.
+	Create        bool `protobuf:"varint,5,opt,name=create,proto3" json:"create,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -627,6 +631,13 @@ func (x *Table) GetLocation() string {
 		return x.Location
 	}
 	return ""
+}
+
+func (x *Table) GetCreate() bool {
+	if x != nil {
+		return x.Create
+	}
+	return false
 }
 
 // TaskMetrics are counters a task reports when it ends.
@@ -792,12 +803,13 @@ const file_trebuchet_v1_common_proto_rawDesc = "" +
 	"\vexecutor_id\x18\x01 \x01(\tR\n" +
 	"executorId\x12%\n" +
 	"\x0eflight_address\x18\x02 \x01(\tR\rflightAddress\x12\x16\n" +
-	"\x06ticket\x18\x03 \x01(\fR\x06ticket\"\x80\x01\n" +
+	"\x06ticket\x18\x03 \x01(\fR\x06ticket\"\x98\x01\n" +
 	"\x05Table\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x121\n" +
 	"\x06format\x18\x02 \x01(\x0e2\x19.trebuchet.v1.TableFormatR\x06format\x12\x14\n" +
 	"\x05paths\x18\x03 \x03(\tR\x05paths\x12\x1a\n" +
-	"\blocation\x18\x04 \x01(\tR\blocation\"\xc4\x01\n" +
+	"\blocation\x18\x04 \x01(\tR\blocation\x12\x16\n" +
+	"\x06create\x18\x05 \x01(\bR\x06create\"\xc4\x01\n" +
 	"\vTaskMetrics\x12\x1f\n" +
 	"\voutput_rows\x18\x01 \x01(\x04R\n" +
 	"outputRows\x12%\n" +

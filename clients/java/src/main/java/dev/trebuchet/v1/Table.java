@@ -226,6 +226,23 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int CREATE_FIELD_NUMBER = 5;
+  private boolean create_ = false;
+  /**
+   * <pre>
+   * Set on a table the task's plan creates (a CTAS WriteRel): the name is
+   * not yet a table; the write stores it at location, and the scheduler
+   * registers it once the job has succeeded.
+   * </pre>
+   *
+   * <code>bool create = 5;</code>
+   * @return The create.
+   */
+  @java.lang.Override
+  public boolean getCreate() {
+    return create_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -251,6 +268,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(location_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 4, location_);
+    }
+    if (create_ != false) {
+      output.writeBool(5, create_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -279,6 +299,10 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(location_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(4, location_);
     }
+    if (create_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(5, create_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -301,6 +325,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getPathsList())) return false;
     if (!getLocation()
         .equals(other.getLocation())) return false;
+    if (getCreate()
+        != other.getCreate()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -322,6 +348,9 @@ private static final long serialVersionUID = 0L;
     }
     hash = (37 * hash) + LOCATION_FIELD_NUMBER;
     hash = (53 * hash) + getLocation().hashCode();
+    hash = (37 * hash) + CREATE_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getCreate());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -463,6 +492,7 @@ private static final long serialVersionUID = 0L;
       paths_ =
           com.google.protobuf.LazyStringArrayList.emptyList();
       location_ = "";
+      create_ = false;
       return this;
     }
 
@@ -509,6 +539,9 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000008) != 0)) {
         result.location_ = location_;
       }
+      if (((from_bitField0_ & 0x00000010) != 0)) {
+        result.create_ = create_;
+      }
     }
 
     @java.lang.Override
@@ -545,6 +578,9 @@ private static final long serialVersionUID = 0L;
         location_ = other.location_;
         bitField0_ |= 0x00000008;
         onChanged();
+      }
+      if (other.getCreate() != false) {
+        setCreate(other.getCreate());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -593,6 +629,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000008;
               break;
             } // case 34
+            case 40: {
+              create_ = input.readBool();
+              bitField0_ |= 0x00000010;
+              break;
+            } // case 40
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1008,6 +1049,56 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       location_ = value;
       bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+
+    private boolean create_ ;
+    /**
+     * <pre>
+     * Set on a table the task's plan creates (a CTAS WriteRel): the name is
+     * not yet a table; the write stores it at location, and the scheduler
+     * registers it once the job has succeeded.
+     * </pre>
+     *
+     * <code>bool create = 5;</code>
+     * @return The create.
+     */
+    @java.lang.Override
+    public boolean getCreate() {
+      return create_;
+    }
+    /**
+     * <pre>
+     * Set on a table the task's plan creates (a CTAS WriteRel): the name is
+     * not yet a table; the write stores it at location, and the scheduler
+     * registers it once the job has succeeded.
+     * </pre>
+     *
+     * <code>bool create = 5;</code>
+     * @param value The create to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCreate(boolean value) {
+
+      create_ = value;
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set on a table the task's plan creates (a CTAS WriteRel): the name is
+     * not yet a table; the write stores it at location, and the scheduler
+     * registers it once the job has succeeded.
+     * </pre>
+     *
+     * <code>bool create = 5;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearCreate() {
+      bitField0_ = (bitField0_ & ~0x00000010);
+      create_ = false;
       onChanged();
       return this;
     }

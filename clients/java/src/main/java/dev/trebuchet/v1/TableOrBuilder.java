@@ -109,4 +109,16 @@ public interface TableOrBuilder extends
    */
   com.google.protobuf.ByteString
       getLocationBytes();
+
+  /**
+   * <pre>
+   * Set on a table the task's plan creates (a CTAS WriteRel): the name is
+   * not yet a table; the write stores it at location, and the scheduler
+   * registers it once the job has succeeded.
+   * </pre>
+   *
+   * <code>bool create = 5;</code>
+   * @return The create.
+   */
+  boolean getCreate();
 }
