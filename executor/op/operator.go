@@ -66,6 +66,14 @@ type Task struct {
 	Alloc memory.Allocator
 	// Pool is the memory budget buffering operators reserve from.
 	Pool spill.Pool
+	// Spill is where buffering operators write their state when Pool
+	// refuses them memory; nil means they cannot spill, and a refusal
+	// fails the task. Its owner closes it when the task ends, which
+	// deletes whatever is left in it.
+	Spill *spill.Space
+	// MergeFanIn is the most sorted runs an external sort merges at once;
+	// 0 means DefaultMergeFanIn.
+	MergeFanIn int
 	// BatchSize is the preferred number of rows per batch.
 	BatchSize int
 	// Parallelism is the most partitions an operator splits into; 0 means
@@ -128,6 +136,13 @@ func (t *Task) parallelism() int {
 		return runtime.GOMAXPROCS(0)
 	}
 	return t.Parallelism
+}
+
+func (t *Task) mergeFanIn() int {
+	if t.MergeFanIn < 2 {
+		return DefaultMergeFanIn
+	}
+	return t.MergeFanIn
 }
 
 func (t *Task) batchSize() int {
