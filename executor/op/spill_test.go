@@ -36,20 +36,37 @@ func (g *genSource) Children() []Operator  { return nil }
 func (g *genSource) String() string        { return "GenSource" }
 
 func (g *genSource) Open(_ context.Context, t *Task) (Stream, error) {
-	return &genStream{g: g, alloc: t.Alloc}, nil
+	return &genStream{g: g, alloc: t.Alloc, step: 1}, nil
+}
+
+// partGenSource is a genSource in parts partitions: partition i returns
+// batches i, i+parts, ...
+type partGenSource struct {
+	genSource
+	parts int
+}
+
+func (g *partGenSource) Partitions(*Task) int { return g.parts }
+
+func (g *partGenSource) OpenPartition(_ context.Context, t *Task, i int) (Stream, error) {
+	return &genStream{g: &g.genSource, alloc: t.Alloc, next: i, step: g.parts}, nil
+}
+
+func (g *partGenSource) Open(ctx context.Context, t *Task) (Stream, error) {
+	return openGathered(ctx, g, t)
 }
 
 type genStream struct {
-	g     *genSource
-	alloc memory.Allocator
-	next  int
+	g          *genSource
+	alloc      memory.Allocator
+	next, step int
 }
 
 func (s *genStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if s.next == s.g.batches {
+	if s.next >= s.g.batches {
 		return nil, io.EOF
 	}
 	b := array.NewRecordBuilder(s.alloc, genSchema)
@@ -65,7 +82,7 @@ func (s *genStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		b.Field(2).(*array.StringBuilder).Append(fmt.Sprintf("s%d", k))
 	}
-	s.next++
+	s.next += s.step
 	return b.NewRecordBatch(), nil
 }
 
