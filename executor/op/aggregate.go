@@ -160,8 +160,9 @@ func (h *HashAggregate) Open(ctx context.Context, t *Task) (Stream, error) {
 		return nil, err
 	}
 	seed := maphash.MakeSeed()
-	s := &aggStream{op: h, t: t, ins: ins, res: t.Pool.NewReservation("hash aggregate"), sets: h.sets()}
+	s := &aggStream{op: h, t: t, ins: ins, sets: h.sets()}
 	s.spill = newAggSpill(s)
+	s.res = newReservation(t, "hash aggregate", s.spill != nil)
 	for _, cols := range s.sets {
 		types := make([]arrow.DataType, len(cols))
 		for i, k := range cols {
@@ -295,7 +296,7 @@ func (s *aggStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b, err := s.out.next(s.t.batchSize())
+	b, err := s.out.handOut(s.t.batchSize(), s.res)
 	if err == io.EOF && s.spilled.Load() {
 		if err := s.nextSpilled(ctx); err != nil {
 			if err == io.EOF {
@@ -303,7 +304,7 @@ func (s *aggStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			}
 			return nil, fmt.Errorf("aggregate: %w", err)
 		}
-		return s.out.next(s.t.batchSize())
+		return s.out.handOut(s.t.batchSize(), s.res)
 	}
 	return b, err
 }
@@ -323,6 +324,13 @@ func (s *aggStream) consume(ctx context.Context) error {
 			return err
 		}
 	} else if err := s.consumeParallel(ctx); err != nil {
+		return err
+	}
+	// Close the input now: operators below may hold memory (a join's
+	// table) the merge and the output need.
+	err := closeAll(s.ins)
+	s.ins = nil
+	if err != nil {
 		return err
 	}
 	if !s.spilled.Load() && s.spill != nil && len(s.workers) > 1 {
@@ -590,7 +598,10 @@ func (s *aggStream) finish(ctx context.Context) error {
 		return err
 	}
 	s.out.b = out
-	return nil
+	// The tables are done with: the output is what the aggregate holds.
+	s.final = nil
+	s.res.Free()
+	return s.res.Resize(BatchBytes(out))
 }
 
 // finishSet builds the output rows of table g of grouping set si.
@@ -643,7 +654,7 @@ func (s *aggStream) Close() error {
 	s.workers = nil
 	s.final = nil
 	s.out.release()
-	s.res.Free()
+	s.res.Close()
 	err := closeAll(s.ins)
 	s.ins = nil
 	if s.spill != nil {

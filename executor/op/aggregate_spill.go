@@ -225,7 +225,8 @@ func (s *aggStream) nextSpilled(ctx context.Context) error {
 			return err
 		}
 		s.out = batchCursor{b: b}
-		return nil
+		s.res.Free()
+		return s.res.Resize(BatchBytes(b))
 	}
 	return io.EOF
 }

@@ -212,7 +212,7 @@ func (j *HashJoin) OpenPartition(ctx context.Context, t *Task, i int) (Stream, e
 		if err != nil {
 			return nil, err
 		}
-		return &joinTable{refs: n, probing: n, right: right, res: t.Pool.NewReservation("hash join")}, nil
+		return &joinTable{refs: n, probing: n, right: right, res: newReservation(t, "hash join", len(j.RightKeys) > 0)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -300,7 +300,7 @@ func (tb *joinTable) release() error {
 		tb.build = nil
 	}
 	tb.index, tb.bMatched = nil, nil
-	tb.res.Free()
+	tb.res.Close()
 	if tb.grace != nil {
 		err = errors.Join(err, tb.grace.close())
 		tb.grace = nil

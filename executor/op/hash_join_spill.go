@@ -105,7 +105,9 @@ func (s *hashJoinStream) spillBuild(ctx context.Context, pending []arrow.RecordB
 			return err
 		}
 	}
-	tb.res.Free()
+	// The joins of the partitions reserve for themselves; this join
+	// leaves the pool's fair sharing to them.
+	tb.res.Close()
 	if tb.right != nil {
 		err := forEachBatch(ctx, tb.right, func(b arrow.RecordBatch) error {
 			defer b.Release()

@@ -76,7 +76,7 @@ func (s *Sort) Open(ctx context.Context, t *Task) (Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Wrap(&sortStream{op: s, t: t, in: in, res: t.Pool.NewReservation("sort")}), nil
+	return s.Wrap(&sortStream{op: s, t: t, in: in, res: newReservation(t, "sort", true)}), nil
 }
 
 type sortStream struct {
@@ -108,7 +108,7 @@ func (s *sortStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		return b, err
 	}
-	return s.out.next(s.t.batchSize())
+	return s.out.handOut(s.t.batchSize(), s.res)
 }
 
 func (s *sortStream) sort(ctx context.Context) error {
@@ -137,6 +137,13 @@ func (s *sortStream) sort(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Close the input now: operators below may hold memory (a join's
+	// table) the sort and the merge need.
+	err = s.in.Close()
+	s.in = nil
+	if err != nil {
+		return err
+	}
 	if len(s.runs) > 0 {
 		if len(batches) > 0 {
 			err := s.spillRun(ctx, batches)
@@ -155,8 +162,12 @@ func (s *sortStream) sort(ctx context.Context) error {
 		return err
 	}
 	defer all.Release()
-	s.out.b, err = sortBatch(ctx, s.t, all, s.op.Keys, -1)
-	return err
+	if s.out.b, err = sortBatch(ctx, s.t, all, s.op.Keys, -1); err != nil {
+		return err
+	}
+	// The input is released when this returns; the sorted copy is what
+	// the sort holds.
+	return s.res.Resize(BatchBytes(s.out.b))
 }
 
 // spillRun sorts batches, writes them to the spill space as a run and
@@ -365,6 +376,10 @@ func (s *sortStream) Close() error {
 		err = errors.Join(err, r.Delete())
 	}
 	s.runs = nil
-	s.res.Free()
-	return errors.Join(err, s.in.Close())
+	s.res.Close()
+	if s.in != nil {
+		err = errors.Join(err, s.in.Close())
+		s.in = nil
+	}
+	return err
 }

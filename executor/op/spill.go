@@ -20,6 +20,17 @@ func mustSpill(t *Task, err error) bool {
 	return t.Spill != nil && errors.Is(err, spill.ErrExhausted)
 }
 
+// newReservation returns a reservation from t's pool for owner: a
+// spillable one, sharing the pool fairly with the task's other spilling
+// operators, if the operator can spill (canSpill) and t has somewhere to
+// spill to. Close it when done.
+func newReservation(t *Task, owner string, canSpill bool) *spill.Reservation {
+	if canSpill && t.Spill != nil {
+		return t.Pool.NewSpillableReservation(owner)
+	}
+	return t.Pool.NewReservation(owner)
+}
+
 // cannotFit returns the error of an operator that has spilled all it can
 // and still lacks memory: the query cannot run within the limit.
 // cause is the refusal.
