@@ -20,7 +20,7 @@ PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
 # Files make generate writes; CI fails if they differ from what is committed.
 GENERATED := spec/gen clients/python/src/trebuchet clients/java/src/main/java/dev/trebuchet/v1
 
-.PHONY: tpch-data tpch-verify tpch-sql-datafusion tpch-bench bench bench-venv bench-compare bench-micro build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
+.PHONY: tpch-data tpch-verify tpch-verify-spill tpch-sql-datafusion tpch-bench bench bench-venv bench-compare bench-micro build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
 
 ## build: the trebuchet binary, in bin/.
 build:
@@ -103,6 +103,11 @@ tpch-sql-datafusion: venv
 	plans=$$(mktemp -d) && trap 'rm -rf "$$plans"' EXIT && \
 	$(GO) run ./conformance/cmd/tpchsql -out "$$plans" && \
 	$(VPY) conformance/tpch/consume_datafusion.py "$$plans/sql" "$$plans/sql-spec"
+
+## tpch-verify-spill: tpch-verify with 64 MiB per query, so that the
+## buffering operators spill to disk (SF 1 by default).
+tpch-verify-spill: tpch-data
+	$(GO) run ./conformance/cmd/tpchbench -data $(TPCH_DATA) -answers $(TPCH_ANSWERS) -runs 1 -memory-limit 64MiB -producers $(TPCH_PRODUCERS)
 
 ## tpch-bench: per-query medians of Trebuchet and DataFusion on the same files at SF.
 tpch-bench: tpch-data

@@ -17,6 +17,13 @@ type Pool interface {
 	// NewReservation returns an empty reservation; owner names the operator
 	// holding it in error messages.
 	NewReservation(owner string) *Reservation
+	// NewSpillableReservation returns an empty reservation for an operator
+	// that spills when refused. Such a reservation is refused beyond its
+	// fair share: what the other reservations do not hold, divided by the
+	// number of open spillable reservations, so one operator's buffer
+	// cannot starve the others into failing (DataFusion's FairSpillPool).
+	// Close it when done.
+	NewSpillableReservation(owner string) *Reservation
 	// Used reports the bytes currently reserved.
 	Used() int64
 	// Limit reports the budget, or 0 for none.
@@ -33,10 +40,21 @@ type pool struct {
 	mu    sync.Mutex
 	limit int64
 	used  int64
+	// spillable is the bytes held by spillable reservations; spillers
+	// counts the open ones.
+	spillable int64
+	spillers  int64
 }
 
 func (p *pool) NewReservation(owner string) *Reservation {
 	return &Reservation{pool: p, owner: owner}
+}
+
+func (p *pool) NewSpillableReservation(owner string) *Reservation {
+	p.mu.Lock()
+	p.spillers++
+	p.mu.Unlock()
+	return &Reservation{pool: p, owner: owner, spillable: true}
 }
 
 func (p *pool) Used() int64 {
@@ -47,29 +65,51 @@ func (p *pool) Used() int64 {
 
 func (p *pool) Limit() int64 { return p.limit }
 
-func (p *pool) grow(owner string, n int64) error {
+func (p *pool) grow(r *Reservation, n int64) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.limit > 0 && p.used+n > p.limit {
 		return errkind.Errorf(errkind.ResourceExhausted,
-			"%s: cannot reserve %d more bytes (%d of %d in use): %w", owner, n, p.used, p.limit, ErrExhausted)
+			"%s: cannot reserve %d more bytes (%d of %d in use): %w", r.owner, n, p.used, p.limit, ErrExhausted)
+	}
+	if r.spillable && p.limit > 0 && p.spillers > 0 {
+		share := (p.limit - (p.used - p.spillable)) / p.spillers
+		if r.size+n > share {
+			return errkind.Errorf(errkind.ResourceExhausted,
+				"%s: cannot reserve %d more bytes beyond its fair share of %d (%d spilling operators; %d of %d in use): %w",
+				r.owner, n, share, p.spillers, p.used, p.limit, ErrExhausted)
+		}
 	}
 	p.used += n
+	if r.spillable {
+		p.spillable += n
+	}
 	return nil
 }
 
-func (p *pool) shrink(n int64) {
+func (p *pool) shrink(r *Reservation, n int64) {
 	p.mu.Lock()
 	p.used -= n
+	if r.spillable {
+		p.spillable -= n
+	}
+	p.mu.Unlock()
+}
+
+func (p *pool) close(r *Reservation) {
+	p.mu.Lock()
+	p.spillers--
 	p.mu.Unlock()
 }
 
 // Reservation is one consumer's share of a pool. A Reservation is used by one
 // goroutine at a time.
 type Reservation struct {
-	pool  *pool
-	owner string
-	size  int64
+	pool      *pool
+	owner     string
+	size      int64
+	spillable bool
+	closed    bool
 }
 
 // Size reports the bytes currently held.
@@ -81,7 +121,7 @@ func (r *Reservation) Grow(n int64) error {
 	if n < 0 {
 		return errkind.Errorf(errkind.Internal, "%s: negative grow %d", r.owner, n)
 	}
-	if err := r.pool.grow(r.owner, n); err != nil {
+	if err := r.pool.grow(r, n); err != nil {
 		return err
 	}
 	r.size += n
@@ -108,13 +148,23 @@ func (r *Reservation) Shrink(n int64) {
 		return
 	}
 	r.size -= n
-	r.pool.shrink(n)
+	r.pool.shrink(r, n)
 }
 
 // Free returns everything held to the pool. It is safe to call more than
 // once.
 func (r *Reservation) Free() {
 	r.Shrink(r.size)
+}
+
+// Close frees the reservation and, for a spillable one, leaves the pool's
+// fair sharing. It is safe to call more than once.
+func (r *Reservation) Close() {
+	r.Free()
+	if r.spillable && !r.closed {
+		r.pool.close(r)
+	}
+	r.closed = true
 }
 
 // String names the owner and size, for debugging.

@@ -53,3 +53,37 @@ func TestPoolUnlimited(t *testing.T) {
 	}
 	r.Free()
 }
+
+func TestPoolFairShare(t *testing.T) {
+	p := NewPool(100)
+	a := p.NewSpillableReservation("a")
+	b := p.NewSpillableReservation("b")
+	plain := p.NewReservation("plain")
+	if err := plain.Grow(20); err != nil {
+		t.Fatal(err)
+	}
+	// Two spillers share the 80 bytes plain does not hold.
+	if err := a.Grow(41); !errors.Is(err, ErrExhausted) {
+		t.Fatalf("grow past the fair share: %v", err)
+	}
+	if err := a.Grow(40); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Grow(40); err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.Grow(1); !errors.Is(err, ErrExhausted) {
+		t.Fatalf("grow past the limit: %v", err)
+	}
+	// Once b closes, a may have everything plain does not hold.
+	b.Close()
+	b.Close()
+	if err := a.Grow(40); err != nil {
+		t.Fatalf("grow after the other spiller closed: %v", err)
+	}
+	a.Close()
+	plain.Free()
+	if p.Used() != 0 {
+		t.Fatalf("used = %d", p.Used())
+	}
+}

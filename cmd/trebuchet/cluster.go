@@ -14,6 +14,7 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/catalog"
 	"github.com/trebuchet-dev/trebuchet/executor/worker"
 	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
+	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
 // schedulerFlags configure a gateway + scheduler.
@@ -43,7 +44,8 @@ type executorFlags struct {
 
 func (f *executorFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.slots, "slots", runtime.NumCPU(), "tasks an executor runs at once")
-	fs.Var(&f.memoryLimit, "memory-limit", "memory an executor's tasks may reserve, e.g. 2GiB or 512MiB; 0 for no limit")
+	f.memoryLimit = byteSize(spill.DefaultLimit())
+	fs.Var(&f.memoryLimit, "memory-limit", "memory each executor's tasks may reserve before spilling to disk, e.g. 2GiB or 512MiB; 0 for no limit (default: half of the cgroup's or the machine's memory)")
 }
 
 // config is the scheduler configuration the flags give.
@@ -149,6 +151,7 @@ func runExecutor(ctx context.Context, args []string, _ io.Writer) error {
 	lf.register(fs)
 	fs.StringVar(&cfg.SchedulerAddress, "scheduler", "", "host:port of the scheduler (required)")
 	fs.StringVar(&cfg.ID, "id", "", "executor id (default: random)")
+	fs.StringVar(&cfg.WorkDir, "work-dir", "", "directory for shuffle files and spill data, in its subdirectories shuffle and spill (spill is emptied on start) (default: a new directory under $TMPDIR)")
 	fs.StringVar(&cfg.ControlListen, "listen", "127.0.0.1:0", "address of the executor service the scheduler pushes tasks to")
 	fs.StringVar(&cfg.FlightListen, "flight-listen", "127.0.0.1:0", "address of the Arrow Flight service that serves task outputs")
 	fs.StringVar(&cfg.AdvertiseHost, "advertise-host", "", "host name other processes reach this executor at, when listening on all interfaces (default: the machine's host name)")

@@ -149,3 +149,37 @@ func TestExecutorLoss(t *testing.T) {
 		runTPCH(t, c, "datafusion", "q06")
 	}
 }
+
+// TestMemoryExhausted checks that a query that cannot run within the
+// memory limit even by spilling fails with ResourceExhausted, leaving no
+// spill file behind, and that the executor runs the next query.
+func TestMemoryExhausted(t *testing.T) {
+	work := t.TempDir()
+	_, _, addr := startCluster(t, 1, nil, "--memory-limit", "2KiB", "--work-dir", work)
+	c := client.New(addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_, err := c.Execute(ctx, client.JSONPlan(readFile(t, filepath.Join(tpchDir, "plans", "datafusion", "q18.json"))), nil)
+	if connect.CodeOf(err) != connect.CodeResourceExhausted || !strings.Contains(err.Error(), "memory") {
+		t.Fatalf("q18 in 2 KiB: %v, want ResourceExhausted", err)
+	}
+	// The job's other tasks are being cancelled; each removes its spill
+	// files as it ends.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		files, err := filepath.Glob(filepath.Join(work, "spill", "files", "*", "*"))
+		if err == nil && len(files) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("spill files left after the failure: %v %v", files, err)
+		}
+	}
+	res, err := c.Execute(ctx, client.JSONPlan(readFile(t, filepath.Join(tpchDir, "plans", "datafusion", "q06.json"))), nil)
+	if err != nil {
+		t.Fatalf("the next query: %v", err)
+	}
+	if res.NumRows() != 1 {
+		t.Errorf("q06 returned %d rows", res.NumRows())
+	}
+	res.Release()
+}

@@ -7,6 +7,9 @@
 // counters are atomic, so partitions running concurrently share it; a
 // Baseline is used by one goroutine.
 //
+// Operators that spill also count their spills, and the rows and bytes
+// they wrote.
+//
 // Elapsed time is inclusive: a parent's Next contains its children's Next
 // calls when they run on the same goroutine. Readers derive an operator's
 // own time by subtracting its children's (see op.ExplainAnalyze).

@@ -13,6 +13,10 @@ type Set struct {
 	rows       atomic.Int64
 	batches    atomic.Int64
 	elapsed    atomic.Int64 // nanoseconds
+
+	spills       atomic.Int64
+	spilledRows  atomic.Int64
+	spilledBytes atomic.Int64
 }
 
 // Values is a snapshot of a Set.
@@ -23,6 +27,11 @@ type Values struct {
 	Rows, Batches int64
 	// Elapsed is the time spent producing the output, children included.
 	Elapsed time.Duration
+	// Spills counts the times the operator wrote state out for lack of
+	// memory; SpilledRows and SpilledBytes what it wrote, rows and encoded
+	// bytes, rewrites by multi-pass merges and recursive repartitioning
+	// included.
+	Spills, SpilledRows, SpilledBytes int64
 }
 
 // Snapshot reads the counters. Concurrent runs may be partway through.
@@ -32,6 +41,10 @@ func (s *Set) Snapshot() Values {
 		Rows:       s.rows.Load(),
 		Batches:    s.batches.Load(),
 		Elapsed:    time.Duration(s.elapsed.Load()),
+
+		Spills:       s.spills.Load(),
+		SpilledRows:  s.spilledRows.Load(),
+		SpilledBytes: s.spilledBytes.Load(),
 	}
 }
 
@@ -42,11 +55,27 @@ func (v Values) Sub(o Values) Values {
 		Rows:       v.Rows - o.Rows,
 		Batches:    v.Batches - o.Batches,
 		Elapsed:    v.Elapsed - o.Elapsed,
+
+		Spills:       v.Spills - o.Spills,
+		SpilledRows:  v.SpilledRows - o.SpilledRows,
+		SpilledBytes: v.SpilledBytes - o.SpilledBytes,
 	}
 }
 
 func (v Values) String() string {
-	return fmt.Sprintf("rows=%d batches=%d time=%s", v.Rows, v.Batches, v.Elapsed.Round(time.Microsecond))
+	s := fmt.Sprintf("rows=%d batches=%d time=%s", v.Rows, v.Batches, v.Elapsed.Round(time.Microsecond))
+	if v.Spills > 0 {
+		s += fmt.Sprintf(" spills=%d spilled_rows=%d spilled_bytes=%d", v.Spills, v.SpilledRows, v.SpilledBytes)
+	}
+	return s
+}
+
+// Spilled records one spill of rows rows taking bytes bytes. It is safe
+// for concurrent use.
+func (s *Set) Spilled(rows, bytes int64) {
+	s.spills.Add(1)
+	s.spilledRows.Add(rows)
+	s.spilledBytes.Add(bytes)
 }
 
 // Baseline starts one run's recording into s.

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,5 +30,22 @@ func TestSetConcurrentBaselines(t *testing.T) {
 	}
 	if v.Elapsed < 0 || v.Elapsed > time.Minute {
 		t.Errorf("elapsed %v", v.Elapsed)
+	}
+}
+
+func TestSetSpilled(t *testing.T) {
+	var s Set
+	before := s.Snapshot()
+	if got := before.String(); strings.Contains(got, "spill") {
+		t.Errorf("no spills shown as %q", got)
+	}
+	s.Spilled(10, 100)
+	s.Spilled(5, 50)
+	v := s.Snapshot().Sub(before)
+	if v.Spills != 2 || v.SpilledRows != 15 || v.SpilledBytes != 150 {
+		t.Errorf("got %+v", v)
+	}
+	if got := v.String(); !strings.Contains(got, "spills=2 spilled_rows=15 spilled_bytes=150") {
+		t.Errorf("String() = %q", got)
 	}
 }

@@ -3,8 +3,10 @@ package op
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -158,7 +160,9 @@ func (h *HashAggregate) Open(ctx context.Context, t *Task) (Stream, error) {
 		return nil, err
 	}
 	seed := maphash.MakeSeed()
-	s := &aggStream{op: h, t: t, ins: ins, res: t.Pool.NewReservation("hash aggregate"), sets: h.sets()}
+	s := &aggStream{op: h, t: t, ins: ins, sets: h.sets()}
+	s.spill = newAggSpill(s)
+	s.res = newReservation(t, "hash aggregate", s.spill != nil)
 	for _, cols := range s.sets {
 		types := make([]arrow.DataType, len(cols))
 		for i, k := range cols {
@@ -250,7 +254,12 @@ type aggStream struct {
 	res       *spill.Reservation
 	finalSize atomic.Int64 // bytes of the final tables made by merge
 
-	out  batchCursor // the result
+	// spill is how the run spills, nil if it cannot; spilled is set once
+	// any worker has.
+	spill   *aggSpill
+	spilled atomic.Bool
+
+	out  batchCursor // the result, or the current partition's once spilled
 	done bool
 }
 
@@ -265,6 +274,9 @@ type aggWorker struct {
 	subIDs  []uint32
 	dkey    []byte
 	size    atomic.Int64 // bytes of the tables, after the last batch
+	// spilled holds, per grouping set, the groups spilled by this worker.
+	spilled []*spill.Partitions
+	part    partitioner
 }
 
 func (s *aggStream) newWorker() *aggWorker {
@@ -284,7 +296,17 @@ func (s *aggStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.out.next(s.t.batchSize())
+	b, err := s.out.handOut(s.t.batchSize(), s.res)
+	if err == io.EOF && s.spilled.Load() {
+		if err := s.nextSpilled(ctx); err != nil {
+			if err == io.EOF {
+				return nil, err
+			}
+			return nil, fmt.Errorf("aggregate: %w", err)
+		}
+		return s.out.handOut(s.t.batchSize(), s.res)
+	}
+	return b, err
 }
 
 func (s *aggStream) consume(ctx context.Context) error {
@@ -303,6 +325,33 @@ func (s *aggStream) consume(ctx context.Context) error {
 		}
 	} else if err := s.consumeParallel(ctx); err != nil {
 		return err
+	}
+	// Close the input now: operators below may hold memory (a join's
+	// table) the merge and the output need.
+	err := closeAll(s.ins)
+	s.ins = nil
+	if err != nil {
+		return err
+	}
+	if !s.spilled.Load() && s.spill != nil && len(s.workers) > 1 {
+		// Merging the workers' tables can copy them: spill rather than
+		// start a merge that will be refused.
+		var need int64
+		for _, w := range s.workers {
+			need += w.size.Load()
+		}
+		if err := s.res.Grow(need); err != nil {
+			if !errors.Is(err, spill.ErrExhausted) {
+				return err
+			}
+			s.spilled.Store(true)
+		} else {
+			s.res.Shrink(need)
+		}
+	}
+	if s.spilled.Load() {
+		s.done = true
+		return s.finishSpilled(ctx)
 	}
 	if err := s.merge(ctx); err != nil {
 		return err
@@ -413,7 +462,23 @@ func (w *aggWorker) update(ctx context.Context, b arrow.RecordBatch) error {
 		size += g.size()
 	}
 	w.size.Store(size)
-	return s.reserve()
+	err = s.reserve()
+	if err == nil || !mustSpill(s.t, err) {
+		return err
+	}
+	if s.spill == nil {
+		return cannotFit(err, "DISTINCT aggregates do not spill")
+	}
+	s.spilled.Store(true)
+	if err := w.spill(ctx); err != nil {
+		return err
+	}
+	// Still refused, the memory is other workers'; they spill when their
+	// next batch is refused.
+	if err := s.reserve(); err != nil && !errors.Is(err, spill.ErrExhausted) {
+		return err
+	}
+	return nil
 }
 
 // fold updates measure i of table g with the n rows of a batch its filter
@@ -533,7 +598,10 @@ func (s *aggStream) finish(ctx context.Context) error {
 		return err
 	}
 	s.out.b = out
-	return nil
+	// The tables are done with: the output is what the aggregate holds.
+	s.final = nil
+	s.res.Free()
+	return s.res.Resize(BatchBytes(out))
 }
 
 // finishSet builds the output rows of table g of grouping set si.
@@ -586,9 +654,12 @@ func (s *aggStream) Close() error {
 	s.workers = nil
 	s.final = nil
 	s.out.release()
-	s.res.Free()
+	s.res.Close()
 	err := closeAll(s.ins)
 	s.ins = nil
+	if s.spill != nil {
+		err = errors.Join(err, s.spill.close())
+	}
 	return err
 }
 

@@ -3,9 +3,11 @@ package op
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/scalar"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
@@ -185,4 +187,104 @@ func TestAggregateDistinctMemoryLimit(t *testing.T) {
 	if task.Pool.Used() != 0 {
 		t.Errorf("reservation not freed: %d bytes", task.Pool.Used())
 	}
+}
+
+// spillAggregate is sum, count, min, max and avg grouped by genSource's
+// key, over src.
+func spillAggregate(t *testing.T, src Operator) *HashAggregate {
+	id, key, s := col(t, genSchema, 0), col(t, genSchema, 1), col(t, genSchema, 2)
+	fs := aggs(t,
+		&expr.AggCall{Name: "sum", Args: []expr.Expr{id}},
+		&expr.AggCall{Name: "count"},
+		&expr.AggCall{Name: "min", Args: []expr.Expr{s}},
+		&expr.AggCall{Name: "max", Args: []expr.Expr{id}},
+		&expr.AggCall{Name: "avg", Args: []expr.Expr{id}},
+	)
+	h, err := NewHashAggregate(src, []expr.Expr{key}, fs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestHashAggregateSpills(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		src   Operator
+		limit int64
+		// deeper: some partition must not fit and split again.
+		deeper bool
+	}{
+		{"one partition", &genSource{batches: 40, size: 256, keys: 3000}, 64 << 10, false},
+		{"two partitions", &partGenSource{genSource{batches: 40, size: 256, keys: 3000}, 2}, 64 << 10, false},
+		{"recursive", &genSource{batches: 40, size: 256, keys: 10000}, 24 << 10, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := collectRows(t, spillAggregate(t, tc.src), testTask(t))
+			slices.Sort(want)
+			h := spillAggregate(t, tc.src)
+			task := spillTask(t, tc.limit)
+			st, err := h.Open(context.Background(), task)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var batches []arrow.RecordBatch
+			err = forEachBatch(context.Background(), st, func(b arrow.RecordBatch) error {
+				batches = append(batches, b)
+				return nil
+			})
+			level := 0
+			if sp := st.(*meteredStream).in.(*aggStream).spill; sp != nil {
+				level = sp.maxLevel
+			}
+			if cerr := st.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := rowStrings(batches)
+			slices.Sort(got)
+			checkSameRows(t, got, want)
+			if m := h.Metrics().Snapshot(); m.Spills == 0 || m.SpilledRows == 0 {
+				t.Fatalf("no spill: %+v", m)
+			}
+			if tc.deeper != (level > 0) {
+				t.Fatalf("deepest level of partitioning %d", level)
+			}
+		})
+	}
+}
+
+func TestHashAggregateCannotFit(t *testing.T) {
+	h := spillAggregate(t, &genSource{batches: 10, size: 256, keys: 2000})
+	_, err := Collect(context.Background(), h, spillTask(t, 512))
+	checkExhausted(t, err)
+}
+
+func TestHashAggregateSpillCancelled(t *testing.T) {
+	h := spillAggregate(t, &partGenSource{genSource{batches: 40, size: 256, keys: 3000}, 2})
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := h.Open(ctx, spillTask(t, 32<<10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Release()
+	cancel()
+	for err == nil {
+		if b, err = st.Next(ctx); err == nil {
+			b.Release()
+		}
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("after cancel: %v", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// spillTask's cleanup checks that no spill file is left.
 }

@@ -12,9 +12,32 @@
 // Union) or buffering (HashAggregate, Sort, TopN, HashSetOp, Window, the
 // build side of HashJoin). Buffering operators take a spill.Reservation from
 // the task's pool when they open, grow it before holding more data, and free
-// it when they close; a refused reservation fails the task with an
-// errkind.ResourceExhausted error until spilling lands. Streaming operators
-// reserve nothing.
+// it when they close. Streaming operators reserve nothing.
+//
+// # Spilling
+//
+// When the pool refuses a reservation and the task has a spill space
+// (Task.Spill), Sort, HashAggregate and HashJoin spill instead of failing:
+//
+//   - Sort writes what it holds, sorted, as a run and reads on; at the end
+//     it merges the runs, as many at a time as Task.MergeFanIn and memory
+//     allow, in several passes if needed (sort.go, sort_merge.go).
+//   - HashAggregate writes its groups' partial states by key hash to
+//     partition files and merges the partitions one at a time at the end,
+//     splitting one that does not fit again with another seed
+//     (aggregate_spill.go).
+//   - HashJoin becomes a grace hash join: both sides by key hash to
+//     partition files, joined partition by partition by a HashJoin over
+//     them, which spills again when a partition does not fit
+//     (hash_join_spill.go).
+//
+// Partitioning stops after maxSpillDepth levels, and an operator that
+// cannot hold even its minimum (one batch; two runs to merge) fails with
+// errkind.ResourceExhausted saying that spilling did not help. TopN,
+// HashSetOp and DISTINCT aggregates do not spill. Spilling operators
+// close their input as soon as they have read it, so the memory below is
+// freed for their merge, and hand the memory of their output to its
+// reader with each batch.
 //
 // Every operator embeds a Meter and wraps the streams it opens with it, so
 // each Next records output rows, batches and time into the operator's

@@ -2,7 +2,9 @@ package op
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 	"sync"
@@ -99,6 +101,15 @@ type HashJoin struct {
 	Residual expr.Expr
 	Type     JoinType
 	schema   *arrow.Schema
+
+	// Set on the joins of a grace hash join's partitions (hash_join_spill.go):
+	// the join that spilled, the level of partitioning of the inputs, the
+	// seeds of every level, and the mark join's facts about the whole
+	// build side.
+	parent *HashJoin
+	level  int
+	seeds  []maphash.Seed
+	facts  *markFacts
 }
 
 // NewHashJoin returns a join of left (probe) and right (build).
@@ -201,7 +212,7 @@ func (j *HashJoin) OpenPartition(ctx context.Context, t *Task, i int) (Stream, e
 		if err != nil {
 			return nil, err
 		}
-		return &joinTable{refs: n, probing: n, right: right, res: t.Pool.NewReservation("hash join")}, nil
+		return &joinTable{refs: n, probing: n, right: right, res: newReservation(t, "hash join", len(j.RightKeys) > 0)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -240,6 +251,8 @@ type joinTable struct {
 	index    *joinIndex
 	bNullKey bool          // some right row has a null key
 	bMatched []atomic.Bool // right rows matched, when the type tracks them
+	// grace is set when the build side did not fit and was spilled.
+	grace *graceJoin
 }
 
 // ensure builds tb with s's help unless it is built already, and reports
@@ -287,7 +300,11 @@ func (tb *joinTable) release() error {
 		tb.build = nil
 	}
 	tb.index, tb.bMatched = nil, nil
-	tb.res.Free()
+	tb.res.Close()
+	if tb.grace != nil {
+		err = errors.Join(err, tb.grace.close())
+		tb.grace = nil
+	}
 	return err
 }
 
@@ -319,8 +336,18 @@ type hashJoinStream struct {
 	idx       []int32 // scratch for tails
 	probeDone bool
 	tailTurn  bool // this stream emits the right rows the type keeps
-	done      bool
-	queue     []arrow.RecordBatch
+	// checkedEmpty: an empty build side's short cut was considered.
+	checkedEmpty bool
+	done         bool
+	queue        []arrow.RecordBatch
+
+	// Grace hash join: this stream's partitioned left rows (owned by the
+	// stream until handed to the shared state), and, for the stream
+	// joining the partitions, the join of the current one and the next.
+	graceLeft *spill.Partitions
+	graceOwn  bool
+	graceOut  Stream
+	gracePart int
 }
 
 const chainStart = -2
@@ -352,6 +379,15 @@ func (s *hashJoinStream) step(ctx context.Context) (arrow.RecordBatch, error) {
 				return nil, fmt.Errorf("build side: %w", err)
 			}
 			s.ready = true
+		}
+		if s.tb.grace != nil {
+			if err := s.graceStep(ctx); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if !s.checkedEmpty {
+			s.checkedEmpty = true
 			if s.tb.build.NumRows() == 0 {
 				switch s.op.Type {
 				case InnerJoin, RightJoin, LeftSemiJoin, RightSemiJoin, RightAntiJoin:
@@ -399,18 +435,31 @@ func (s *hashJoinStream) step(ctx context.Context) (arrow.RecordBatch, error) {
 func (s *hashJoinStream) buildTable(ctx context.Context) error {
 	var parts []arrow.RecordBatch
 	defer func() { releaseBatches(parts) }()
+	// canSpill: a refusal turns the join into a grace hash join.
+	canSpill := func(err error) bool { return mustSpill(s.t, err) && len(s.op.RightKeys) > 0 }
+	var refused error
 	err := forEachBatch(ctx, s.tb.right, func(b arrow.RecordBatch) error {
 		if b.NumRows() == 0 {
 			b.Release()
 			return nil
 		}
 		if err := s.tb.res.Grow(BatchBytes(b)); err != nil {
+			if canSpill(err) {
+				parts = append(parts, b)
+				refused = err
+				return errStopReading
+			}
 			b.Release()
 			return err
 		}
 		parts = append(parts, b)
 		return nil
 	})
+	if refused != nil {
+		pending := parts
+		parts = nil
+		return s.spillBuild(ctx, pending, refused)
+	}
 	if err != nil {
 		return err
 	}
@@ -438,6 +487,11 @@ func (s *hashJoinStream) buildTable(ctx context.Context) error {
 			total += BatchBytes(p)
 		}
 		if err := s.tb.res.Grow(total); err != nil {
+			if canSpill(err) {
+				pending := parts
+				parts = nil
+				return s.spillBuild(ctx, pending, err)
+			}
 			return err
 		}
 		if build, err = concatBatches(s.t, rs, parts); err != nil {
@@ -468,22 +522,35 @@ func (s *hashJoinStream) buildTable(ctx context.Context) error {
 		types[i] = k.DataType()
 	}
 	x := newJoinIndex(types, s.op.nullEq)
+	// spillTable answers a refusal once the build batch is made.
+	spillTable := func(err error) error {
+		if !canSpill(err) {
+			return err
+		}
+		b := s.tb.build
+		s.tb.build, s.tb.built, s.tb.bNullKey = nil, false, false
+		return s.spillBuild(ctx, []arrow.RecordBatch{b}, err)
+	}
 	if err := s.tb.res.Grow(x.sizeFor(n)); err != nil {
-		return err
+		return spillTable(err)
 	}
 	x.build(keys, n, nulls)
 	if err := s.tb.res.Grow(int64(len(x.bk.buf) + 8*len(x.bk.ends))); err != nil {
-		return err
+		return spillTable(err)
 	}
 	s.tb.index = x
 	if s.op.Type.tracksRight() {
 		if err := s.tb.res.Grow(4 * int64(n)); err != nil {
-			return err
+			s.tb.index = nil
+			return spillTable(err)
 		}
 		s.tb.bMatched = make([]atomic.Bool, n)
 	}
 	return nil
 }
+
+// errStopReading ends a forEachBatch early, without an error.
+var errStopReading = errors.New("stop reading")
 
 // nullRows marks the rows with a null in a key that is not null-safe; it
 // returns nil when there are none. dst is reused.
@@ -741,14 +808,17 @@ func (s *hashJoinStream) markColumn(n int) arrow.Array {
 	vb, mb := vals.Bytes(), valid.Bytes()
 	clear(vb)
 	clear(mb)
-	nonEmpty := s.tb.build.NumRows() > 0
+	nonEmpty, nullKey := s.tb.build.NumRows() > 0, s.tb.bNullKey
+	if f := s.op.facts; f != nil {
+		nonEmpty, nullKey = f.nonEmpty, f.nullKey
+	}
 	nulls := 0
 	for i := range n {
 		switch {
 		case s.pMatched[i]:
 			bitutil.SetBit(vb, i)
 			bitutil.SetBit(mb, i)
-		case nonEmpty && (s.tb.bNullKey || (s.pnull != nil && s.pnull[i])):
+		case nonEmpty && (nullKey || (s.pnull != nil && s.pnull[i])):
 			nulls++
 		default:
 			bitutil.SetBit(mb, i)
@@ -836,6 +906,14 @@ func (s *hashJoinStream) Close() error {
 	}
 	releaseBatches(s.queue)
 	s.queue = nil
+	if s.graceOut != nil {
+		err = errors.Join(err, s.graceOut.Close())
+		s.graceOut = nil
+	}
+	if s.graceOwn {
+		err = errors.Join(err, s.graceLeft.Close())
+		s.graceOwn = false
+	}
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/arrow/scalar"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
@@ -196,5 +197,120 @@ func TestHashJoinMemoryLimit(t *testing.T) {
 	_, err = Collect(context.Background(), j, task)
 	if !errors.Is(err, spill.ErrExhausted) || errkind.KindOf(err) != errkind.ResourceExhausted {
 		t.Fatalf("got %v (%s), want a resource-exhausted error", err, errkind.KindOf(err))
+	}
+}
+
+// TestHashJoinSpills runs every join type, with and without a residual,
+// with a limit that forces a grace hash join, against the join in memory.
+func TestHashJoinSpills(t *testing.T) {
+	reg := expr.NewRegistry()
+	pairs := arrow.NewSchema(append(genSchema.Fields(), genSchema.Fields()...), nil)
+	// left.id < right.id * 2: keeps about two thirds of the pairs.
+	two, _ := reg.Scalar(&expr.Call{Name: "multiply", Args: []expr.Expr{col(t, pairs, 3), expr.NewLiteral(scalar.NewInt64Scalar(2))}})
+	residual, err := reg.Scalar(&expr.Call{Name: "lt", Args: []expr.Expr{col(t, pairs, 0), two}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := &partGenSource{genSource{batches: 20, size: 256, keys: 3000}, 2}
+	dupRight := &genSource{batches: 30, size: 256, keys: 4000}    // repeated keys
+	uniqueRight := &genSource{batches: 30, size: 256, keys: 8000} // each key once
+	for typ := InnerJoin; typ <= MarkJoin; typ++ {
+		for _, withResidual := range []bool{false, true} {
+			right := Operator(dupRight)
+			if typ == SingleJoin {
+				right = uniqueRight
+			}
+			var res expr.Expr
+			name := typ.String()
+			if withResidual {
+				if typ == MarkJoin || typ == RightSemiJoin || typ == RightAntiJoin {
+					continue
+				}
+				res, name = residual, name+" residual"
+			}
+			t.Run(name, func(t *testing.T) {
+				mk := func() *HashJoin {
+					j, err := NewHashJoin(left, right, []expr.Expr{col(t, genSchema, 1)}, []expr.Expr{col(t, genSchema, 1)}, nil, res, typ)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return j
+				}
+				want := collectRows(t, mk(), spillTask(t, 0))
+				slices.Sort(want)
+				j := mk()
+				// The right side is about 200 KiB.
+				got := collectRows(t, j, spillTask(t, 64<<10))
+				slices.Sort(got)
+				checkSameRows(t, got, want)
+				if m := j.Metrics().Snapshot(); m.Spills == 0 {
+					t.Fatalf("no spill: %+v", m)
+				}
+			})
+		}
+	}
+}
+
+func TestHashJoinSpillsRecursively(t *testing.T) {
+	left := &genSource{batches: 20, size: 256, keys: 3000}
+	right := &genSource{batches: 60, size: 256, keys: 4000}
+	mk := func() *HashJoin {
+		j, err := NewHashJoin(left, right, []expr.Expr{col(t, genSchema, 1)}, []expr.Expr{col(t, genSchema, 1)}, nil, nil, FullJoin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j
+	}
+	want := collectRows(t, mk(), spillTask(t, 0))
+	slices.Sort(want)
+	j := mk()
+	// A sixteenth of the right side, 25 KiB, does not fit in 16 KiB.
+	got := collectRows(t, j, spillTask(t, 16<<10))
+	slices.Sort(got)
+	checkSameRows(t, got, want)
+	// Rows spilled again at the second level count again.
+	if m := j.Metrics().Snapshot(); m.SpilledRows <= 80*256 {
+		t.Fatalf("no second level of partitioning: %+v", m)
+	}
+}
+
+func TestHashJoinCannotFit(t *testing.T) {
+	// Every right row has the same key: no partitioning splits them.
+	right := &genSource{batches: 20, size: 256, keys: 1}
+	j, err := NewHashJoin(&genSource{batches: 2, size: 256, keys: 1}, right, []expr.Expr{col(t, genSchema, 1)}, []expr.Expr{col(t, genSchema, 1)}, nil, nil, LeftSemiJoin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Collect(context.Background(), j, spillTask(t, 16<<10))
+	checkExhausted(t, err)
+}
+
+func TestHashJoinSpillCancelled(t *testing.T) {
+	left := &partGenSource{genSource{batches: 20, size: 256, keys: 3000}, 2}
+	j, err := NewHashJoin(left, &genSource{batches: 30, size: 256, keys: 4000}, []expr.Expr{col(t, genSchema, 1)}, []expr.Expr{col(t, genSchema, 1)}, nil, nil, InnerJoin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := j.Open(ctx, spillTask(t, 64<<10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Release()
+	cancel()
+	for err == nil {
+		if b, err = st.Next(ctx); err == nil {
+			b.Release()
+		}
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("after cancel: %v", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

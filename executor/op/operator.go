@@ -66,6 +66,14 @@ type Task struct {
 	Alloc memory.Allocator
 	// Pool is the memory budget buffering operators reserve from.
 	Pool spill.Pool
+	// Spill is where buffering operators write their state when Pool
+	// refuses them memory; nil means they cannot spill, and a refusal
+	// fails the task. Its owner closes it when the task ends, which
+	// deletes whatever is left in it.
+	Spill *spill.Space
+	// MergeFanIn is the most sorted runs an external sort merges at once;
+	// 0 means DefaultMergeFanIn.
+	MergeFanIn int
 	// BatchSize is the preferred number of rows per batch.
 	BatchSize int
 	// Parallelism is the most partitions an operator splits into; 0 means
@@ -128,6 +136,13 @@ func (t *Task) parallelism() int {
 		return runtime.GOMAXPROCS(0)
 	}
 	return t.Parallelism
+}
+
+func (t *Task) mergeFanIn() int {
+	if t.MergeFanIn < 2 {
+		return DefaultMergeFanIn
+	}
+	return t.MergeFanIn
 }
 
 func (t *Task) batchSize() int {
@@ -206,6 +221,17 @@ func (c *batchCursor) next(size int) (arrow.RecordBatch, error) {
 	return out, nil
 }
 
+// handOut is next for an operator whose reservation res covers c's batch:
+// it returns the slice's share to res, since the caller holds the slice
+// from then on, and reserves for it if it buffers it.
+func (c *batchCursor) handOut(size int, res *spill.Reservation) (arrow.RecordBatch, error) {
+	b, err := c.next(size)
+	if b != nil {
+		res.Shrink(BatchBytes(b))
+	}
+	return b, err
+}
+
 func (c *batchCursor) release() {
 	if c.b != nil {
 		c.b.Release()
@@ -213,7 +239,10 @@ func (c *batchCursor) release() {
 	}
 }
 
-// BatchBytes estimates the memory a batch holds: the sizes of its buffers.
+// BatchBytes estimates the memory a batch holds: the bytes of its buffers
+// that its rows use. A slice of a batch counts only its rows' share of the
+// buffers it shares with the batch, so that an operator buffering slices
+// of another's output is not charged for the whole output each time.
 func BatchBytes(b arrow.RecordBatch) int64 {
 	var n int64
 	for _, c := range b.Columns() {
@@ -223,8 +252,28 @@ func BatchBytes(b arrow.RecordBatch) int64 {
 }
 
 func arrayBytes(d arrow.ArrayData) int64 {
+	rows := int64(d.Len())
+	bufs := d.Buffers()
+	validity := int64(0)
+	if len(bufs) > 0 && bufs[0] != nil {
+		validity = (rows + 7) / 8
+	}
+	switch dt := d.DataType().(type) {
+	case arrow.FixedWidthDataType:
+		return validity + (rows*int64(dt.BitWidth())+7)/8
+	case *arrow.StringType, *arrow.BinaryType:
+		if len(bufs) == 3 && bufs[1] != nil && rows > 0 {
+			offs := arrow.Int32Traits.CastFromBytes(bufs[1].Bytes())[d.Offset():]
+			return validity + 4*(rows+1) + int64(offs[rows]-offs[0])
+		}
+	case *arrow.LargeStringType, *arrow.LargeBinaryType:
+		if len(bufs) == 3 && bufs[1] != nil && rows > 0 {
+			offs := arrow.Int64Traits.CastFromBytes(bufs[1].Bytes())[d.Offset():]
+			return validity + 8*(rows+1) + offs[rows] - offs[0]
+		}
+	}
 	var n int64
-	for _, buf := range d.Buffers() {
+	for _, buf := range bufs {
 		if buf != nil {
 			n += int64(buf.Len())
 		}

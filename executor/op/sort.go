@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -38,7 +40,10 @@ func (k SortKey) String() string {
 
 // Sort orders its whole input by keys, stably. It is a buffering operator:
 // the first Next reads every input batch, reserving their size from the
-// task's pool.
+// task's pool. When the pool refuses and the task can spill, it sorts what
+// it holds, writes it to the task's spill space as a run, frees the memory
+// and reads on; at the end it merges the runs, at most Task.MergeFanIn at
+// a time, streaming the last merge's output (sort_merge.go).
 type Sort struct {
 	Input Operator
 	Keys  []SortKey
@@ -71,7 +76,7 @@ func (s *Sort) Open(ctx context.Context, t *Task) (Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Wrap(&sortStream{op: s, t: t, in: in, res: t.Pool.NewReservation("sort")}), nil
+	return s.Wrap(&sortStream{op: s, t: t, in: in, res: newReservation(t, "sort", true)}), nil
 }
 
 type sortStream struct {
@@ -79,8 +84,11 @@ type sortStream struct {
 	t    *Task
 	in   Stream
 	res  *spill.Reservation
-	out  batchCursor // the sorted input
-	done bool
+	out  batchCursor // the sorted input, when it fit in memory
+	runs []*spill.Run
+	// merge streams the sorted output from the runs, once there are runs.
+	merge *runMerge
+	done  bool
 }
 
 func (s *sortStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
@@ -93,22 +101,58 @@ func (s *sortStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.out.next(s.t.batchSize())
+	if s.merge != nil {
+		b, err := s.merge.next(ctx, s.t.batchSize())
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("sort: %w", err)
+		}
+		return b, err
+	}
+	return s.out.handOut(s.t.batchSize(), s.res)
 }
 
 func (s *sortStream) sort(ctx context.Context) error {
 	var batches []arrow.RecordBatch
-	defer func() {
-		for _, b := range batches {
-			b.Release()
-		}
-	}()
+	defer func() { releaseBatches(batches) }()
 	err := forEachBatch(ctx, s.in, func(b arrow.RecordBatch) error {
+		n := BatchBytes(b)
+		err := s.res.Grow(n)
+		if err != nil && mustSpill(s.t, err) && len(batches) > 0 {
+			err = s.spillRun(ctx, batches)
+			batches = nil
+			if err == nil {
+				err = s.res.Grow(n)
+			}
+		}
+		if err != nil {
+			b.Release()
+			if mustSpill(s.t, err) {
+				return cannotFit(err, "an input batch of %d bytes does not fit in memory", n)
+			}
+			return err
+		}
 		batches = append(batches, b)
-		return s.res.Grow(BatchBytes(b))
+		return nil
 	})
 	if err != nil {
 		return err
+	}
+	// Close the input now: operators below may hold memory (a join's
+	// table) the sort and the merge need.
+	err = s.in.Close()
+	s.in = nil
+	if err != nil {
+		return err
+	}
+	if len(s.runs) > 0 {
+		if len(batches) > 0 {
+			err := s.spillRun(ctx, batches)
+			batches = nil
+			if err != nil {
+				return err
+			}
+		}
+		return s.mergeRuns(ctx)
 	}
 	if len(batches) == 0 {
 		return nil
@@ -118,8 +162,50 @@ func (s *sortStream) sort(ctx context.Context) error {
 		return err
 	}
 	defer all.Release()
-	s.out.b, err = sortBatch(ctx, s.t, all, s.op.Keys, -1)
-	return err
+	if s.out.b, err = sortBatch(ctx, s.t, all, s.op.Keys, -1); err != nil {
+		return err
+	}
+	// The input is released when this returns; the sorted copy is what
+	// the sort holds.
+	return s.res.Resize(BatchBytes(s.out.b))
+}
+
+// spillRun sorts batches, writes them to the spill space as a run and
+// frees their memory. It takes over the batches, releasing them even on
+// error.
+func (s *sortStream) spillRun(ctx context.Context, batches []arrow.RecordBatch) error {
+	all, err := concatBatches(s.t, s.op.Schema(), batches)
+	releaseBatches(batches)
+	if err != nil {
+		return err
+	}
+	sorted, err := sortBatch(ctx, s.t, all, s.op.Keys, -1)
+	all.Release()
+	if err != nil {
+		return err
+	}
+	defer sorted.Release()
+	w, err := s.t.Spill.NewRun(s.op.Schema())
+	if err != nil {
+		return err
+	}
+	size := int64(s.t.batchSize())
+	for off := int64(0); off < sorted.NumRows(); off += size {
+		chunk := sorted.NewSlice(off, min(off+size, sorted.NumRows()))
+		err := w.Write(chunk)
+		chunk.Release()
+		if err != nil {
+			return errors.Join(err, w.Abort())
+		}
+	}
+	run, err := w.Finish()
+	if err != nil {
+		return errors.Join(err, w.Abort())
+	}
+	s.runs = append(s.runs, run)
+	s.op.Metrics().Spilled(run.Rows, run.Bytes)
+	s.res.Free()
+	return nil
 }
 
 // sortBatch returns the rows of b ordered by keys, stably: all of them, or
@@ -281,6 +367,19 @@ func ordered[T int8 | int16 | int32 | int64 | float32 | float64](a arrow.Array) 
 
 func (s *sortStream) Close() error {
 	s.out.release()
-	s.res.Free()
-	return s.in.Close()
+	var err error
+	if s.merge != nil {
+		err = s.merge.close()
+		s.merge = nil
+	}
+	for _, r := range s.runs {
+		err = errors.Join(err, r.Delete())
+	}
+	s.runs = nil
+	s.res.Close()
+	if s.in != nil {
+		err = errors.Join(err, s.in.Close())
+		s.in = nil
+	}
+	return err
 }

@@ -1,6 +1,9 @@
 package op
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -68,4 +71,73 @@ func TestSortKeyTypes(t *testing.T) {
 			t.Errorf("%s: got %s, want %s", s, got, tc.want)
 		}
 	}
+}
+
+func TestSortSpills(t *testing.T) {
+	// 40 batches of 256 rows, about 8 KiB each: with 40 KiB the sort
+	// spills a run every few batches, over a dozen in all, and with a
+	// fan-in of 3 merges them in several passes.
+	src := &genSource{batches: 40, size: 256, keys: 500}
+	keys := []SortKey{{Expr: col(t, genSchema, 1), Descending: true, NullsFirst: true}, {Expr: col(t, genSchema, 2)}}
+	want := collectRows(t, mustSort(t, src, keys), testTask(t))
+	for _, fanIn := range []int{3, 16} {
+		t.Run(fmt.Sprint("fan-in ", fanIn), func(t *testing.T) {
+			s := mustSort(t, src, keys)
+			task := spillTask(t, 40<<10)
+			task.MergeFanIn = fanIn
+			checkSameRows(t, collectRows(t, s, task), want)
+			m := s.Metrics().Snapshot()
+			if m.Spills < 5 || m.SpilledRows < int64(len(want))/2 || m.SpilledBytes == 0 {
+				t.Fatalf("metrics %+v: expected spills", m)
+			}
+			if fanIn == 3 {
+				// Every pass of a multi-pass merge writes its output again.
+				if m.SpilledRows <= int64(len(want)) {
+					t.Fatalf("fan-in 3 did not merge in several passes: %+v", m)
+				}
+			}
+		})
+	}
+}
+
+func TestSortCannotFit(t *testing.T) {
+	s := mustSort(t, &genSource{batches: 4, size: 256, keys: 10}, []SortKey{{Expr: col(t, genSchema, 1)}})
+	_, err := Collect(context.Background(), s, spillTask(t, 1<<10))
+	checkExhausted(t, err)
+}
+
+func TestSortSpillCancelled(t *testing.T) {
+	s := mustSort(t, &genSource{batches: 40, size: 256, keys: 500}, []SortKey{{Expr: col(t, genSchema, 1)}})
+	task := spillTask(t, 40<<10)
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := s.Open(ctx, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	b, err := st.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Release()
+	if s.Metrics().Snapshot().Spills == 0 {
+		t.Fatal("no spill before cancelling")
+	}
+	cancel()
+	if _, err := st.Next(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("after cancel: %v", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// spillTask's cleanup checks that no run is left.
+}
+
+func mustSort(t *testing.T, in Operator, keys []SortKey) *Sort {
+	t.Helper()
+	s, err := NewSort(in, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -140,7 +140,17 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 	if err != nil {
 		return nil, err
 	}
-	task := &op.Task{Alloc: e.alloc, Pool: e.pool, BatchSize: op.DefaultBatchSize}
+	// The task's spills go away with it, however it ends.
+	space, err := e.spill.NewSpace(ticketOf(def.GetTaskId()))
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := space.Close(); cerr != nil {
+			e.log.Error("removing a task's spill data", "task", ticketOf(def.GetTaskId()), "err", cerr)
+		}
+	}()
+	task := &op.Task{Alloc: e.alloc, Pool: e.pool, Spill: space, BatchSize: op.DefaultBatchSize}
 	if exchange != nil {
 		return e.runMap(ctx, def, physical, task, exchange)
 	}

@@ -49,10 +49,13 @@ type Config struct {
 	// Slots is how many tasks run at once; runtime.NumCPU() if zero.
 	Slots int
 	// MemoryLimit caps the memory the executor's tasks reserve; 0 is no cap.
+	// Operators spill to WorkDir when refused.
 	MemoryLimit int64
-	// WorkDir is where map tasks write their shuffle files; a new
-	// temporary directory if empty. The executor removes what it wrote
-	// there when it stops.
+	// WorkDir is where map tasks write their shuffle files (subdirectory
+	// "shuffle") and operators spill (subdirectory "spill", emptied when
+	// the executor starts, of spill data left by an executor that was
+	// killed); a new temporary directory if empty. The executor removes
+	// what it wrote there when it stops.
 	WorkDir string
 	Logger  *slog.Logger
 }
@@ -68,6 +71,8 @@ type Executor struct {
 	// earlier stages, from store or other executors.
 	store   *shuffle.Store
 	fetcher *shuffle.Fetcher
+	// spill holds what operators spill, a space per task.
+	spill *spill.Store
 
 	controlAddr string
 	flightAddr  string
@@ -164,6 +169,11 @@ func (e *Executor) Run(ctx context.Context) error {
 		return fmt.Errorf("executor: %w", err)
 	}
 	e.store, e.fetcher = store, shuffle.NewFetcher(e.cfg.ID, store)
+	// The spill store empties its directory: only ever one of its own.
+	if e.spill, err = spill.OpenStore(filepath.Join(dir, "spill")); err != nil {
+		store.RemoveAll()
+		return fmt.Errorf("executor: %w", err)
+	}
 	taskCtx, cancelTasks := context.WithCancel(context.WithoutCancel(ctx))
 	e.lifetime = taskCtx
 	defer func() {
@@ -173,6 +183,9 @@ func (e *Executor) Run(ctx context.Context) error {
 		e.fetcher.Close()
 		if err := store.RemoveAll(); err != nil {
 			e.log.Warn("removing shuffle files", "err", err)
+		}
+		if err := e.spill.Close(); err != nil {
+			e.log.Warn("removing spill data", "err", err)
 		}
 		if e.cfg.WorkDir == "" {
 			os.Remove(dir)

@@ -33,6 +33,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -47,6 +48,7 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/worker"
 	"github.com/trebuchet-dev/trebuchet/scheduler/normalize"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql"
+	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
 var tables = []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
@@ -63,6 +65,7 @@ func main() {
 		peer      = flag.String("peer", "", "command running the same queries on a peer engine (see the package comment)")
 		out       = flag.String("json", "", "also write the results as JSON to this file")
 		profile   = flag.String("cpuprofile", "", "write a CPU profile of Trebuchet's runs to this file")
+		memLimit  = flag.String("memory-limit", "", "memory each query may reserve before spilling, e.g. 64MiB (default: no limit)")
 	)
 	flag.Parse()
 	if *profile != "" {
@@ -83,8 +86,14 @@ func main() {
 			ids = append(ids, fmt.Sprintf("q%02d", i))
 		}
 	}
+	limit, err := parseSize(*memLimit)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tpchbench: -memory-limit:", err)
+		os.Exit(2)
+	}
 	if err := run(context.Background(), config{
-		data: *data, answers: *answers, plans: *plans, queries: *queriesIn,
+		memoryLimit: limit,
+		data:        *data, answers: *answers, plans: *plans, queries: *queriesIn,
 		producers: strings.Split(*producers, ","), runs: max(*runs, 1), peer: *peer, json: *out, ids: ids,
 	}); err != nil {
 		fmt.Fprintln(os.Stderr, "tpchbench:", err)
@@ -99,6 +108,31 @@ type config struct {
 	runs                          int
 	peer, json                    string
 	ids                           []string
+	// memoryLimit, if not 0, is each query's pool; queries spill to store.
+	memoryLimit int64
+	store       *spill.Store
+}
+
+// parseSize reads a byte count with an optional KiB, MiB or GiB unit.
+func parseSize(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	scale := int64(1)
+	for _, u := range []struct {
+		suffix string
+		scale  int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, scale = strings.TrimSuffix(s, u.suffix), u.scale
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	return n * scale, nil
 }
 
 // result is one query's outcome for one engine.
@@ -132,6 +166,17 @@ func run(ctx context.Context, cfg config) error {
 	cat, err := catalog.New(defs...)
 	if err != nil {
 		return err
+	}
+	if cfg.memoryLimit > 0 {
+		dir, err := os.MkdirTemp("", "tpchbench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if cfg.store, err = spill.OpenStore(filepath.Join(dir, "spill")); err != nil {
+			return err
+		}
+		defer cfg.store.Close()
 	}
 	results := map[string]map[string]result{} // engine → query → result
 	failed := 0
@@ -221,7 +266,20 @@ func runQuery(ctx context.Context, cat plan.Catalog, cfg config, producer, id st
 		if err != nil {
 			return nil, 0, err
 		}
-		out, err := op.Collect(ctx, physical.Root, op.NewTask())
+		task := op.NewTask()
+		if cfg.memoryLimit > 0 {
+			space, err := cfg.store.NewSpace(id)
+			if err != nil {
+				return nil, 0, err
+			}
+			defer space.Close()
+			task.Pool, task.Spill = spill.NewPool(cfg.memoryLimit), space
+		}
+		out, err := op.Collect(ctx, physical.Root, task)
+		if cfg.memoryLimit > 0 {
+			rows, bytes := task.Spill.Spilled()
+			fmt.Fprintf(os.Stderr, "%s/%s: spilled %d rows, %d bytes\n", producer, id, rows, bytes)
+		}
 		return out, time.Since(start), err
 	}
 	release := func(bs []arrow.RecordBatch) {

@@ -51,20 +51,29 @@ func SampleCatalog(t testing.TB, dir string) Catalog {
 // plans and runs it over cat, and compares the result with answer (a
 // qNN.csv path). Leaked buffers are test errors.
 func Run(t testing.TB, data []byte, isJSON bool, cat plan.Catalog, answer string) error {
+	task := &op.Task{Pool: spill.NewPool(1 << 30), BatchSize: 8192}
+	_, err := RunTask(t, data, isJSON, cat, answer, task)
+	return err
+}
+
+// RunTask is Run with the task given, whose Alloc it replaces with a
+// checked allocator; it returns the plan run, whose operators hold the
+// run's metrics.
+func RunTask(t testing.TB, data []byte, isJSON bool, cat plan.Catalog, answer string, task *op.Task) (*plan.Plan, error) {
 	p, err := normalize.Decode(data, isJSON)
 	if err != nil {
-		return fmt.Errorf("normalize: %w", err)
+		return nil, fmt.Errorf("normalize: %w", err)
 	}
 	ctx := context.Background()
 	phys, err := plan.Build(ctx, p, cat)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	task := &op.Task{Alloc: alloc, Pool: spill.NewPool(1 << 30), BatchSize: 8192}
+	task.Alloc = alloc
 	batches, err := op.Collect(ctx, phys.Root, task)
 	if err != nil {
-		return fmt.Errorf("run: %w\n%s", err, phys)
+		return phys, fmt.Errorf("run: %w\n%s", err, phys)
 	}
 	defer func() {
 		for _, b := range batches {
@@ -76,12 +85,12 @@ func Run(t testing.TB, data []byte, isJSON bool, cat plan.Catalog, answer string
 	}()
 	ans, err := tpch.LoadAnswer(answer)
 	if err != nil {
-		return err
+		return phys, err
 	}
 	if err := ans.Compare(batches); err != nil {
-		return fmt.Errorf("%w\n%s", err, phys)
+		return phys, fmt.Errorf("%w\n%s", err, phys)
 	}
-	return nil
+	return phys, nil
 }
 
 // Rows decodes and runs a serialized plan (binary) over cat like Run and
