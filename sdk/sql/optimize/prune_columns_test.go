@@ -107,7 +107,9 @@ type scanRel struct {
 	filtered bool
 }
 
-func (s scanRel) String() string { return s.table + ":" + intsString(s.columns) + ":" + boolString(s.filtered) }
+func (s scanRel) String() string {
+	return s.table + ":" + intsString(s.columns) + ":" + boolString(s.filtered)
+}
 
 // scanRels returns the scans under r.
 func scanRels(r *substraitpb.Rel) []scanRel {
