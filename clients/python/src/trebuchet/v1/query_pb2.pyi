@@ -22,12 +22,14 @@ RESULT_FORMAT_ARROW_IPC: ResultFormat
 RESULT_FORMAT_JSON: ResultFormat
 
 class Plan(_message.Message):
-    __slots__ = ("substrait_binary", "substrait_json")
+    __slots__ = ("substrait_binary", "substrait_json", "sql")
     SUBSTRAIT_BINARY_FIELD_NUMBER: _ClassVar[int]
     SUBSTRAIT_JSON_FIELD_NUMBER: _ClassVar[int]
+    SQL_FIELD_NUMBER: _ClassVar[int]
     substrait_binary: bytes
     substrait_json: str
-    def __init__(self, substrait_binary: _Optional[bytes] = ..., substrait_json: _Optional[str] = ...) -> None: ...
+    sql: str
+    def __init__(self, substrait_binary: _Optional[bytes] = ..., substrait_json: _Optional[str] = ..., sql: _Optional[str] = ...) -> None: ...
 
 class SessionSettings(_message.Message):
     __slots__ = ("values",)

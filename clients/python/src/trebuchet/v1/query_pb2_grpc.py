@@ -84,9 +84,10 @@ class QueryServiceServicer(object):
     """
 
     def SubmitPlan(self, request, context):
-        """SubmitPlan starts a job for a Substrait plan and returns at once with its
-        id. Plans that cannot be decoded, refer to unknown tables or columns, or
-        use unknown functions are refused here with INVALID_ARGUMENT or NOT_FOUND.
+        """SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
+        with its id. Plans that cannot be decoded, refer to unknown tables or
+        columns, or use unknown functions are refused here with INVALID_ARGUMENT
+        or NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -77,13 +77,15 @@ func (ResultFormat) EnumDescriptor() ([]byte, []int) {
 	return file_trebuchet_v1_query_proto_rawDescGZIP(), []int{0}
 }
 
-// Plan is a Substrait plan in one of its two standard encodings.
+// Plan is a query: a Substrait plan in one of its two standard encodings, or
+// SQL text the scheduler plans.
 type Plan struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Encoding:
 	//
 	//	*Plan_SubstraitBinary
 	//	*Plan_SubstraitJson
+	//	*Plan_Sql
 	Encoding      isPlan_Encoding `protobuf_oneof:"encoding"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -144,6 +146,15 @@ func (x *Plan) GetSubstraitJson() string {
 	return ""
 }
 
+func (x *Plan) GetSql() string {
+	if x != nil {
+		if x, ok := x.Encoding.(*Plan_Sql); ok {
+			return x.Sql
+		}
+	}
+	return ""
+}
+
 type isPlan_Encoding interface {
 	isPlan_Encoding()
 }
@@ -158,9 +169,22 @@ type Plan_SubstraitJson struct {
 	SubstraitJson string `protobuf:"bytes,2,opt,name=substrait_json,json=substraitJson,proto3,oneof"`
 }
 
+type Plan_Sql struct {
+	// SQL in the PostgreSQL dialect: one or more statements separated by
+	// semicolons, run in order against the cluster's catalog. Queries,
+	// EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+	// CREATE VIEW and DROP change the catalog for every client and return
+	// one row, the statement's name, in a column "status". The job's result
+	// is the last statement's; earlier queries are checked but not run.
+	// Syntax errors are INVALID_ARGUMENT with the line and column.
+	Sql string `protobuf:"bytes,3,opt,name=sql,proto3,oneof"`
+}
+
 func (*Plan_SubstraitBinary) isPlan_Encoding() {}
 
 func (*Plan_SubstraitJson) isPlan_Encoding() {}
+
+func (*Plan_Sql) isPlan_Encoding() {}
 
 // SessionSettings travel with the job to every task.
 type SessionSettings struct {
@@ -1416,10 +1440,11 @@ var File_trebuchet_v1_query_proto protoreflect.FileDescriptor
 
 const file_trebuchet_v1_query_proto_rawDesc = "" +
 	"\n" +
-	"\x18trebuchet/v1/query.proto\x12\ftrebuchet.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19trebuchet/v1/common.proto\"h\n" +
+	"\x18trebuchet/v1/query.proto\x12\ftrebuchet.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19trebuchet/v1/common.proto\"|\n" +
 	"\x04Plan\x12+\n" +
 	"\x10substrait_binary\x18\x01 \x01(\fH\x00R\x0fsubstraitBinary\x12'\n" +
-	"\x0esubstrait_json\x18\x02 \x01(\tH\x00R\rsubstraitJsonB\n" +
+	"\x0esubstrait_json\x18\x02 \x01(\tH\x00R\rsubstraitJson\x12\x12\n" +
+	"\x03sql\x18\x03 \x01(\tH\x00R\x03sqlB\n" +
 	"\n" +
 	"\bencoding\"\x8f\x01\n" +
 	"\x0fSessionSettings\x12A\n" +
@@ -1633,6 +1658,7 @@ func file_trebuchet_v1_query_proto_init() {
 	file_trebuchet_v1_query_proto_msgTypes[0].OneofWrappers = []any{
 		(*Plan_SubstraitBinary)(nil),
 		(*Plan_SubstraitJson)(nil),
+		(*Plan_Sql)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

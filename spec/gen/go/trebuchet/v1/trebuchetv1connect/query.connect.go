@@ -56,9 +56,10 @@ const (
 
 // QueryServiceClient is a client for the trebuchet.v1.QueryService service.
 type QueryServiceClient interface {
-	// SubmitPlan starts a job for a Substrait plan and returns at once with its
-	// id. Plans that cannot be decoded, refer to unknown tables or columns, or
-	// use unknown functions are refused here with INVALID_ARGUMENT or NOT_FOUND.
+	// SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
+	// with its id. Plans that cannot be decoded, refer to unknown tables or
+	// columns, or use unknown functions are refused here with INVALID_ARGUMENT
+	// or NOT_FOUND.
 	SubmitPlan(context.Context, *connect.Request[v1.SubmitPlanRequest]) (*connect.Response[v1.SubmitPlanResponse], error)
 	// WatchJob streams the job's status: the current status first, then every
 	// change, ending after a terminal state.
@@ -201,9 +202,10 @@ func (c *queryServiceClient) ListJobs(ctx context.Context, req *connect.Request[
 
 // QueryServiceHandler is an implementation of the trebuchet.v1.QueryService service.
 type QueryServiceHandler interface {
-	// SubmitPlan starts a job for a Substrait plan and returns at once with its
-	// id. Plans that cannot be decoded, refer to unknown tables or columns, or
-	// use unknown functions are refused here with INVALID_ARGUMENT or NOT_FOUND.
+	// SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
+	// with its id. Plans that cannot be decoded, refer to unknown tables or
+	// columns, or use unknown functions are refused here with INVALID_ARGUMENT
+	// or NOT_FOUND.
 	SubmitPlan(context.Context, *connect.Request[v1.SubmitPlanRequest]) (*connect.Response[v1.SubmitPlanResponse], error)
 	// WatchJob streams the job's status: the current status first, then every
 	// change, ending after a terminal state.

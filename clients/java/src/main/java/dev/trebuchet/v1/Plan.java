@@ -7,7 +7,8 @@ package dev.trebuchet.v1;
 
 /**
  * <pre>
- * Plan is a Substrait plan in one of its two standard encodings.
+ * Plan is a query: a Substrait plan in one of its two standard encodings, or
+ * SQL text the scheduler plans.
  * </pre>
  *
  * Protobuf type {@code trebuchet.v1.Plan}
@@ -55,6 +56,7 @@ private static final long serialVersionUID = 0L;
           com.google.protobuf.AbstractMessage.InternalOneOfEnum {
     SUBSTRAIT_BINARY(1),
     SUBSTRAIT_JSON(2),
+    SQL(3),
     ENCODING_NOT_SET(0);
     private final int value;
     private EncodingCase(int value) {
@@ -74,6 +76,7 @@ private static final long serialVersionUID = 0L;
       switch (value) {
         case 1: return SUBSTRAIT_BINARY;
         case 2: return SUBSTRAIT_JSON;
+        case 3: return SQL;
         case 0: return ENCODING_NOT_SET;
         default: return null;
       }
@@ -182,6 +185,88 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int SQL_FIELD_NUMBER = 3;
+  /**
+   * <pre>
+   * SQL in the PostgreSQL dialect: one or more statements separated by
+   * semicolons, run in order against the cluster's catalog. Queries,
+   * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+   * CREATE VIEW and DROP change the catalog for every client and return
+   * one row, the statement's name, in a column "status". The job's result
+   * is the last statement's; earlier queries are checked but not run.
+   * Syntax errors are INVALID_ARGUMENT with the line and column.
+   * </pre>
+   *
+   * <code>string sql = 3;</code>
+   * @return Whether the sql field is set.
+   */
+  public boolean hasSql() {
+    return encodingCase_ == 3;
+  }
+  /**
+   * <pre>
+   * SQL in the PostgreSQL dialect: one or more statements separated by
+   * semicolons, run in order against the cluster's catalog. Queries,
+   * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+   * CREATE VIEW and DROP change the catalog for every client and return
+   * one row, the statement's name, in a column "status". The job's result
+   * is the last statement's; earlier queries are checked but not run.
+   * Syntax errors are INVALID_ARGUMENT with the line and column.
+   * </pre>
+   *
+   * <code>string sql = 3;</code>
+   * @return The sql.
+   */
+  public java.lang.String getSql() {
+    java.lang.Object ref = "";
+    if (encodingCase_ == 3) {
+      ref = encoding_;
+    }
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      if (encodingCase_ == 3) {
+        encoding_ = s;
+      }
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * SQL in the PostgreSQL dialect: one or more statements separated by
+   * semicolons, run in order against the cluster's catalog. Queries,
+   * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+   * CREATE VIEW and DROP change the catalog for every client and return
+   * one row, the statement's name, in a column "status". The job's result
+   * is the last statement's; earlier queries are checked but not run.
+   * Syntax errors are INVALID_ARGUMENT with the line and column.
+   * </pre>
+   *
+   * <code>string sql = 3;</code>
+   * @return The bytes for sql.
+   */
+  public com.google.protobuf.ByteString
+      getSqlBytes() {
+    java.lang.Object ref = "";
+    if (encodingCase_ == 3) {
+      ref = encoding_;
+    }
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      if (encodingCase_ == 3) {
+        encoding_ = b;
+      }
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -203,6 +288,9 @@ private static final long serialVersionUID = 0L;
     if (encodingCase_ == 2) {
       com.google.protobuf.GeneratedMessage.writeString(output, 2, encoding_);
     }
+    if (encodingCase_ == 3) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 3, encoding_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -219,6 +307,9 @@ private static final long serialVersionUID = 0L;
     }
     if (encodingCase_ == 2) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(2, encoding_);
+    }
+    if (encodingCase_ == 3) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(3, encoding_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -245,6 +336,10 @@ private static final long serialVersionUID = 0L;
         if (!getSubstraitJson()
             .equals(other.getSubstraitJson())) return false;
         break;
+      case 3:
+        if (!getSql()
+            .equals(other.getSql())) return false;
+        break;
       case 0:
       default:
     }
@@ -267,6 +362,10 @@ private static final long serialVersionUID = 0L;
       case 2:
         hash = (37 * hash) + SUBSTRAIT_JSON_FIELD_NUMBER;
         hash = (53 * hash) + getSubstraitJson().hashCode();
+        break;
+      case 3:
+        hash = (37 * hash) + SQL_FIELD_NUMBER;
+        hash = (53 * hash) + getSql().hashCode();
         break;
       case 0:
       default:
@@ -370,7 +469,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Plan is a Substrait plan in one of its two standard encodings.
+   * Plan is a query: a Substrait plan in one of its two standard encodings, or
+   * SQL text the scheduler plans.
    * </pre>
    *
    * Protobuf type {@code trebuchet.v1.Plan}
@@ -472,6 +572,12 @@ private static final long serialVersionUID = 0L;
           onChanged();
           break;
         }
+        case SQL: {
+          encodingCase_ = 3;
+          encoding_ = other.encoding_;
+          onChanged();
+          break;
+        }
         case ENCODING_NOT_SET: {
           break;
         }
@@ -513,6 +619,12 @@ private static final long serialVersionUID = 0L;
               encoding_ = s;
               break;
             } // case 18
+            case 26: {
+              java.lang.String s = input.readStringRequireUtf8();
+              encodingCase_ = 3;
+              encoding_ = s;
+              break;
+            } // case 26
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -715,6 +827,159 @@ private static final long serialVersionUID = 0L;
       if (value == null) { throw new NullPointerException(); }
       checkByteStringIsUtf8(value);
       encodingCase_ = 2;
+      encoding_ = value;
+      onChanged();
+      return this;
+    }
+
+    /**
+     * <pre>
+     * SQL in the PostgreSQL dialect: one or more statements separated by
+     * semicolons, run in order against the cluster's catalog. Queries,
+     * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+     * CREATE VIEW and DROP change the catalog for every client and return
+     * one row, the statement's name, in a column "status". The job's result
+     * is the last statement's; earlier queries are checked but not run.
+     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * </pre>
+     *
+     * <code>string sql = 3;</code>
+     * @return Whether the sql field is set.
+     */
+    @java.lang.Override
+    public boolean hasSql() {
+      return encodingCase_ == 3;
+    }
+    /**
+     * <pre>
+     * SQL in the PostgreSQL dialect: one or more statements separated by
+     * semicolons, run in order against the cluster's catalog. Queries,
+     * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+     * CREATE VIEW and DROP change the catalog for every client and return
+     * one row, the statement's name, in a column "status". The job's result
+     * is the last statement's; earlier queries are checked but not run.
+     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * </pre>
+     *
+     * <code>string sql = 3;</code>
+     * @return The sql.
+     */
+    @java.lang.Override
+    public java.lang.String getSql() {
+      java.lang.Object ref = "";
+      if (encodingCase_ == 3) {
+        ref = encoding_;
+      }
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        if (encodingCase_ == 3) {
+          encoding_ = s;
+        }
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * SQL in the PostgreSQL dialect: one or more statements separated by
+     * semicolons, run in order against the cluster's catalog. Queries,
+     * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+     * CREATE VIEW and DROP change the catalog for every client and return
+     * one row, the statement's name, in a column "status". The job's result
+     * is the last statement's; earlier queries are checked but not run.
+     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * </pre>
+     *
+     * <code>string sql = 3;</code>
+     * @return The bytes for sql.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getSqlBytes() {
+      java.lang.Object ref = "";
+      if (encodingCase_ == 3) {
+        ref = encoding_;
+      }
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        if (encodingCase_ == 3) {
+          encoding_ = b;
+        }
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * SQL in the PostgreSQL dialect: one or more statements separated by
+     * semicolons, run in order against the cluster's catalog. Queries,
+     * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+     * CREATE VIEW and DROP change the catalog for every client and return
+     * one row, the statement's name, in a column "status". The job's result
+     * is the last statement's; earlier queries are checked but not run.
+     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * </pre>
+     *
+     * <code>string sql = 3;</code>
+     * @param value The sql to set.
+     * @return This builder for chaining.
+     */
+    public Builder setSql(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      encodingCase_ = 3;
+      encoding_ = value;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * SQL in the PostgreSQL dialect: one or more statements separated by
+     * semicolons, run in order against the cluster's catalog. Queries,
+     * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+     * CREATE VIEW and DROP change the catalog for every client and return
+     * one row, the statement's name, in a column "status". The job's result
+     * is the last statement's; earlier queries are checked but not run.
+     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * </pre>
+     *
+     * <code>string sql = 3;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearSql() {
+      if (encodingCase_ == 3) {
+        encodingCase_ = 0;
+        encoding_ = null;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * SQL in the PostgreSQL dialect: one or more statements separated by
+     * semicolons, run in order against the cluster's catalog. Queries,
+     * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+     * CREATE VIEW and DROP change the catalog for every client and return
+     * one row, the statement's name, in a column "status". The job's result
+     * is the last statement's; earlier queries are checked but not run.
+     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * </pre>
+     *
+     * <code>string sql = 3;</code>
+     * @param value The bytes for sql to set.
+     * @return This builder for chaining.
+     */
+    public Builder setSqlBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      encodingCase_ = 3;
       encoding_ = value;
       onChanged();
       return this;

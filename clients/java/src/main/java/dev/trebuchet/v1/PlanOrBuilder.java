@@ -58,5 +58,52 @@ public interface PlanOrBuilder extends
   com.google.protobuf.ByteString
       getSubstraitJsonBytes();
 
+  /**
+   * <pre>
+   * SQL in the PostgreSQL dialect: one or more statements separated by
+   * semicolons, run in order against the cluster's catalog. Queries,
+   * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+   * CREATE VIEW and DROP change the catalog for every client and return
+   * one row, the statement's name, in a column "status". The job's result
+   * is the last statement's; earlier queries are checked but not run.
+   * Syntax errors are INVALID_ARGUMENT with the line and column.
+   * </pre>
+   *
+   * <code>string sql = 3;</code>
+   * @return Whether the sql field is set.
+   */
+  boolean hasSql();
+  /**
+   * <pre>
+   * SQL in the PostgreSQL dialect: one or more statements separated by
+   * semicolons, run in order against the cluster's catalog. Queries,
+   * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+   * CREATE VIEW and DROP change the catalog for every client and return
+   * one row, the statement's name, in a column "status". The job's result
+   * is the last statement's; earlier queries are checked but not run.
+   * Syntax errors are INVALID_ARGUMENT with the line and column.
+   * </pre>
+   *
+   * <code>string sql = 3;</code>
+   * @return The sql.
+   */
+  java.lang.String getSql();
+  /**
+   * <pre>
+   * SQL in the PostgreSQL dialect: one or more statements separated by
+   * semicolons, run in order against the cluster's catalog. Queries,
+   * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
+   * CREATE VIEW and DROP change the catalog for every client and return
+   * one row, the statement's name, in a column "status". The job's result
+   * is the last statement's; earlier queries are checked but not run.
+   * Syntax errors are INVALID_ARGUMENT with the line and column.
+   * </pre>
+   *
+   * <code>string sql = 3;</code>
+   * @return The bytes for sql.
+   */
+  com.google.protobuf.ByteString
+      getSqlBytes();
+
   dev.trebuchet.v1.Plan.EncodingCase getEncodingCase();
 }

@@ -153,84 +153,85 @@ public final class Query {
       "\n\030trebuchet/v1/query.proto\022\014trebuchet.v1" +
       "\032\034google/protobuf/struct.proto\032\037google/p" +
       "rotobuf/timestamp.proto\032\031trebuchet/v1/co" +
-      "mmon.proto\"H\n\004Plan\022\032\n\020substrait_binary\030\001" +
-      " \001(\014H\000\022\030\n\016substrait_json\030\002 \001(\tH\000B\n\n\010enco" +
-      "ding\"{\n\017SessionSettings\0229\n\006values\030\001 \003(\0132" +
-      ").trebuchet.v1.SessionSettings.ValuesEnt" +
-      "ry\032-\n\013ValuesEntry\022\013\n\003key\030\001 \001(\t\022\r\n\005value\030" +
-      "\002 \001(\t:\0028\001\"x\n\021SubmitPlanRequest\022 \n\004plan\030\001" +
-      " \001(\0132\022.trebuchet.v1.Plan\022/\n\010settings\030\002 \001" +
-      "(\0132\035.trebuchet.v1.SessionSettings\022\020\n\010job" +
-      "_name\030\003 \001(\t\"$\n\022SubmitPlanResponse\022\016\n\006job" +
-      "_id\030\001 \001(\t\"\305\003\n\tJobStatus\022\016\n\006job_id\030\001 \001(\t\022" +
-      "\020\n\010job_name\030\002 \001(\t\022%\n\005state\030\003 \001(\0162\026.trebu" +
-      "chet.v1.JobState\022&\n\007failure\030\004 \001(\0132\025.treb" +
-      "uchet.v1.Failure\0220\n\014submitted_at\030\005 \001(\0132\032" +
-      ".google.protobuf.Timestamp\022.\n\nstarted_at" +
-      "\030\006 \001(\0132\032.google.protobuf.Timestamp\022/\n\013fi" +
-      "nished_at\030\007 \001(\0132\032.google.protobuf.Timest" +
-      "amp\022\023\n\013tasks_total\030\010 \001(\r\022\027\n\017tasks_succee" +
-      "ded\030\t \001(\r\022\024\n\014tasks_failed\030\n \001(\r\022\023\n\013resul" +
-      "t_rows\030\013 \001(\004\0220\n\020result_locations\030\014 \003(\0132\026" +
-      ".trebuchet.v1.Location\022)\n\006stages\030\r \003(\0132\031" +
-      ".trebuchet.v1.StageStatus\"\343\001\n\013StageStatu" +
-      "s\022\020\n\010stage_id\030\001 \001(\r\022\016\n\006output\030\002 \001(\t\022\027\n\017i" +
-      "nput_stage_ids\030\003 \003(\r\022\023\n\013tasks_total\030\004 \001(" +
-      "\r\022\027\n\017tasks_succeeded\030\005 \001(\r\022\025\n\rtasks_runn" +
-      "ing\030\006 \001(\r\022*\n\007metrics\030\007 \001(\0132\031.trebuchet.v" +
-      "1.TaskMetrics\022(\n\005tasks\030\010 \003(\0132\031.trebuchet" +
-      ".v1.TaskAttempt\"\232\001\n\013TaskAttempt\022\021\n\tparti" +
-      "tion\030\001 \001(\r\022\017\n\007attempt\030\002 \001(\r\022&\n\005state\030\003 \001" +
-      "(\0162\027.trebuchet.v1.TaskState\022\023\n\013executor_" +
-      "id\030\004 \001(\t\022*\n\007metrics\030\005 \001(\0132\031.trebuchet.v1" +
-      ".TaskMetrics\"!\n\017WatchJobRequest\022\016\n\006job_i" +
-      "d\030\001 \001(\t\";\n\020WatchJobResponse\022\'\n\006status\030\001 " +
-      "\001(\0132\027.trebuchet.v1.JobStatus\"\037\n\rGetJobRe" +
-      "quest\022\016\n\006job_id\030\001 \001(\t\"9\n\016GetJobResponse\022" +
-      "\'\n\006status\030\001 \001(\0132\027.trebuchet.v1.JobStatus" +
-      "\"%\n\023FetchResultsRequest\022\016\n\006job_id\030\001 \001(\t\"" +
-      ")\n\024FetchResultsResponse\022\021\n\tarrow_ipc\030\001 \001" +
-      "(\014\"\245\001\n\022ExecutePlanRequest\022 \n\004plan\030\001 \001(\0132" +
-      "\022.trebuchet.v1.Plan\022/\n\010settings\030\002 \001(\0132\035." +
-      "trebuchet.v1.SessionSettings\022*\n\006format\030\003" +
-      " \001(\0162\032.trebuchet.v1.ResultFormat\022\020\n\010max_" +
-      "rows\030\004 \001(\004\"6\n\006Column\022\014\n\004name\030\001 \001(\t\022\014\n\004ty" +
-      "pe\030\002 \001(\t\022\020\n\010nullable\030\003 \001(\010\"\211\001\n\023ExecutePl" +
-      "anResponse\022\016\n\006job_id\030\001 \001(\t\022%\n\007columns\030\002 " +
-      "\003(\0132\024.trebuchet.v1.Column\022\021\n\tarrow_ipc\030\003" +
-      " \001(\014\022(\n\004rows\030\004 \003(\0132\032.google.protobuf.Lis" +
-      "tValue\"x\n\022ExplainPlanRequest\022 \n\004plan\030\001 \001" +
-      "(\0132\022.trebuchet.v1.Plan\022/\n\010settings\030\002 \001(\013" +
-      "2\035.trebuchet.v1.SessionSettings\022\017\n\007analy" +
-      "ze\030\003 \001(\010\"3\n\023ExplainPlanResponse\022\014\n\004text\030" +
-      "\001 \001(\t\022\016\n\006job_id\030\002 \001(\t\"\"\n\020CancelJobReques" +
-      "t\022\016\n\006job_id\030\001 \001(\t\"<\n\021CancelJobResponse\022\'" +
-      "\n\006status\030\001 \001(\0132\027.trebuchet.v1.JobStatus\"" +
-      "H\n\017ListJobsRequest\022&\n\006states\030\001 \003(\0162\026.tre" +
-      "buchet.v1.JobState\022\r\n\005limit\030\002 \001(\r\"9\n\020Lis" +
-      "tJobsResponse\022%\n\004jobs\030\001 \003(\0132\027.trebuchet." +
-      "v1.JobStatus*b\n\014ResultFormat\022\035\n\031RESULT_F" +
-      "ORMAT_UNSPECIFIED\020\000\022\033\n\027RESULT_FORMAT_ARR" +
-      "OW_IPC\020\001\022\026\n\022RESULT_FORMAT_JSON\020\0022\213\005\n\014Que" +
-      "ryService\022O\n\nSubmitPlan\022\037.trebuchet.v1.S" +
-      "ubmitPlanRequest\032 .trebuchet.v1.SubmitPl" +
-      "anResponse\022K\n\010WatchJob\022\035.trebuchet.v1.Wa" +
-      "tchJobRequest\032\036.trebuchet.v1.WatchJobRes" +
-      "ponse0\001\022C\n\006GetJob\022\033.trebuchet.v1.GetJobR" +
-      "equest\032\034.trebuchet.v1.GetJobResponse\022W\n\014" +
-      "FetchResults\022!.trebuchet.v1.FetchResults" +
-      "Request\032\".trebuchet.v1.FetchResultsRespo" +
-      "nse0\001\022R\n\013ExecutePlan\022 .trebuchet.v1.Exec" +
-      "utePlanRequest\032!.trebuchet.v1.ExecutePla" +
-      "nResponse\022R\n\013ExplainPlan\022 .trebuchet.v1." +
-      "ExplainPlanRequest\032!.trebuchet.v1.Explai" +
-      "nPlanResponse\022L\n\tCancelJob\022\036.trebuchet.v" +
-      "1.CancelJobRequest\032\037.trebuchet.v1.Cancel" +
-      "JobResponse\022I\n\010ListJobs\022\035.trebuchet.v1.L" +
-      "istJobsRequest\032\036.trebuchet.v1.ListJobsRe" +
-      "sponseB]\n\020dev.trebuchet.v1P\001ZGgithub.com" +
-      "/trebuchet-dev/trebuchet/spec/gen/go/tre" +
-      "buchet/v1;trebuchetv1b\006proto3"
+      "mmon.proto\"W\n\004Plan\022\032\n\020substrait_binary\030\001" +
+      " \001(\014H\000\022\030\n\016substrait_json\030\002 \001(\tH\000\022\r\n\003sql\030" +
+      "\003 \001(\tH\000B\n\n\010encoding\"{\n\017SessionSettings\0229" +
+      "\n\006values\030\001 \003(\0132).trebuchet.v1.SessionSet" +
+      "tings.ValuesEntry\032-\n\013ValuesEntry\022\013\n\003key\030" +
+      "\001 \001(\t\022\r\n\005value\030\002 \001(\t:\0028\001\"x\n\021SubmitPlanRe" +
+      "quest\022 \n\004plan\030\001 \001(\0132\022.trebuchet.v1.Plan\022" +
+      "/\n\010settings\030\002 \001(\0132\035.trebuchet.v1.Session" +
+      "Settings\022\020\n\010job_name\030\003 \001(\t\"$\n\022SubmitPlan" +
+      "Response\022\016\n\006job_id\030\001 \001(\t\"\305\003\n\tJobStatus\022\016" +
+      "\n\006job_id\030\001 \001(\t\022\020\n\010job_name\030\002 \001(\t\022%\n\005stat" +
+      "e\030\003 \001(\0162\026.trebuchet.v1.JobState\022&\n\007failu" +
+      "re\030\004 \001(\0132\025.trebuchet.v1.Failure\0220\n\014submi" +
+      "tted_at\030\005 \001(\0132\032.google.protobuf.Timestam" +
+      "p\022.\n\nstarted_at\030\006 \001(\0132\032.google.protobuf." +
+      "Timestamp\022/\n\013finished_at\030\007 \001(\0132\032.google." +
+      "protobuf.Timestamp\022\023\n\013tasks_total\030\010 \001(\r\022" +
+      "\027\n\017tasks_succeeded\030\t \001(\r\022\024\n\014tasks_failed" +
+      "\030\n \001(\r\022\023\n\013result_rows\030\013 \001(\004\0220\n\020result_lo" +
+      "cations\030\014 \003(\0132\026.trebuchet.v1.Location\022)\n" +
+      "\006stages\030\r \003(\0132\031.trebuchet.v1.StageStatus" +
+      "\"\343\001\n\013StageStatus\022\020\n\010stage_id\030\001 \001(\r\022\016\n\006ou" +
+      "tput\030\002 \001(\t\022\027\n\017input_stage_ids\030\003 \003(\r\022\023\n\013t" +
+      "asks_total\030\004 \001(\r\022\027\n\017tasks_succeeded\030\005 \001(" +
+      "\r\022\025\n\rtasks_running\030\006 \001(\r\022*\n\007metrics\030\007 \001(" +
+      "\0132\031.trebuchet.v1.TaskMetrics\022(\n\005tasks\030\010 " +
+      "\003(\0132\031.trebuchet.v1.TaskAttempt\"\232\001\n\013TaskA" +
+      "ttempt\022\021\n\tpartition\030\001 \001(\r\022\017\n\007attempt\030\002 \001" +
+      "(\r\022&\n\005state\030\003 \001(\0162\027.trebuchet.v1.TaskSta" +
+      "te\022\023\n\013executor_id\030\004 \001(\t\022*\n\007metrics\030\005 \001(\013" +
+      "2\031.trebuchet.v1.TaskMetrics\"!\n\017WatchJobR" +
+      "equest\022\016\n\006job_id\030\001 \001(\t\";\n\020WatchJobRespon" +
+      "se\022\'\n\006status\030\001 \001(\0132\027.trebuchet.v1.JobSta" +
+      "tus\"\037\n\rGetJobRequest\022\016\n\006job_id\030\001 \001(\t\"9\n\016" +
+      "GetJobResponse\022\'\n\006status\030\001 \001(\0132\027.trebuch" +
+      "et.v1.JobStatus\"%\n\023FetchResultsRequest\022\016" +
+      "\n\006job_id\030\001 \001(\t\")\n\024FetchResultsResponse\022\021" +
+      "\n\tarrow_ipc\030\001 \001(\014\"\245\001\n\022ExecutePlanRequest" +
+      "\022 \n\004plan\030\001 \001(\0132\022.trebuchet.v1.Plan\022/\n\010se" +
+      "ttings\030\002 \001(\0132\035.trebuchet.v1.SessionSetti" +
+      "ngs\022*\n\006format\030\003 \001(\0162\032.trebuchet.v1.Resul" +
+      "tFormat\022\020\n\010max_rows\030\004 \001(\004\"6\n\006Column\022\014\n\004n" +
+      "ame\030\001 \001(\t\022\014\n\004type\030\002 \001(\t\022\020\n\010nullable\030\003 \001(" +
+      "\010\"\211\001\n\023ExecutePlanResponse\022\016\n\006job_id\030\001 \001(" +
+      "\t\022%\n\007columns\030\002 \003(\0132\024.trebuchet.v1.Column" +
+      "\022\021\n\tarrow_ipc\030\003 \001(\014\022(\n\004rows\030\004 \003(\0132\032.goog" +
+      "le.protobuf.ListValue\"x\n\022ExplainPlanRequ" +
+      "est\022 \n\004plan\030\001 \001(\0132\022.trebuchet.v1.Plan\022/\n" +
+      "\010settings\030\002 \001(\0132\035.trebuchet.v1.SessionSe" +
+      "ttings\022\017\n\007analyze\030\003 \001(\010\"3\n\023ExplainPlanRe" +
+      "sponse\022\014\n\004text\030\001 \001(\t\022\016\n\006job_id\030\002 \001(\t\"\"\n\020" +
+      "CancelJobRequest\022\016\n\006job_id\030\001 \001(\t\"<\n\021Canc" +
+      "elJobResponse\022\'\n\006status\030\001 \001(\0132\027.trebuche" +
+      "t.v1.JobStatus\"H\n\017ListJobsRequest\022&\n\006sta" +
+      "tes\030\001 \003(\0162\026.trebuchet.v1.JobState\022\r\n\005lim" +
+      "it\030\002 \001(\r\"9\n\020ListJobsResponse\022%\n\004jobs\030\001 \003" +
+      "(\0132\027.trebuchet.v1.JobStatus*b\n\014ResultFor" +
+      "mat\022\035\n\031RESULT_FORMAT_UNSPECIFIED\020\000\022\033\n\027RE" +
+      "SULT_FORMAT_ARROW_IPC\020\001\022\026\n\022RESULT_FORMAT" +
+      "_JSON\020\0022\213\005\n\014QueryService\022O\n\nSubmitPlan\022\037" +
+      ".trebuchet.v1.SubmitPlanRequest\032 .trebuc" +
+      "het.v1.SubmitPlanResponse\022K\n\010WatchJob\022\035." +
+      "trebuchet.v1.WatchJobRequest\032\036.trebuchet" +
+      ".v1.WatchJobResponse0\001\022C\n\006GetJob\022\033.trebu" +
+      "chet.v1.GetJobRequest\032\034.trebuchet.v1.Get" +
+      "JobResponse\022W\n\014FetchResults\022!.trebuchet." +
+      "v1.FetchResultsRequest\032\".trebuchet.v1.Fe" +
+      "tchResultsResponse0\001\022R\n\013ExecutePlan\022 .tr" +
+      "ebuchet.v1.ExecutePlanRequest\032!.trebuche" +
+      "t.v1.ExecutePlanResponse\022R\n\013ExplainPlan\022" +
+      " .trebuchet.v1.ExplainPlanRequest\032!.treb" +
+      "uchet.v1.ExplainPlanResponse\022L\n\tCancelJo" +
+      "b\022\036.trebuchet.v1.CancelJobRequest\032\037.treb" +
+      "uchet.v1.CancelJobResponse\022I\n\010ListJobs\022\035" +
+      ".trebuchet.v1.ListJobsRequest\032\036.trebuche" +
+      "t.v1.ListJobsResponseB]\n\020dev.trebuchet.v" +
+      "1P\001ZGgithub.com/trebuchet-dev/trebuchet/" +
+      "spec/gen/go/trebuchet/v1;trebuchetv1b\006pr" +
+      "oto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -244,7 +245,7 @@ public final class Query {
     internal_static_trebuchet_v1_Plan_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_Plan_descriptor,
-        new java.lang.String[] { "SubstraitBinary", "SubstraitJson", "Encoding", });
+        new java.lang.String[] { "SubstraitBinary", "SubstraitJson", "Sql", "Encoding", });
     internal_static_trebuchet_v1_SessionSettings_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_trebuchet_v1_SessionSettings_fieldAccessorTable = new

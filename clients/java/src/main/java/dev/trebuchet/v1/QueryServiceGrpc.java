@@ -333,9 +333,10 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
-     * SubmitPlan starts a job for a Substrait plan and returns at once with its
-     * id. Plans that cannot be decoded, refer to unknown tables or columns, or
-     * use unknown functions are refused here with INVALID_ARGUMENT or NOT_FOUND.
+     * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
+     * with its id. Plans that cannot be decoded, refer to unknown tables or
+     * columns, or use unknown functions are refused here with INVALID_ARGUMENT
+     * or NOT_FOUND.
      * </pre>
      */
     default void submitPlan(dev.trebuchet.v1.SubmitPlanRequest request,
@@ -460,9 +461,10 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
-     * SubmitPlan starts a job for a Substrait plan and returns at once with its
-     * id. Plans that cannot be decoded, refer to unknown tables or columns, or
-     * use unknown functions are refused here with INVALID_ARGUMENT or NOT_FOUND.
+     * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
+     * with its id. Plans that cannot be decoded, refer to unknown tables or
+     * columns, or use unknown functions are refused here with INVALID_ARGUMENT
+     * or NOT_FOUND.
      * </pre>
      */
     public void submitPlan(dev.trebuchet.v1.SubmitPlanRequest request,
@@ -580,9 +582,10 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
-     * SubmitPlan starts a job for a Substrait plan and returns at once with its
-     * id. Plans that cannot be decoded, refer to unknown tables or columns, or
-     * use unknown functions are refused here with INVALID_ARGUMENT or NOT_FOUND.
+     * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
+     * with its id. Plans that cannot be decoded, refer to unknown tables or
+     * columns, or use unknown functions are refused here with INVALID_ARGUMENT
+     * or NOT_FOUND.
      * </pre>
      */
     public dev.trebuchet.v1.SubmitPlanResponse submitPlan(dev.trebuchet.v1.SubmitPlanRequest request) throws io.grpc.StatusException {
@@ -696,9 +699,10 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
-     * SubmitPlan starts a job for a Substrait plan and returns at once with its
-     * id. Plans that cannot be decoded, refer to unknown tables or columns, or
-     * use unknown functions are refused here with INVALID_ARGUMENT or NOT_FOUND.
+     * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
+     * with its id. Plans that cannot be decoded, refer to unknown tables or
+     * columns, or use unknown functions are refused here with INVALID_ARGUMENT
+     * or NOT_FOUND.
      * </pre>
      */
     public dev.trebuchet.v1.SubmitPlanResponse submitPlan(dev.trebuchet.v1.SubmitPlanRequest request) {
@@ -810,9 +814,10 @@ public final class QueryServiceGrpc {
 
     /**
      * <pre>
-     * SubmitPlan starts a job for a Substrait plan and returns at once with its
-     * id. Plans that cannot be decoded, refer to unknown tables or columns, or
-     * use unknown functions are refused here with INVALID_ARGUMENT or NOT_FOUND.
+     * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
+     * with its id. Plans that cannot be decoded, refer to unknown tables or
+     * columns, or use unknown functions are refused here with INVALID_ARGUMENT
+     * or NOT_FOUND.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.trebuchet.v1.SubmitPlanResponse> submitPlan(
