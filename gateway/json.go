@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
@@ -36,32 +35,10 @@ func jsonRows(b arrow.RecordBatch) []*structpb.ListValue {
 }
 
 func jsonValue(col arrow.Array, i int) *structpb.Value {
-	if col.IsNull(i) {
-		return structpb.NewNullValue()
+	v, err := structpb.NewValue(client.JSONValue(col, i))
+	if err != nil {
+		// JSONValue gives only the types NewValue takes.
+		return structpb.NewStringValue(client.FormatValue(col, i))
 	}
-	switch a := col.(type) {
-	case *array.Boolean:
-		return structpb.NewBoolValue(a.Value(i))
-	case *array.Int8:
-		return structpb.NewNumberValue(float64(a.Value(i)))
-	case *array.Int16:
-		return structpb.NewNumberValue(float64(a.Value(i)))
-	case *array.Int32:
-		return structpb.NewNumberValue(float64(a.Value(i)))
-	case *array.Int64:
-		return structpb.NewNumberValue(float64(a.Value(i)))
-	case *array.Uint8:
-		return structpb.NewNumberValue(float64(a.Value(i)))
-	case *array.Uint16:
-		return structpb.NewNumberValue(float64(a.Value(i)))
-	case *array.Uint32:
-		return structpb.NewNumberValue(float64(a.Value(i)))
-	case *array.Uint64:
-		return structpb.NewNumberValue(float64(a.Value(i)))
-	case *array.Float32:
-		return structpb.NewNumberValue(float64(a.Value(i)))
-	case *array.Float64:
-		return structpb.NewNumberValue(a.Value(i))
-	}
-	return structpb.NewStringValue(client.FormatValue(col, i))
+	return v
 }

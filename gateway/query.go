@@ -38,8 +38,13 @@ func planSource(p *trebuchetv1.Plan) (scheduler.PlanSource, error) {
 		return scheduler.PlanSource{Data: enc.SubstraitBinary}, nil
 	case *trebuchetv1.Plan_SubstraitJson:
 		return scheduler.PlanSource{Data: []byte(enc.SubstraitJson), IsJSON: true}, nil
+	case *trebuchetv1.Plan_Sql:
+		if strings.TrimSpace(enc.Sql) == "" {
+			return scheduler.PlanSource{}, errkind.Errorf(errkind.InvalidArgument, "plan.sql is empty")
+		}
+		return scheduler.PlanSource{SQL: enc.Sql}, nil
 	}
-	return scheduler.PlanSource{}, errkind.Errorf(errkind.InvalidArgument, "plan is required: set plan.substrait_binary or plan.substrait_json")
+	return scheduler.PlanSource{}, errkind.Errorf(errkind.InvalidArgument, "plan is required: set plan.substrait_binary, plan.substrait_json or plan.sql")
 }
 
 func (q *queryService) submit(ctx context.Context, p *trebuchetv1.Plan, settings *trebuchetv1.SessionSettings, name string) (string, error) {

@@ -3,7 +3,9 @@
 //
 // A submitted plan is normalized (scheduler/normalize) and planned once
 // against the cluster's catalog, so that bad plans are refused at submission
-// with a classified error. It is then cut into stages (stages.go): after
+// with a classified error. SQL text is planned into Substrait first, by
+// the SQLPlanner the scheduler is configured with (sql.go). A plan is then
+// cut into stages (stages.go): after
 // the engine's own rewrites (plan.Rewrite), joins hash-partition both sides
 // on their keys or broadcast a right side estimated small from Parquet row
 // counts, aggregates split into partial and final around a hash exchange,

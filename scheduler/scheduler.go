@@ -26,8 +26,11 @@ import (
 type Config struct {
 	// Catalog holds the tables plans may read, and, if it is a
 	// plan.TableCreator, creates the tables they write (CTAS).
-	Catalog *catalog.Catalog
-	Logger  *slog.Logger
+	Catalog plan.Catalog
+	// SQL plans the SQL text of submitted plans (PlanSource.SQL); nil
+	// refuses SQL.
+	SQL    SQLPlanner
+	Logger *slog.Logger
 	// HeartbeatInterval is how often executors are asked to heartbeat (1s,
 	// and at most a third of ExecutorTimeout).
 	HeartbeatInterval time.Duration
@@ -208,10 +211,11 @@ func (t *task) definition() *trebuchetv1.TaskDefinition {
 // New returns a scheduler. Run must be running for executors to be watched.
 func New(cfg Config) (*Scheduler, error) {
 	if cfg.Catalog == nil {
-		var err error
-		if cfg.Catalog, err = catalog.New(); err != nil {
+		empty, err := catalog.New()
+		if err != nil {
 			return nil, err
 		}
+		cfg.Catalog = empty
 	}
 	cfg.setDefaults()
 	return &Scheduler{
@@ -237,15 +241,23 @@ func (s *Scheduler) Run(ctx context.Context) {
 	}
 }
 
-// PlanSource is a submitted Substrait plan: binary protobuf or JSON.
+// PlanSource is a submitted plan: Substrait as binary protobuf or JSON, or
+// SQL text.
 type PlanSource struct {
 	Data   []byte
 	IsJSON bool
+	// SQL, if set, is SQL text for Config.SQL to plan; Data and IsJSON are
+	// then unused.
+	SQL string
 }
 
 // Submit validates a plan and queues a job for it. Invalid plans fail here
 // with a classified error (errkind).
 func (s *Scheduler) Submit(ctx context.Context, src PlanSource, settings map[string]string, name string) (string, error) {
+	src, settings, err := s.planSQL(ctx, src, settings)
+	if err != nil {
+		return "", err
+	}
 	p, err := normalize.Decode(src.Data, src.IsJSON)
 	if err != nil {
 		return "", err
@@ -349,6 +361,10 @@ func (s *Scheduler) enqueueLocked(j *job) {
 
 // Explain returns the physical plan of a plan as text, without running it.
 func (s *Scheduler) Explain(ctx context.Context, src PlanSource) (string, error) {
+	src, _, err := s.planSQL(ctx, src, nil)
+	if err != nil {
+		return "", err
+	}
 	p, err := normalize.Decode(src.Data, src.IsJSON)
 	if err != nil {
 		return "", err

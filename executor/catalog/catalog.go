@@ -140,8 +140,9 @@ type Recorder struct {
 func (r *Recorder) Table(name string) (*plan.Table, error) {
 	t, err := r.Catalog.Table(name)
 	if err == nil {
+		// By name: a catalog may return a fresh binding on every lookup.
 		for _, u := range r.used {
-			if u == t {
+			if strings.EqualFold(u.Name, t.Name) {
 				return t, nil
 			}
 		}

@@ -17,17 +17,18 @@ import (
 	"sync"
 	"time"
 
-	"github.com/trebuchet-dev/trebuchet/executor/catalog"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	"github.com/trebuchet-dev/trebuchet/executor/worker"
 	"github.com/trebuchet-dev/trebuchet/gateway"
 	"github.com/trebuchet-dev/trebuchet/scheduler"
+	"github.com/trebuchet-dev/trebuchet/sdk/sql"
 	"github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1/trebuchetv1connect"
 )
 
 // SchedulerConfig configures a gateway and scheduler.
 type SchedulerConfig struct {
-	// Tables are the tables plans may read by name.
+	// Tables are the tables plans may read by name, at start; SQL
+	// statements (CREATE EXTERNAL TABLE, CREATE VIEW) add more.
 	Tables []*plan.Table
 	// Warehouse, if set, is the directory where plans create tables
 	// (CREATE TABLE AS), one subdirectory each; the tables it already
@@ -54,21 +55,20 @@ func (c *SchedulerConfig) logger() *slog.Logger {
 // which they do when ctx ends; it returns nil then.
 func StartScheduler(ctx context.Context, lis net.Listener, cfg SchedulerConfig) (wait func() error, err error) {
 	log := cfg.logger()
-	cat, err := catalog.New(cfg.Tables...)
+	tables, err := sql.NewEngineCatalog(cfg.Tables...)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Warehouse != "" {
-		w, err := catalog.NewWarehouse(cfg.Warehouse)
-		if err != nil {
-			return nil, err
-		}
-		if err := cat.UseWarehouse(w); err != nil {
-			return nil, err
-		}
+	// The SQL session is the cluster's catalog: tables and views that SQL
+	// statements create are read by every client's SQL and Substrait plans,
+	// and CREATE TABLE AS stores its tables in the warehouse.
+	session, err := sql.NewSessionWithOptions(tables, sql.SessionOptions{Warehouse: cfg.Warehouse})
+	if err != nil {
+		return nil, err
 	}
 	sched, err := scheduler.New(scheduler.Config{
-		Catalog:         cat,
+		Catalog:         session,
+		SQL:             sqlPlanner{session},
 		Logger:          log.With("component", "scheduler"),
 		ExecutorTimeout: cfg.ExecutorTimeout,
 		NoExecutorGrace: cfg.NoExecutorGrace,
@@ -93,7 +93,7 @@ func StartScheduler(ctx context.Context, lis net.Listener, cfg SchedulerConfig) 
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- gw.Serve(ctx, lis) }()
-	log.Info("gateway listening", "address", lis.Addr().String(), "tables", cat.Names())
+	log.Info("gateway listening", "address", lis.Addr().String(), "tables", tables.TableNames())
 	return func() error {
 		err := <-errc
 		wg.Wait()
