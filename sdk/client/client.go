@@ -36,6 +36,13 @@ func BinaryPlan(b []byte) *trebuchetv1.Plan {
 	return &trebuchetv1.Plan{Encoding: &trebuchetv1.Plan_SubstraitBinary{SubstraitBinary: b}}
 }
 
+// SQLPlan is SQL text in the PostgreSQL dialect, for the scheduler to plan
+// against the cluster's catalog: one or more statements separated by
+// semicolons, the last of which gives the result.
+func SQLPlan(text string) *trebuchetv1.Plan {
+	return &trebuchetv1.Plan{Encoding: &trebuchetv1.Plan_Sql{Sql: text}}
+}
+
 // Result is a query's result. Release it when done.
 type Result struct {
 	JobID   string
@@ -149,6 +156,14 @@ func (c *Client) Execute(ctx context.Context, plan *trebuchetv1.Plan, settings m
 		_, _ = c.Cancel(cancelCtx, id)
 	}
 	return res, err
+}
+
+// SQL runs SQL text (see SQLPlan) and returns the last statement's result:
+// a query's rows; SHOW TABLES, DESCRIBE and EXPLAIN rows; for CREATE and
+// DROP, one row naming the statement in a column "status". A syntax error
+// is a connect.CodeInvalidArgument error giving the line and column.
+func (c *Client) SQL(ctx context.Context, text string, settings map[string]string) (*Result, error) {
+	return c.Execute(ctx, SQLPlan(text), settings)
 }
 
 // streamReader turns the FetchResults message stream into the byte stream
