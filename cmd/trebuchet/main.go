@@ -5,6 +5,7 @@
 //	trebuchet scheduler    gateway and scheduler; executors connect to it
 //	trebuchet executor     an executor of a scheduler
 //	trebuchet submit       run a Substrait plan and print its result
+//	trebuchet sql          a SQL shell, on a gateway or an in-process cluster
 package main
 
 import (
@@ -28,13 +29,19 @@ var commands = []struct {
 	{"scheduler", "run the gateway and scheduler of a multi-process cluster", runScheduler},
 	{"executor", "run an executor that joins a scheduler", runExecutor},
 	{"submit", "run a Substrait plan (JSON or binary) and print the result", runSubmit},
+	{"sql", "a SQL shell: interactive, or -c SQL and -f FILE", runSQL},
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	signals := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if len(os.Args) > 1 && os.Args[1] == "sql" {
+		// The SQL shell decides what Ctrl-C stops (runSQL).
+		signals = signals[1:]
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), signals...)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		if !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errReported) {
 			fmt.Fprintln(os.Stderr, "trebuchet:", err)
 		}
 		os.Exit(1)
