@@ -26,18 +26,29 @@ type Context struct {
 	client  *client.Client
 	cluster *standalone.Cluster
 
+	// session holds the Context's views (CreateView), over its tables
+	// (sqlCatalog); SQL binds against it.
+	session *sql.Session
+
 	mu      sync.Mutex
 	files   map[string]*fileTable // by lower-case name
 	catalog sql.Catalog
+	// viewPlans are the plans registered as views, which SQL's plans
+	// share and attachFiles must leave alone.
+	viewPlans map[logical.Node]bool
 }
 
 // New returns a Context that builds plans but runs none: Collect and Show
 // fail. Plan and Explain work.
 func New() *Context {
-	c := &Context{files: map[string]*fileTable{}}
+	c := &Context{files: map[string]*fileTable{}, viewPlans: map[logical.Node]bool{}}
 	c.fns, c.err = logical.NewFunctions()
 	if c.err != nil {
 		c.err = errkind.Errorf(errkind.Internal, "dataframe: %w", c.err)
+		return c
+	}
+	if c.session, c.err = sql.NewSession(sqlCatalog{c}); c.err != nil {
+		c.err = fmt.Errorf("dataframe: %w", c.err)
 	}
 	return c
 }
@@ -110,10 +121,18 @@ func (c *Context) register(t *fileTable) {
 	c.files[strings.ToLower(t.name)] = t
 }
 
-// Table returns the registered table name, its columns qualified by name.
+// Table returns the view (CreateView) or registered table name, its
+// columns qualified by name.
 func (c *Context) Table(name string) *DataFrame {
 	if c.err != nil {
 		return failed(c, c.err)
+	}
+	if v := c.session.View(strings.ToLower(name)); v != nil {
+		cols := make([]column, len(v.Names))
+		for i, n := range v.Names {
+			cols[i] = column{qual: name, name: n}
+		}
+		return newFrame(c, v.Plan, cols)
 	}
 	c.mu.Lock()
 	t, cat := c.files[strings.ToLower(name)], c.catalog
@@ -187,17 +206,18 @@ func logicalSchema(s *arrow.Schema) (logical.Schema, error) {
 }
 
 // SQL binds a query (PostgreSQL dialect, see package sql) over the
-// Context's tables and returns it as a DataFrame, to be refined further.
+// Context's views and tables and returns it as a DataFrame, to be refined
+// further.
 func (c *Context) SQL(ctx context.Context, query string) *DataFrame {
 	if c.err != nil {
 		return failed(c, c.err)
 	}
-	node, names, err := sql.Bind(ctx, query, sqlCatalog{c})
+	node, names, err := sql.Bind(ctx, query, c.session)
 	if err != nil {
 		return failed(c, err)
 	}
 	c.mu.Lock()
-	err = attachFiles(node, c.files)
+	err = attachFiles(node, c.files, c.viewPlans)
 	c.mu.Unlock()
 	if err != nil {
 		return failed(c, err)
@@ -226,10 +246,14 @@ func (s sqlCatalog) TableSchema(ctx context.Context, name string) (*arrow.Schema
 }
 
 // attachFiles makes the scans the SQL binder made of file tables read
-// their files. A partitioned directory is not one scan (fileTable.node):
-// SQL cannot read it yet.
-// REQUIRES: the scans are the binder's own, not shared with other plans.
-func attachFiles(n logical.Node, files map[string]*fileTable) error {
+// their files. It leaves the plans of views alone: they are shared, and
+// their scans were given their files when they were made. A partitioned
+// directory is not one scan (fileTable.node): SQL cannot read it yet.
+// REQUIRES: the scans outside views are the binder's own.
+func attachFiles(n logical.Node, files map[string]*fileTable, views map[logical.Node]bool) error {
+	if views[n] {
+		return nil
+	}
 	if s, ok := n.(*logical.Scan); ok && s.Files == nil {
 		if t := files[strings.ToLower(s.Table)]; t != nil {
 			if len(t.parts) > 0 {
@@ -239,7 +263,7 @@ func attachFiles(n logical.Node, files map[string]*fileTable) error {
 		}
 	}
 	for _, in := range n.Inputs() {
-		if err := attachFiles(in, files); err != nil {
+		if err := attachFiles(in, files, views); err != nil {
 			return err
 		}
 	}
@@ -247,7 +271,7 @@ func attachFiles(n logical.Node, files map[string]*fileTable) error {
 	for _, x := range nodeExprs(n) {
 		walkExpr(x, func(x logical.Expr) {
 			if sq, ok := x.(*logical.ScalarSubquery); ok && err == nil {
-				err = attachFiles(sq.Plan, files)
+				err = attachFiles(sq.Plan, files, views)
 			}
 		})
 	}

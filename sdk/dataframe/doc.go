@@ -11,6 +11,11 @@
 // in this process (Standalone), or nowhere (New, for building plans).
 // Table, ReadParquet, ReadCSV and SQL make DataFrames.
 //
+// SQL and DataFrames mix both ways: Context.SQL binds a query (over the
+// Context's tables and views) into a DataFrame, and DataFrame.CreateView
+// registers a DataFrame's plan as a view of its Context, which SQL and
+// Table then read by name. Views live in a sql.Session the Context holds.
+//
 // A DataFrame is lazy and immutable: Select, Filter, WithColumn, GroupBy
 // and Agg, Join, Sort, Limit, Union, Distinct and the rest each return a
 // new DataFrame whose plan extends the receiver's; nothing is read until

@@ -127,3 +127,28 @@ func ExampleDataFrame_WriteParquet() {
 	//           1 |       5
 	// (2 rows)
 }
+
+// A DataFrame registered as a view, read by a SQL query of its Context.
+func ExampleDataFrame_CreateView() {
+	c := dataframe.New()
+	if err := c.RegisterParquet("nation", "../../conformance/testdata/tpch/sf0.01/nation.parquet"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	american := c.Table("nation").
+		Filter(dataframe.Col("n_regionkey").Eq(1)).
+		Select(dataframe.Col("n_name").Alias("name"))
+	if err := american.CreateView("american"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	df := c.SQL(context.Background(), "SELECT upper(name) AS name FROM american WHERE name LIKE 'B%'")
+	p, err := df.Plan()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p.GetRelations()[0].GetRoot().GetNames())
+	// Output:
+	// [name]
+}
