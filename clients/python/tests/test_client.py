@@ -152,3 +152,17 @@ def test_unknown_job_is_not_found(client: Client) -> None:
     with pytest.raises(grpc.RpcError) as e:
         client.status("no-such-job")
     assert e.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_sql(client: Client) -> None:
+    query = (TPCH / "queries" / "q06.sql").read_text()
+    assert_matches_answer(client.sql(query), "q06")
+    tables = client.sql("SHOW TABLES")
+    assert tables.column("name").to_pylist() == TABLES
+
+
+def test_sql_syntax_error_is_invalid_argument(client: Client) -> None:
+    with pytest.raises(grpc.RpcError) as e:
+        client.sql("SELECT 1 FORM region")
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "line 1, column 15" in e.value.details()

@@ -52,6 +52,14 @@ class Client:
         """Runs a plan and returns its result."""
         return self.fetch(self.submit(plan_json, settings))
 
+    def sql(self, text: str, settings: Mapping[str, str] | None = None) -> pa.Table:
+        """Runs SQL (PostgreSQL dialect) against the cluster's catalog and
+        returns the last statement's result: a query's rows; SHOW TABLES,
+        DESCRIBE or EXPLAIN rows; for CREATE and DROP, one row naming the
+        statement in a column "status". A syntax error raises grpc.RpcError
+        with INVALID_ARGUMENT, its details giving the line and column."""
+        return self.execute(query_pb2.Plan(sql=text), settings)
+
     def submit(
         self,
         plan_json: PlanLike,
