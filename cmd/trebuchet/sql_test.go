@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -183,5 +185,34 @@ func TestSQLShellAddr(t *testing.T) {
 	}
 	if want := answerCSV(t, "q06"); stdout != want {
 		t.Errorf("got\n%s\nwant\n%s", stdout, want)
+	}
+}
+
+// TestCurlSQLExample runs the README's curl command that posts SQL text to
+// ExecutePlan.
+func TestCurlSQLExample(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatalf("curl is needed to run the README's example: %v", err)
+	}
+	_, addr := startStandalone(t)
+	cmd := strings.ReplaceAll(readmeExample(t, "curl-sql-example"), "127.0.0.1:50050", addr)
+	sh := exec.Command("bash", "-eo", "pipefail", "-c", cmd)
+	sh.Stderr = os.Stderr
+	out, err := sh.Output()
+	if err != nil {
+		t.Fatalf("%s\n%v\n%s", cmd, err, out)
+	}
+	var resp struct {
+		Columns []struct{ Name, Type string }
+		Rows    [][]string
+	}
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatalf("response is not JSON: %v\n%s", err, out)
+	}
+	if len(resp.Columns) != 1 || resp.Columns[0].Name != "n_name" || resp.Columns[0].Type != "utf8" {
+		t.Errorf("columns: %+v", resp.Columns)
+	}
+	if got := fmt.Sprint(resp.Rows); got != "[[FRANCE] [GERMANY] [ROMANIA]]" {
+		t.Errorf("rows: %s", got)
 	}
 }
