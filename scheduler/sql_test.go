@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -13,17 +14,31 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 )
 
-// fakeSQL plans every text as TPC-H Q6, as EXPLAIN ANALYZE when asked.
+// fakeSQL plans every text as TPC-H Q6, as EXPLAIN ANALYZE when asked;
+// "local" runs Q6 in process first, keeping its result.
 type fakeSQL struct {
 	q6      *substraitpb.Plan
 	analyze bool
 	texts   []string
+	local   string // Q6's revenue, run in process
 }
 
-func (f *fakeSQL) PlanSQL(_ context.Context, text string) (*substraitpb.Plan, bool, error) {
+func (f *fakeSQL) PlanSQL(ctx context.Context, text string, run func(context.Context, *substraitpb.Plan) ([]arrow.RecordBatch, error)) (*substraitpb.Plan, bool, error) {
 	f.texts = append(f.texts, text)
-	if text == "bad" {
+	switch text {
+	case "bad":
 		return nil, false, errkind.Errorf(errkind.InvalidArgument, "sql: bad")
+	case "local":
+		batches, err := run(ctx, f.q6)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, b := range batches {
+			if b.NumRows() > 0 {
+				f.local = b.Column(0).ValueStr(0)
+			}
+			b.Release()
+		}
 	}
 	return f.q6, f.analyze, nil
 }
@@ -78,5 +93,13 @@ func TestSubmitSQL(t *testing.T) {
 	}
 	if want := []string{"SELECT revenue", "EXPLAIN me", "EXPLAIN ANALYZE SELECT revenue", "bad"}; len(f.texts) != len(want) {
 		t.Errorf("texts planned: %q, want %q", f.texts, want)
+	}
+
+	// A plan run in the scheduler's process, against its catalog.
+	if _, err := s.Submit(ctx, PlanSource{SQL: "local"}, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if f.local != "1193053.2253" {
+		t.Errorf("Q6 run in process: revenue %q, want 1193053.2253", f.local)
 	}
 }

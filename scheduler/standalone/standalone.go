@@ -68,7 +68,7 @@ func StartScheduler(ctx context.Context, lis net.Listener, cfg SchedulerConfig) 
 	}
 	sched, err := scheduler.New(scheduler.Config{
 		Catalog:         session,
-		SQL:             sqlPlanner{session},
+		SQL:             session,
 		Logger:          log.With("component", "scheduler"),
 		ExecutorTimeout: cfg.ExecutorTimeout,
 		NoExecutorGrace: cfg.NoExecutorGrace,

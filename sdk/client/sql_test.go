@@ -196,3 +196,33 @@ func TestSQLEmptyLocalResult(t *testing.T) {
 		t.Errorf("SHOW TABLES of an empty catalog: got %q, want %q", got, want)
 	}
 }
+
+// Writes over the gateway: COPY runs as the job; in-memory tables live in
+// the cluster's session, which INSERT fills by running its plan there.
+func TestSQLWrites(t *testing.T) {
+	c := client.New(startCluster(t))
+	out := filepath.Join(t.TempDir(), "asia.parquet")
+	steps := []struct{ sql, want string }{
+		{"COPY (SELECT n_nationkey, n_name FROM nation WHERE n_regionkey = 2) TO '" + out + "'", "count\n5\n"},
+		{"CREATE EXTERNAL TABLE asia STORED AS PARQUET LOCATION '" + out + "'", "status\nCREATE EXTERNAL TABLE\n"},
+		{"SELECT n_name FROM asia ORDER BY n_nationkey LIMIT 2", "n_name\nINDIA\nINDONESIA\n"},
+		{"CREATE TABLE notes (k bigint, note text)", "status\nCREATE TABLE\n"},
+		{"INSERT INTO notes VALUES (8, 'eight'), (9, NULL)", "count\n2\n"},
+		{"INSERT INTO notes SELECT n_nationkey, n_name FROM asia WHERE n_nationkey = 12", "count\n1\n"},
+		{"SELECT k, note FROM notes ORDER BY k", "k,note\n8,eight\n9,\n12,JAPAN\n"},
+		// A request may create and fill a table, its last statement giving
+		// the result.
+		{"CREATE TABLE more (x int); SELECT count(*) AS n FROM more", "n\n0\n"},
+	}
+	for _, s := range steps {
+		if got := rows(t, c, s.sql); got != s.want {
+			t.Errorf("%s:\ngot\n%s\nwant\n%s", s.sql, got, s.want)
+		}
+	}
+	// A write must be the last statement of a request, for its job to
+	// run it.
+	_, err := c.SQL(context.Background(), "COPY (SELECT 1 AS x) TO '"+filepath.Join(t.TempDir(), "x.csv")+"'; SELECT 1", nil)
+	if connect.CodeOf(err) != connect.CodeInvalidArgument || !strings.Contains(err.Error(), "statement 1 (COPY) writes files") {
+		t.Errorf("COPY before another statement: got %v", err)
+	}
+}

@@ -8,14 +8,17 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/trebuchet-dev/trebuchet/executor/catalog"
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 )
 
 // EngineCatalog is a Catalog of the engine's table bindings (plan.Table: a
-// name, a file format and files), such as the tables a cluster starts
-// with. A table's schema is read from its first file when first asked for,
-// and kept. It is also a plan.Catalog and a TableLister, so a Session over
+// name, a file format and files or a directory), such as the tables a
+// cluster starts with. The schema of a table of files is read from its
+// first file when first asked for, and kept; that of a directory table,
+// which writes may fill, is read from its files on every lookup
+// (catalog.Schema). It is also a plan.Catalog and a TableLister, so a Session over
 // it lists its tables and runs plans that read them. It is safe for
 // concurrent use.
 type EngineCatalog struct {
@@ -47,12 +50,15 @@ func (c *EngineCatalog) Table(name string) (*plan.Table, error) {
 	return nil, errkind.Errorf(errkind.NotFound, "table %q not found (known tables: %s)", name, strings.Join(c.TableNames(), ", "))
 }
 
-// TableSchema returns the schema of the named table's first file.
+// TableSchema returns the schema of the named table.
 func (c *EngineCatalog) TableSchema(_ context.Context, name string) (*arrow.Schema, error) {
 	key := strings.ToLower(name)
 	t, ok := c.tables[key]
 	if !ok {
 		return nil, errkind.Errorf(errkind.NotFound, "table %q not found", name)
+	}
+	if t.Location != "" {
+		return catalog.Schema(t)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

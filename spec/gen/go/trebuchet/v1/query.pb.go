@@ -173,10 +173,13 @@ type Plan_Sql struct {
 	// SQL in the PostgreSQL dialect: one or more statements separated by
 	// semicolons, run in order against the cluster's catalog. Queries,
 	// EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-	// CREATE VIEW and DROP change the catalog for every client and return
-	// one row, the statement's name, in a column "status". The job's result
-	// is the last statement's; earlier queries are checked but not run.
-	// Syntax errors are INVALID_ARGUMENT with the line and column.
+	// CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+	// every client and return one row, the statement's name, in a column
+	// "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+	// written, in a column "count". The job's result is the last
+	// statement's: earlier queries are checked but not run, and a statement
+	// that writes files must come last. Syntax errors are INVALID_ARGUMENT
+	// with the line and column.
 	Sql string `protobuf:"bytes,3,opt,name=sql,proto3,oneof"`
 }
 

@@ -191,10 +191,13 @@ private static final long serialVersionUID = 0L;
    * SQL in the PostgreSQL dialect: one or more statements separated by
    * semicolons, run in order against the cluster's catalog. Queries,
    * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-   * CREATE VIEW and DROP change the catalog for every client and return
-   * one row, the statement's name, in a column "status". The job's result
-   * is the last statement's; earlier queries are checked but not run.
-   * Syntax errors are INVALID_ARGUMENT with the line and column.
+   * CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+   * every client and return one row, the statement's name, in a column
+   * "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+   * written, in a column "count". The job's result is the last
+   * statement's: earlier queries are checked but not run, and a statement
+   * that writes files must come last. Syntax errors are INVALID_ARGUMENT
+   * with the line and column.
    * </pre>
    *
    * <code>string sql = 3;</code>
@@ -208,10 +211,13 @@ private static final long serialVersionUID = 0L;
    * SQL in the PostgreSQL dialect: one or more statements separated by
    * semicolons, run in order against the cluster's catalog. Queries,
    * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-   * CREATE VIEW and DROP change the catalog for every client and return
-   * one row, the statement's name, in a column "status". The job's result
-   * is the last statement's; earlier queries are checked but not run.
-   * Syntax errors are INVALID_ARGUMENT with the line and column.
+   * CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+   * every client and return one row, the statement's name, in a column
+   * "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+   * written, in a column "count". The job's result is the last
+   * statement's: earlier queries are checked but not run, and a statement
+   * that writes files must come last. Syntax errors are INVALID_ARGUMENT
+   * with the line and column.
    * </pre>
    *
    * <code>string sql = 3;</code>
@@ -239,10 +245,13 @@ private static final long serialVersionUID = 0L;
    * SQL in the PostgreSQL dialect: one or more statements separated by
    * semicolons, run in order against the cluster's catalog. Queries,
    * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-   * CREATE VIEW and DROP change the catalog for every client and return
-   * one row, the statement's name, in a column "status". The job's result
-   * is the last statement's; earlier queries are checked but not run.
-   * Syntax errors are INVALID_ARGUMENT with the line and column.
+   * CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+   * every client and return one row, the statement's name, in a column
+   * "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+   * written, in a column "count". The job's result is the last
+   * statement's: earlier queries are checked but not run, and a statement
+   * that writes files must come last. Syntax errors are INVALID_ARGUMENT
+   * with the line and column.
    * </pre>
    *
    * <code>string sql = 3;</code>
@@ -837,10 +846,13 @@ private static final long serialVersionUID = 0L;
      * SQL in the PostgreSQL dialect: one or more statements separated by
      * semicolons, run in order against the cluster's catalog. Queries,
      * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-     * CREATE VIEW and DROP change the catalog for every client and return
-     * one row, the statement's name, in a column "status". The job's result
-     * is the last statement's; earlier queries are checked but not run.
-     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+     * every client and return one row, the statement's name, in a column
+     * "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+     * written, in a column "count". The job's result is the last
+     * statement's: earlier queries are checked but not run, and a statement
+     * that writes files must come last. Syntax errors are INVALID_ARGUMENT
+     * with the line and column.
      * </pre>
      *
      * <code>string sql = 3;</code>
@@ -855,10 +867,13 @@ private static final long serialVersionUID = 0L;
      * SQL in the PostgreSQL dialect: one or more statements separated by
      * semicolons, run in order against the cluster's catalog. Queries,
      * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-     * CREATE VIEW and DROP change the catalog for every client and return
-     * one row, the statement's name, in a column "status". The job's result
-     * is the last statement's; earlier queries are checked but not run.
-     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+     * every client and return one row, the statement's name, in a column
+     * "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+     * written, in a column "count". The job's result is the last
+     * statement's: earlier queries are checked but not run, and a statement
+     * that writes files must come last. Syntax errors are INVALID_ARGUMENT
+     * with the line and column.
      * </pre>
      *
      * <code>string sql = 3;</code>
@@ -887,10 +902,13 @@ private static final long serialVersionUID = 0L;
      * SQL in the PostgreSQL dialect: one or more statements separated by
      * semicolons, run in order against the cluster's catalog. Queries,
      * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-     * CREATE VIEW and DROP change the catalog for every client and return
-     * one row, the statement's name, in a column "status". The job's result
-     * is the last statement's; earlier queries are checked but not run.
-     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+     * every client and return one row, the statement's name, in a column
+     * "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+     * written, in a column "count". The job's result is the last
+     * statement's: earlier queries are checked but not run, and a statement
+     * that writes files must come last. Syntax errors are INVALID_ARGUMENT
+     * with the line and column.
      * </pre>
      *
      * <code>string sql = 3;</code>
@@ -920,10 +938,13 @@ private static final long serialVersionUID = 0L;
      * SQL in the PostgreSQL dialect: one or more statements separated by
      * semicolons, run in order against the cluster's catalog. Queries,
      * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-     * CREATE VIEW and DROP change the catalog for every client and return
-     * one row, the statement's name, in a column "status". The job's result
-     * is the last statement's; earlier queries are checked but not run.
-     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+     * every client and return one row, the statement's name, in a column
+     * "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+     * written, in a column "count". The job's result is the last
+     * statement's: earlier queries are checked but not run, and a statement
+     * that writes files must come last. Syntax errors are INVALID_ARGUMENT
+     * with the line and column.
      * </pre>
      *
      * <code>string sql = 3;</code>
@@ -943,10 +964,13 @@ private static final long serialVersionUID = 0L;
      * SQL in the PostgreSQL dialect: one or more statements separated by
      * semicolons, run in order against the cluster's catalog. Queries,
      * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-     * CREATE VIEW and DROP change the catalog for every client and return
-     * one row, the statement's name, in a column "status". The job's result
-     * is the last statement's; earlier queries are checked but not run.
-     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+     * every client and return one row, the statement's name, in a column
+     * "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+     * written, in a column "count". The job's result is the last
+     * statement's: earlier queries are checked but not run, and a statement
+     * that writes files must come last. Syntax errors are INVALID_ARGUMENT
+     * with the line and column.
      * </pre>
      *
      * <code>string sql = 3;</code>
@@ -965,10 +989,13 @@ private static final long serialVersionUID = 0L;
      * SQL in the PostgreSQL dialect: one or more statements separated by
      * semicolons, run in order against the cluster's catalog. Queries,
      * EXPLAIN, SHOW TABLES and DESCRIBE return rows; CREATE EXTERNAL TABLE,
-     * CREATE VIEW and DROP change the catalog for every client and return
-     * one row, the statement's name, in a column "status". The job's result
-     * is the last statement's; earlier queries are checked but not run.
-     * Syntax errors are INVALID_ARGUMENT with the line and column.
+     * CREATE VIEW, CREATE TABLE (in memory) and DROP change the catalog for
+     * every client and return one row, the statement's name, in a column
+     * "status"; COPY, CREATE TABLE AS and INSERT return the number of rows
+     * written, in a column "count". The job's result is the last
+     * statement's: earlier queries are checked but not run, and a statement
+     * that writes files must come last. Syntax errors are INVALID_ARGUMENT
+     * with the line and column.
      * </pre>
      *
      * <code>string sql = 3;</code>
