@@ -3,6 +3,11 @@
 // with gRPC health checking and server reflection, so grpcurl, curl with
 // JSON, browsers and generated stubs in any language all work.
 //
+// A plan is Substrait (binary or JSON) or SQL text; the gateway passes
+// either to the scheduler, which plans SQL with its SQL session
+// (scheduler.SQLPlanner), so every statement, SHOW TABLES and DDL
+// included, becomes a job whose result is fetched like any other.
+//
 // Results are never buffered whole in the gateway: FetchResults reads each
 // result partition from the executor that holds it with Arrow Flight DoGet
 // and re-streams the batches as one Arrow IPC stream in chunks. ExecutePlan

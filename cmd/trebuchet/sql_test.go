@@ -216,3 +216,14 @@ func TestCurlSQLExample(t *testing.T) {
 		t.Errorf("rows: %s", got)
 	}
 }
+
+// In-memory tables, statement by statement, in the in-process cluster.
+func TestSQLShellInMemoryTable(t *testing.T) {
+	stdout, stderr, code := sqlShell(t, "CREATE TABLE t (k int, v text);\nINSERT INTO t VALUES (2, 'two'), (1, 'one');\nSELECT v FROM t ORDER BY k;\n", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if want := "status\nCREATE TABLE\ncount\n2\nv\none\ntwo\n"; stdout != want {
+		t.Errorf("got\n%s\nwant\n%s", stdout, want)
+	}
+}
