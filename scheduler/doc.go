@@ -5,8 +5,8 @@
 // against the cluster's catalog, so that bad plans are refused at submission
 // with a classified error. SQL text is planned into Substrait first, by
 // the SQLPlanner the scheduler is configured with (sql.go). A plan is then
-// cut into stages (stages.go): after
-// the engine's own rewrites (plan.Rewrite), joins hash-partition both sides
+// cut into stages (stages.go): after the engine's own rewrites
+// (plan.Rewrite), joins hash-partition both sides
 // on their keys or broadcast a right side estimated small from Parquet row
 // counts, aggregates split into partial and final around a hash exchange,
 // and sorts, limits (with per-task top rows first), set operations and
