@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -40,16 +41,18 @@ func (f scriptFlag) Set(v string) error {
 }
 
 func runSQL(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlagSet("sql", "sql [--addr host:port | --table name=path ...] [-c SQL | -f FILE ...]")
+	fs := newFlagSet("sql", "sql [--addr host:port | --table name=path ... --warehouse dir] [-c SQL | -f FILE ...]")
 	var (
-		addr    string
-		tables  repeated
-		scripts []script
-		format  string
-		timing  bool
+		addr      string
+		tables    repeated
+		warehouse string
+		scripts   []script
+		format    string
+		timing    bool
 	)
 	fs.StringVar(&addr, "addr", "", "the gateway to send SQL to; without it, a cluster starts in this process")
 	fs.Var(&tables, "table", "a table of the in-process cluster, as name=path-or-glob of Parquet, CSV or Arrow files (repeatable)")
+	fs.StringVar(&warehouse, "warehouse", "trebuchet-warehouse", "directory where the in-process cluster's CREATE TABLE AS stores the tables it creates, one subdirectory of Parquet files each; the tables already there are served at start")
 	fs.Var(scriptFlag{scripts: &scripts}, "c", "run this SQL (statements and backslash commands) and exit (repeatable)")
 	fs.Var(scriptFlag{scripts: &scripts, file: true}, "f", "run the SQL in this file (- for standard input) and exit (repeatable)")
 	fs.StringVar(&format, "format", "table", "how to print results: table, csv or json")
@@ -67,6 +70,9 @@ func runSQL(ctx context.Context, args []string, stdout io.Writer) error {
 	if addr != "" && len(tables) > 0 {
 		return errors.New("sql: -table makes tables of the in-process cluster; with -addr, use CREATE EXTERNAL TABLE")
 	}
+	if addr != "" && flagSet(fs, "warehouse") {
+		return errors.New("sql: -warehouse is the in-process cluster's; with -addr, the gateway's scheduler has its own")
+	}
 	interactive := len(scripts) == 0 && isTerminal(os.Stdin)
 	if !interactive {
 		// Ctrl-C stops a script; in the interactive shell it cancels the
@@ -79,6 +85,7 @@ func runSQL(ctx context.Context, args []string, stdout io.Writer) error {
 	where := addr
 	if addr == "" {
 		cfg := standalone.Config{}
+		cfg.Warehouse = warehouse
 		for _, def := range tables {
 			t, err := catalog.ParseTableFlag(def)
 			if err != nil {
@@ -124,6 +131,13 @@ func runScriptFlag(ctx context.Context, sh *shell, s script) error {
 		return sh.runScript(ctx, f, source(s.file))
 	}
 	return sh.runScript(ctx, strings.NewReader(s.text), "")
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func plural(n int) string {

@@ -86,6 +86,39 @@ r_comment   | text        | NO
 	}
 }
 
+// CREATE TABLE AS in the shell's in-process cluster stores the table in
+// its warehouse; the shell reads it at once, and a shell started later on
+// the same warehouse serves it. count(*) is a bigint.
+func TestSQLShellCreateTableAs(t *testing.T) {
+	warehouse := filepath.Join(t.TempDir(), "warehouse")
+	args := append(tableFlags(t), "--warehouse", warehouse, "--format", "csv")
+	stdout, stderr, code := sqlShell(t, "", append(args,
+		"-c", "CREATE TABLE per_region AS SELECT n_regionkey AS region, count(*) AS nations FROM nation GROUP BY n_regionkey",
+		"-c", "SELECT region, nations FROM per_region WHERE region < 2 ORDER BY region")...)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if want := "count\n5\nregion,nations\n0,5\n1,5\n"; stdout != want {
+		t.Errorf("got\n%s\nwant\n%s", stdout, want)
+	}
+	if files, err := filepath.Glob(filepath.Join(warehouse, "per_region", "*.parquet")); err != nil || len(files) == 0 {
+		t.Errorf("the warehouse holds no files of per_region (%v)", err)
+	}
+
+	stdout, stderr, code = sqlShell(t, "", "--warehouse", warehouse, "--format", "csv",
+		"-c", `\d per_region`, "-c", "SELECT sum(nations) AS n FROM per_region")
+	if code != 0 {
+		t.Fatalf("restarted: exit %d:\n%s", code, stderr)
+	}
+	if want := "column_name,column_type,null\nregion,bigint,YES\nnations,bigint,YES\nn\n25\n"; stdout != want {
+		t.Errorf("restarted: got\n%s\nwant\n%s", stdout, want)
+	}
+	_, stderr, code = sqlShell(t, "", "--warehouse", warehouse, "-c", "CREATE TABLE per_region AS SELECT 1 AS x")
+	if code == 0 || !strings.Contains(stderr, `table "per_region" already exists`) {
+		t.Errorf("CREATE TABLE AS of an existing table: exit %d:\n%s", code, stderr)
+	}
+}
+
 // Piped standard input is read like a script: statements over several
 // lines, strings holding semicolons, comments, format and timing
 // switches, and a last statement without a semicolon.

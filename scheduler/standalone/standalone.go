@@ -28,7 +28,8 @@ import (
 // SchedulerConfig configures a gateway and scheduler.
 type SchedulerConfig struct {
 	// Tables are the tables plans may read by name, at start; SQL
-	// statements (CREATE EXTERNAL TABLE, CREATE VIEW) add more.
+	// statements (CREATE EXTERNAL TABLE, CREATE VIEW, CREATE TABLE AS)
+	// add more.
 	Tables []*plan.Table
 	// Warehouse, if set, is the directory where plans create tables
 	// (CREATE TABLE AS), one subdirectory each; the tables it already
@@ -93,7 +94,11 @@ func StartScheduler(ctx context.Context, lis net.Listener, cfg SchedulerConfig) 
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- gw.Serve(ctx, lis) }()
-	log.Info("gateway listening", "address", lis.Addr().String(), "tables", tables.TableNames())
+	names := tables.TableNames()
+	for _, t := range session.Tables() { // the warehouse's
+		names = append(names, t.Name)
+	}
+	log.Info("gateway listening", "address", lis.Addr().String(), "tables", names)
 	return func() error {
 		err := <-errc
 		wg.Wait()

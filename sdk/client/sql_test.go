@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"connectrpc.com/connect"
+	"github.com/apache/arrow-go/v18/arrow"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
@@ -32,7 +33,8 @@ func tpchFile(t *testing.T, table string) string {
 }
 
 // startCluster starts an in-process cluster whose catalog holds the
-// TPC-H tables nation and region, and returns its gateway's address.
+// TPC-H tables nation and region, with a warehouse of its own for the
+// tables CREATE TABLE AS makes, and returns its gateway's address.
 func startCluster(t *testing.T) string {
 	t.Helper()
 	var tables []*plan.Table
@@ -40,7 +42,7 @@ func startCluster(t *testing.T) string {
 		tables = append(tables, &plan.Table{Name: name, Format: "parquet", Paths: []string{tpchFile(t, name)}})
 	}
 	c, err := standalone.Start(context.Background(), standalone.Config{
-		SchedulerConfig: standalone.SchedulerConfig{Tables: tables},
+		SchedulerConfig: standalone.SchedulerConfig{Tables: tables, Warehouse: filepath.Join(t.TempDir(), "warehouse")},
 		Slots:           2,
 	})
 	if err != nil {
@@ -133,6 +135,54 @@ func TestSQLCatalogChanges(t *testing.T) {
 	defer res.Release()
 	if n := client.FormatValue(res.Batches[0].Column(0), 0); n != "89" {
 		t.Errorf("Substrait plan over the SQL-created table: %s suppliers, want 89", n)
+	}
+}
+
+// CREATE TABLE AS over the gateway: the job writes the table into the
+// cluster's warehouse, and once it has succeeded every client reads it,
+// by SQL or by a Substrait plan naming it.
+func TestSQLCreateTableAs(t *testing.T) {
+	addr := startCluster(t)
+	c := client.New(addr)
+	steps := []struct{ sql, want string }{
+		{"CREATE TABLE per_region AS SELECT n_regionkey AS region, count(*) AS nations FROM nation GROUP BY n_regionkey", "count\n5\n"},
+		{"SELECT r_name, nations FROM per_region JOIN region ON region = r_regionkey WHERE region < 2 ORDER BY region", "r_name,nations\nAFRICA,5\nAMERICA,5\n"},
+		{"DESCRIBE per_region", "column_name,column_type,null\nregion,bigint,YES\nnations,bigint,YES\n"},
+		{"INSERT INTO per_region VALUES (9, 1)", "count\n1\n"},
+		{"SELECT count(*) AS n, sum(nations) AS total FROM per_region", "n,total\n6,26\n"},
+	}
+	for _, s := range steps {
+		if got := rows(t, c, s.sql); got != s.want {
+			t.Errorf("%s:\ngot\n%s\nwant\n%s", s.sql, got, s.want)
+		}
+	}
+
+	// Another client's Substrait plan reads the table by name.
+	p, err := sql.Plan(context.Background(), "SELECT max(nations) AS m FROM per_region", sql.MapCatalog{
+		"per_region": arrow.NewSchema([]arrow.Field{{Name: "region", Type: arrow.PrimitiveTypes.Int64, Nullable: true}, {Name: "nations", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := proto.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := client.New(addr).Execute(context.Background(), client.BinaryPlan(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Release()
+	if m := client.FormatValue(res.Batches[0].Column(0), 0); m != "5" {
+		t.Errorf("Substrait plan over the created table: max %s, want 5", m)
+	}
+
+	_, err = c.SQL(context.Background(), "CREATE TABLE per_region AS SELECT 1 AS x", nil)
+	if connect.CodeOf(err) != connect.CodeInvalidArgument || !strings.Contains(err.Error(), `"per_region" already exists`) {
+		t.Errorf("CREATE TABLE AS of an existing table: got %v", err)
+	}
+	if got := rows(t, c, "CREATE TABLE IF NOT EXISTS per_region AS SELECT 1 AS x"); got != "count\n0\n" {
+		t.Errorf("CREATE TABLE IF NOT EXISTS of an existing table: got %q", got)
 	}
 }
 

@@ -18,63 +18,55 @@ import (
 // cluster starts with. The schema of a table of files is read from its
 // first file when first asked for, and kept; that of a directory table,
 // which writes may fill, is read from its files on every lookup
-// (catalog.Schema). It is also a plan.Catalog and a TableLister, so a Session over
-// it lists its tables and runs plans that read them. It is safe for
-// concurrent use.
+// (catalog.Schema). It is also a plan.Catalog and a TableLister, so a
+// Session over it lists its tables and runs plans that read them. It is
+// safe for concurrent use.
 type EngineCatalog struct {
-	tables map[string]*plan.Table // by lower-case name
+	tables *catalog.Catalog
 
 	mu      sync.Mutex
-	schemas map[string]*arrow.Schema
+	schemas map[string]*arrow.Schema // of tables of files, by lower-case name
 }
 
 // NewEngineCatalog returns a catalog of tables. Two tables of one name
 // (ignoring case) are an InvalidArgument error.
 func NewEngineCatalog(tables ...*plan.Table) (*EngineCatalog, error) {
-	c := &EngineCatalog{tables: make(map[string]*plan.Table, len(tables)), schemas: map[string]*arrow.Schema{}}
-	for _, t := range tables {
-		key := strings.ToLower(t.Name)
-		if _, dup := c.tables[key]; dup {
-			return nil, errkind.Errorf(errkind.InvalidArgument, "sql: table %q defined twice", t.Name)
-		}
-		c.tables[key] = t
+	c, err := catalog.New(tables...)
+	if err != nil {
+		return nil, fmt.Errorf("sql: %w", err)
 	}
-	return c, nil
+	return &EngineCatalog{tables: c, schemas: map[string]*arrow.Schema{}}, nil
 }
 
 // Table returns the named table's binding.
 func (c *EngineCatalog) Table(name string) (*plan.Table, error) {
-	if t, ok := c.tables[strings.ToLower(name)]; ok {
-		return t, nil
-	}
-	return nil, errkind.Errorf(errkind.NotFound, "table %q not found (known tables: %s)", name, strings.Join(c.TableNames(), ", "))
+	return c.tables.Table(name)
 }
 
 // TableSchema returns the schema of the named table.
 func (c *EngineCatalog) TableSchema(_ context.Context, name string) (*arrow.Schema, error) {
-	key := strings.ToLower(name)
-	t, ok := c.tables[key]
-	if !ok {
+	t, err := c.tables.Table(name)
+	if err != nil {
+		// Without the catalog's list of its tables: the binder asks the
+		// session first, which holds more.
 		return nil, errkind.Errorf(errkind.NotFound, "table %q not found", name)
 	}
 	if t.Location != "" {
 		return catalog.Schema(t)
 	}
+	key := strings.ToLower(name)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s, ok := c.schemas[key]; ok {
 		return s, nil
 	}
-	if len(t.Paths) == 0 {
-		return nil, errkind.Errorf(errkind.NotFound, "table %q has no files", name)
-	}
-	s, err := readSchema(t.Format, t.Paths[0])
+	s, err := catalog.Schema(t)
 	if err != nil {
-		return nil, fmt.Errorf("table %q: %w", name, err)
+		return nil, err
 	}
 	c.schemas[key] = s
 	return s, nil
 }
 
 // TableNames returns the table names, sorted.
-func (c *EngineCatalog) TableNames() []string { return sortedKeys(c.tables) }
+func (c *EngineCatalog) TableNames() []string { return c.tables.Names() }
