@@ -297,7 +297,20 @@ type variant interface {
 	CompoundName() string
 }
 
+// decimalOutputURN is the extension of count and approx_count_distinct
+// variants that return decimal<38,0> rather than i64, for systems without
+// 64-bit integers. Its variants match the same arguments as the standard
+// ones (functions_aggregate_generic, functions_aggregate_approx), so they
+// must resolve last.
+const decimalOutputURN = "extension:io.substrait:functions_aggregate_decimal_output"
+
 func variantOrder(a, b variant) int {
+	if altA, altB := a.URN() == decimalOutputURN, b.URN() == decimalOutputURN; altA != altB {
+		if altA {
+			return 1
+		}
+		return -1
+	}
 	anyA, anyB := strings.Contains(a.CompoundName(), "any"), strings.Contains(b.CompoundName(), "any")
 	if anyA != anyB {
 		if anyA {

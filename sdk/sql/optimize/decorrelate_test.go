@@ -208,10 +208,10 @@ project [$0]
 			"SELECT a FROM t WHERE a > (SELECT count(*) + 1 FROM u WHERE y = b)", `
 project [$0]
   project [$0, $1, $2]
-    filter gt:any_any(cast($0 AS decimal<38,0>), case when is_null:any($4) then add:dec_dec({{0 0}}:decimal<38,0>, {{1 0}}:decimal<38,0>) else $3 end)
+    filter gt:any_any($0, case when is_null:any($4) then add:i64_i64(0:i64, 1:i64) else $3 end)
       left join equal:any_any($1, $4)
         scan t
-        project [add:dec_dec($1, {{1 0}}:decimal<38,0>), $0]
+        project [add:i64_i64($1, 1:i64), $0]
           aggregate by [$1]: [count:()]
             scan u
 `},
