@@ -66,8 +66,11 @@ lint: tools
 ## test: lint, the generated-code check, and every test suite.
 test: lint check-generated test-java test-go test-python
 
+## The race detector slows the TPC-H suites (executor/op, executor/plan)
+## several-fold; on a loaded 2-core machine a package can pass go test's
+## default 10-minute limit, hence a longer one.
 test-go:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 test-python: venv build
 	TREBUCHET_BIN=$(BIN)/trebuchet $(VPY) -m pytest -q clients/python/tests
