@@ -19,8 +19,9 @@
 // Which path a plan takes: every plan the stage planner can cut is run in
 // stages; a plan it cannot (a subquery the rewrites leave in an expression,
 // a relation it does not know, a column type without a Substrait
-// counterpart), EXPLAIN ANALYZE, or a job with the setting "distributed" =
-// "false", runs as
+// counterpart), EXPLAIN ANALYZE, a job with the setting "distributed" =
+// "false", or any job while only one executor is registered (unless it
+// sets "distributed" = "true"), runs as
 // before: one stage of one task executing the whole plan, parallel across
 // partitions inside that executor.
 //

@@ -315,6 +315,15 @@ func (s *Scheduler) planStages(ctx context.Context, p *substraitpb.Plan, cat pla
 	if s.cfg.SingleStage || settings["distributed"] == "false" || settings[plan.ExplainAnalyzeSetting] == "true" {
 		return whole()
 	}
+	// With one executor, stages would only add shuffle files between
+	// tasks of the same process: the whole plan in one task is already
+	// parallel across that executor's cores.
+	s.mu.Lock()
+	executors := len(s.executors)
+	s.mu.Unlock()
+	if executors == 1 && settings["distributed"] != "true" {
+		return whole()
+	}
 	cfg := stageConfig{partitions: s.cfg.ShufflePartitions, broadcastRows: float64(s.cfg.BroadcastRows)}
 	if cfg.partitions <= 0 {
 		s.mu.Lock()
