@@ -24,20 +24,7 @@ func visitInputRefs(m proto.Message, f func(sf *substraitpb.Expression_Reference
 	ok := true
 	var walk func(m protoreflect.Message, depth int)
 	walkAll := func(m protoreflect.Message, depth int) {
-		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			if fd.Message() == nil || fd.IsMap() {
-				return true
-			}
-			if fd.IsList() {
-				l := v.List()
-				for i := range l.Len() {
-					walk(l.Get(i).Message(), depth)
-				}
-				return true
-			}
-			walk(v.Message(), depth)
-			return true
-		})
+		forChildMessages(m, func(c protoreflect.Message) { walk(c, depth) })
 	}
 	walk = func(m protoreflect.Message, depth int) {
 		switch x := m.Interface().(type) {

@@ -35,20 +35,7 @@ func (b *builder) foldAll(ctx context.Context, m protoreflect.Message) {
 }
 
 func (b *builder) foldChildren(ctx context.Context, m protoreflect.Message) {
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Message() == nil || fd.IsMap() {
-			return true
-		}
-		if fd.IsList() {
-			l := v.List()
-			for i := range l.Len() {
-				b.foldAll(ctx, l.Get(i).Message())
-			}
-			return true
-		}
-		b.foldAll(ctx, v.Message())
-		return true
-	})
+	forChildMessages(m, func(c protoreflect.Message) { b.foldAll(ctx, c) })
 }
 
 // volatile lists functions whose value is not fixed by their arguments.

@@ -141,25 +141,31 @@ func walkRefs(m proto.Message, f func(fr *substraitpb.Expression_FieldReference,
 			}
 			depth++
 		}
-		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			if fd.Message() == nil || fd.IsMap() {
-				return true
-			}
-			if fd.IsList() {
-				l := v.List()
-				for i := range l.Len() {
-					walk(l.Get(i).Message(), depth)
-				}
-				return true
-			}
-			walk(v.Message(), depth)
-			return true
-		})
+		forChildMessages(m, func(c protoreflect.Message) { walk(c, depth) })
 	}
 	if m == nil {
 		return
 	}
 	walk(m.ProtoReflect(), 0)
+}
+
+// forChildMessages calls fn with each message directly under m: singular
+// message fields and the elements of repeated ones (maps hold no
+// expressions in Substrait and are skipped).
+func forChildMessages(m protoreflect.Message, fn func(protoreflect.Message)) {
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.Message() == nil || fd.IsMap():
+		case fd.IsList():
+			l := v.List()
+			for i := range l.Len() {
+				fn(l.Get(i).Message())
+			}
+		default:
+			fn(v.Message())
+		}
+		return true
+	})
 }
 
 // mapFields returns a copy of m (an expression or relation) with the field

@@ -30,7 +30,7 @@ func (b *builder) pushFilters(ctx context.Context, r *substraitpb.Rel) *substrai
 		}
 		r = nr
 	}
-	for _, in := range relInputs(r) {
+	for _, in := range Inputs(r) {
 		*in = b.pushFilters(ctx, *in)
 	}
 	return r
@@ -74,35 +74,6 @@ func (b *builder) factorJoinOrs(ctx context.Context, f *substraitpb.FilterRel) {
 		}
 	}
 	f.Condition = b.and(out)
-}
-
-// relInputs returns pointers to the input relations of r.
-func relInputs(r *substraitpb.Rel) []**substraitpb.Rel {
-	switch rt := r.GetRelType().(type) {
-	case *substraitpb.Rel_Filter:
-		return []**substraitpb.Rel{&rt.Filter.Input}
-	case *substraitpb.Rel_Project:
-		return []**substraitpb.Rel{&rt.Project.Input}
-	case *substraitpb.Rel_Aggregate:
-		return []**substraitpb.Rel{&rt.Aggregate.Input}
-	case *substraitpb.Rel_Sort:
-		return []**substraitpb.Rel{&rt.Sort.Input}
-	case *substraitpb.Rel_Fetch:
-		return []**substraitpb.Rel{&rt.Fetch.Input}
-	case *substraitpb.Rel_Window:
-		return []**substraitpb.Rel{&rt.Window.Input}
-	case *substraitpb.Rel_Join:
-		return []**substraitpb.Rel{&rt.Join.Left, &rt.Join.Right}
-	case *substraitpb.Rel_Cross:
-		return []**substraitpb.Rel{&rt.Cross.Left, &rt.Cross.Right}
-	case *substraitpb.Rel_Set:
-		var out []**substraitpb.Rel
-		for i := range rt.Set.Inputs {
-			out = append(out, &rt.Set.Inputs[i])
-		}
-		return out
-	}
-	return nil
 }
 
 // pushFilter pushes what it can of f one step down, into a new filter on

@@ -328,7 +328,7 @@ func (b *builder) rewriteCrosses(ctx context.Context, r *substraitpb.Rel) (*subs
 			r = nr
 		}
 	}
-	for _, in := range relInputs(r) {
+	for _, in := range Inputs(r) {
 		var err error
 		if *in, err = b.rewriteCrosses(ctx, *in); err != nil {
 			return nil, err

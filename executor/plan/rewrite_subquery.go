@@ -275,20 +275,7 @@ func forSubqueries(e *substraitpb.Expression, f func(*substraitpb.Expression)) {
 			f(x)
 			return
 		}
-		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			if fd.Message() == nil || fd.IsMap() {
-				return true
-			}
-			if fd.IsList() {
-				l := v.List()
-				for i := range l.Len() {
-					walk(l.Get(i).Message())
-				}
-				return true
-			}
-			walk(v.Message())
-			return true
-		})
+		forChildMessages(m, func(c protoreflect.Message) { walk(c) })
 	}
 	walk(e.ProtoReflect())
 }

@@ -38,7 +38,7 @@ var windowNames = map[string]op.WindowKind{
 func hasWindowFunction(es []*substraitpb.Expression) bool {
 	found := false
 	for _, e := range es {
-		rewriteWindowCalls(proto.Clone(e).(*substraitpb.Expression), func(*substraitpb.Expression_WindowFunction) *substraitpb.Expression {
+		rewriteWindowCalls(e, func(*substraitpb.Expression_WindowFunction) *substraitpb.Expression {
 			found = true
 			return nil
 		})
@@ -63,20 +63,7 @@ func rewriteWindowCalls(e *substraitpb.Expression, f func(*substraitpb.Expressio
 		case *substraitpb.Expression_Subquery:
 			return
 		}
-		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			if fd.Message() == nil || fd.IsMap() {
-				return true
-			}
-			if fd.IsList() {
-				l := v.List()
-				for i := range l.Len() {
-					walk(l.Get(i).Message())
-				}
-				return true
-			}
-			walk(v.Message())
-			return true
-		})
+		forChildMessages(m, func(c protoreflect.Message) { walk(c) })
 	}
 	if e != nil {
 		walk(e.ProtoReflect())

@@ -320,26 +320,19 @@ func (b *binder) aExpr(a *pg.A_Expr, ec *ectx) (logical.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		above, below, join := ">=", "<=", "and"
 		if a.GetKind() == pg.A_Expr_Kind_AEXPR_NOT_BETWEEN {
-			l, err := b.binary("<", x, lo)
-			if err != nil {
-				return nil, err
-			}
-			h, err := b.binary(">", x, hi)
-			if err != nil {
-				return nil, err
-			}
-			return b.call("or", l, h)
+			above, below, join = "<", ">", "or"
 		}
-		l, err := b.binary(">=", x, lo)
+		l, err := b.binary(above, x, lo)
 		if err != nil {
 			return nil, err
 		}
-		h, err := b.binary("<=", x, hi)
+		h, err := b.binary(below, x, hi)
 		if err != nil {
 			return nil, err
 		}
-		return b.call("and", l, h)
+		return b.call(join, l, h)
 	}
 	return nil, errkind.Errorf(errkind.Unimplemented, "sql: operator %s (%s)", op, a.GetKind())
 }
