@@ -32,6 +32,9 @@
 // values within the tolerances). Where -answers has no answer for a query,
 // DuckDB's result is the reference. Only a correct query's timed runs count:
 // a wrong answer is reported as WRONG and a failure as FAILED, never timed.
+// With -runs 0 the checked run is the one timed (a single cold run, for
+// scales where a second pass of every query costs too much); its time
+// still counts only once its answer is found correct.
 //
 // # Output
 //

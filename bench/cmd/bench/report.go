@@ -113,10 +113,14 @@ func writeTable(w io.Writer, r *Run) {
 		row(pad(cells))
 	}
 
-	fmt.Fprintf(w, "\nMedians of %d timed runs in seconds, each after an untimed run whose answer was checked; "+
-		"WRONG = wrong answer, FAILED = error, neither timed. total = sum of the medians of correct answers "+
+	if r.Runs == 0 {
+		fmt.Fprint(w, "\nSeconds of one cold run per query, whose answer was then checked; ")
+	} else {
+		fmt.Fprintf(w, "\nMedians of %d timed runs in seconds, each after an untimed run whose answer was checked; ", r.Runs)
+	}
+	fmt.Fprintf(w, "WRONG = wrong answer, FAILED = error, neither timed. total = sum of the medians of correct answers "+
 		"(n/%d when some were not); the total ratio is over the queries both systems answered correctly (count in brackets when not all).",
-		r.Runs, len(r.Queries))
+		len(r.Queries))
 	if hasLatency(r) {
 		l := firstLatency(r)
 		fmt.Fprintf(w, " Latency: end-to-end round trip of %s on %s, %d runs.", l.Query, l.Data, l.Runs)

@@ -177,7 +177,9 @@ func runTrebuchetQuery(ctx context.Context, cfg *runConfig, c *client.Client, id
 		return elapsed, nil
 	}
 	ctxCheck, cancel := context.WithTimeout(ctx, cfg.queryTimeout)
+	start := time.Now()
 	res, err := c.Execute(ctxCheck, client.JSONPlan(plan), nil)
+	checked := time.Since(start)
 	cancel()
 	if err != nil {
 		return &Query{Status: statusFailed, Error: err.Error()}
@@ -188,6 +190,9 @@ func runTrebuchetQuery(ctx context.Context, cfg *runConfig, c *client.Client, id
 		return &Query{Status: statusWrong, Error: err.Error()}
 	}
 	q := &Query{Status: statusOK}
+	if cfg.runs == 0 {
+		q.Seconds = []float64{checked.Seconds()}
+	}
 	for range cfg.runs {
 		elapsed, err := execute()
 		if err != nil {
