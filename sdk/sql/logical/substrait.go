@@ -500,6 +500,14 @@ func literal(l *Literal) (*substraitpb.Expression_Literal, error) {
 		out.LiteralType = &substraitpb.Expression_Literal_String_{String_: v}
 	case Date:
 		out.LiteralType = &substraitpb.Expression_Literal_Date{Date: int32(v)}
+	case Timestamp:
+		t, ok := l.T.(*types.PrecisionTimestampType)
+		if !ok {
+			return nil, fmt.Errorf("logical: timestamp literal of type %s", l.T)
+		}
+		out.LiteralType = &substraitpb.Expression_Literal_PrecisionTimestamp_{PrecisionTimestamp: &substraitpb.Expression_Literal_PrecisionTimestamp{
+			Precision: int32(t.Precision), Value: int64(v),
+		}}
 	case Decimal:
 		d, ok := l.T.(*types.DecimalType)
 		if !ok {
