@@ -111,6 +111,13 @@ func TestCollect(t *testing.T) {
 			[]string{"1998-08-01|1998-08-02"}, true,
 		},
 		{
+			"date_trunc",
+			c.Table("orders").Filter(col("o_orderdate").Lt(date("1992-03-01"))).
+				GroupBy(dataframe.DateTrunc("month", col("o_orderdate"))).Agg(dataframe.CountAll()),
+			// As DuckDB counts them on the same file.
+			[]string{"1992-01-01T00:00:00|203", "1992-02-01T00:00:00|185"}, false,
+		},
+		{
 			"sql then dataframe",
 			c.SQL(context.Background(), "SELECT n_name, n_regionkey AS rk FROM nation WHERE n_nationkey < 10").
 				Filter(col("rk").Eq(1)).Select(col("n_name")),

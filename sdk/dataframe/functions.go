@@ -1,6 +1,7 @@
 package dataframe
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/substrait-io/substrait-go/v8/types"
@@ -87,6 +88,20 @@ func Extract(component string, e Expr) Expr {
 
 // Year is the year of the date e.
 func Year(e Expr) Expr { return Extract("YEAR", e) }
+
+// DateTrunc is the date or timestamp e truncated to the start of its unit
+// ("year", "quarter", "month", "week" (from Monday), "day", "hour",
+// "minute", "second", ...), as a timestamp: SQL's date_trunc
+// (logical.DateTrunc).
+func DateTrunc(unit string, e Expr) Expr {
+	return combine("date_trunc('"+unit+"', "+e.name+")", []Expr{e}, func(b *binder, xs []logical.Expr) (logical.Expr, error) {
+		x, err := logical.DateTrunc(b.fns, unit, xs[0])
+		if err != nil {
+			return nil, fmt.Errorf("dataframe: %s: %w", b.what, err)
+		}
+		return x, nil
+	})
+}
 
 // CaseBuilder builds a CASE expression: When(cond, value).When(...)
 // ...Otherwise(value) or .End().

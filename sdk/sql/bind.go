@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,11 +18,17 @@ import (
 // Plan parses one SELECT statement, binds it against cat, optimizes it
 // and returns its Substrait plan.
 func Plan(ctx context.Context, text string, cat Catalog) (*substraitpb.Plan, error) {
+	return PlanWith(ctx, text, cat, logical.EmitOptions{})
+}
+
+// PlanWith is Plan emitting for a consumer with the needs of opts (one
+// without enum arguments, say).
+func PlanWith(ctx context.Context, text string, cat Catalog, opts logical.EmitOptions) (*substraitpb.Plan, error) {
 	root, names, err := Bind(ctx, text, cat)
 	if err != nil {
 		return nil, err
 	}
-	_, p, err := Compile(root, names)
+	_, p, err := CompileWith(root, names, opts)
 	return p, err
 }
 
@@ -30,6 +37,12 @@ func Plan(ctx context.Context, text string, cat Catalog) (*substraitpb.Plan, err
 // front end — SQL statements, sessions, DataFrames — compiles through it,
 // so they emit the same plans.
 func Compile(root logical.Node, names []string) (logical.Node, *substraitpb.Plan, error) {
+	return CompileWith(root, names, logical.EmitOptions{})
+}
+
+// CompileWith is Compile emitting with opts (logical.ToSubstraitWith).
+// A plan opts cannot express is an Unimplemented error.
+func CompileWith(root logical.Node, names []string, opts logical.EmitOptions) (logical.Node, *substraitpb.Plan, error) {
 	fns, err := logical.NewFunctions()
 	if err != nil {
 		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
@@ -37,9 +50,13 @@ func Compile(root logical.Node, names []string) (logical.Node, *substraitpb.Plan
 	if root, err = optimize.Optimize(root, rules(fns)); err != nil {
 		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
 	}
-	p, err := logical.ToSubstrait(root, names)
+	p, err := logical.ToSubstraitWith(root, names, opts)
 	if err != nil {
-		return nil, nil, errkind.Errorf(errkind.Internal, "sql: %w", err)
+		kind := errkind.Internal
+		if errors.Is(err, logical.ErrNotExpressible) {
+			kind = errkind.Unimplemented
+		}
+		return nil, nil, errkind.Errorf(kind, "sql: %w", err)
 	}
 	return root, p, nil
 }

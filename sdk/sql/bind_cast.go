@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"fmt"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -45,6 +46,13 @@ func (b *binder) typeCast(tc *pg.TypeCast, ec *ectx) (logical.Expr, error) {
 			}
 			return &logical.Literal{Value: d, T: t}, nil
 		}
+		if logical.IsTimestamp(t) {
+			ts, err := logical.ParseTimestamp(l.Value.(string))
+			if err != nil {
+				return nil, fmt.Errorf("sql: %w", err)
+			}
+			return &logical.Literal{Value: ts, T: t}, nil
+		}
 	}
 	return coerce(x, t), nil
 }
@@ -55,6 +63,8 @@ func sqlType(name string, mods []*pg.Node) (types.Type, error) {
 	switch name {
 	case "date":
 		return &types.DateType{Nullability: req}, nil
+	case "timestamp":
+		return &types.PrecisionTimestampType{Precision: types.PrecisionMicroSeconds, Nullability: req}, nil
 	case "int2", "smallint":
 		return &types.Int16Type{Nullability: req}, nil
 	case "int4", "int", "integer":

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/substrait-io/substrait-go/v8/types"
@@ -77,6 +78,8 @@ func (b *binder) scalarFunc(name string, args []logical.Expr) (logical.Expr, err
 		}
 	case "extract":
 		return b.extract(args)
+	case "date_trunc":
+		return b.dateTrunc(args)
 	}
 	return b.call(name, args...)
 }
@@ -111,4 +114,23 @@ func (b *binder) extract(args []logical.Expr) (logical.Expr, error) {
 		return x, nil
 	}
 	return b.call("add", x, &logical.Literal{Value: shift, T: &types.Int64Type{Nullability: types.NullabilityRequired}})
+}
+
+// dateTrunc binds date_trunc('unit', x) (logical.DateTrunc).
+func (b *binder) dateTrunc(args []logical.Expr) (logical.Expr, error) {
+	if len(args) != 2 {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: date_trunc takes a unit and a value, got %d arguments", len(args))
+	}
+	var unit string
+	if l, ok := args[0].(*logical.Literal); ok {
+		unit, _ = l.Value.(string)
+	}
+	if unit == "" {
+		return nil, errkind.Errorf(errkind.InvalidArgument, "sql: date_trunc unit must be a string constant")
+	}
+	x, err := logical.DateTrunc(b.fns, unit, args[1])
+	if err != nil {
+		return nil, fmt.Errorf("sql: %w", err)
+	}
+	return x, nil
 }

@@ -40,7 +40,14 @@
 // (the cross product of the clause's items, as in PostgreSQL), GROUPING()
 // a CASE over its grouping set index column. PostgreSQL's function names
 // map to the standard Substrait functions (length is char_length,
-// date_part is extract, concat skips nulls).
+// date_part is extract, concat skips nulls, date_trunc is round_temporal
+// from an origin on a boundary of the unit, its date argument taken as a
+// timestamp).
+//
+// Plans are standard Substrait; PlanWith and CompileWith take
+// logical.EmitOptions for consumers that read less of it: with
+// ValueArgumentsOnly (for DataFusion, which rejects enum arguments)
+// extract(YEAR|MONTH|DAY FROM date) is written as integer arithmetic.
 //
 // A Session (session.go) runs statements beyond queries against a mutable
 // catalog: CREATE EXTERNAL TABLE … STORED AS PARQUET|CSV|ARROW LOCATION

@@ -225,6 +225,11 @@ func convertLiteral(v any, t types.Type) (any, bool) {
 			d, err := ParseDate(s)
 			return d, err == nil
 		}
+	case *types.PrecisionTimestampType:
+		if s, ok := v.(string); ok && t.Precision == types.PrecisionMicroSeconds {
+			ts, err := ParseTimestamp(s)
+			return ts, err == nil
+		}
 	case *types.StringType:
 		if s, ok := v.(string); ok {
 			return s, true
@@ -240,6 +245,18 @@ func ParseDate(s string) (Date, error) {
 		return 0, errkind.Errorf(errkind.InvalidArgument, "invalid input syntax for type date: %q", s)
 	}
 	return Date(tm.Unix() / 86400), nil
+}
+
+// ParseTimestamp parses a timestamp in ISO form, YYYY-MM-DD, with an
+// optional time of day HH:MM[:SS[.ffffff]] after a space or a T.
+func ParseTimestamp(s string) (Timestamp, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02 15:04:05.999999", "2006-01-02T15:04:05.999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if tm, err := time.Parse(layout, s); err == nil {
+			return Timestamp(tm.UnixMicro()), nil
+		}
+	}
+	return 0, errkind.Errorf(errkind.InvalidArgument, "invalid input syntax for type timestamp: %q", s)
 }
 
 // AddInterval folds d ± iv as PostgreSQL computes it: a year-month

@@ -30,6 +30,11 @@ func (c *Column) String() string   { return fmt.Sprintf("$%d", c.Index) }
 // Date is a date literal's value: days since 1970-01-01.
 type Date int32
 
+// Timestamp is a timestamp literal's value: units of its type's precision
+// (a precision_timestamp<P>; SQL's timestamp is P = 6, microseconds) since
+// 1970-01-01 00:00:00, without time zone.
+type Timestamp int64
+
 // Decimal is a decimal literal's value: the unscaled integer; precision and
 // scale are in the literal's type.
 type Decimal struct{ Unscaled decimal128.Num }
@@ -41,8 +46,8 @@ type IntervalDay struct{ Days, Seconds int32 }
 type IntervalYear struct{ Years, Months int32 }
 
 // Literal is a constant. Value is nil (a null of type T), bool, int32,
-// int64, float64, string, Date, Decimal, IntervalDay or IntervalYear,
-// matching T.
+// int64, float64, string, Date, Timestamp, Decimal, IntervalDay or
+// IntervalYear, matching T.
 type Literal struct {
 	Value any
 	T     types.Type

@@ -2,6 +2,7 @@ package logical
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/substrait-io/substrait-go/v8/types"
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
@@ -14,10 +15,15 @@ const Producer = "trebuchet-sql"
 // ToSubstrait translates the plan rooted at root into a Substrait plan whose
 // output columns are named names (len(names) == len(root.Schema())).
 func ToSubstrait(root Node, names []string) (*substraitpb.Plan, error) {
+	return ToSubstraitWith(root, names, EmitOptions{})
+}
+
+// ToSubstraitWith is ToSubstrait with the choices of opts.
+func ToSubstraitWith(root Node, names []string, opts EmitOptions) (*substraitpb.Plan, error) {
 	if len(names) != len(root.Schema()) {
 		return nil, fmt.Errorf("logical: %d output names for %d columns", len(names), len(root.Schema()))
 	}
-	e := &emitter{urns: map[string]uint32{}, funcs: map[[2]string]uint32{}}
+	e := &emitter{urns: map[string]uint32{}, funcs: map[[2]string]uint32{}, opts: opts}
 	rel, err := e.rel(root)
 	if err != nil {
 		return nil, err
@@ -38,6 +44,8 @@ type emitter struct {
 	urnList []*extensionspb.SimpleExtensionURN
 	funcs   map[[2]string]uint32
 	decls   []*extensionspb.SimpleExtensionDeclaration
+	opts    EmitOptions
+	fns     *Functions // for the calls opts.ValueArgumentsOnly writes; made on first use
 }
 
 // anchor declares the function (urn, name) once and returns its anchor.
@@ -305,6 +313,9 @@ func (e *emitter) args(xs []Expr) ([]*substraitpb.FunctionArgument, error) {
 	out := make([]*substraitpb.FunctionArgument, len(xs))
 	for i, x := range xs {
 		if en, ok := x.(*Enum); ok {
+			if e.opts.ValueArgumentsOnly {
+				return nil, fmt.Errorf("logical: enum argument %s with ValueArgumentsOnly: %w", en.Value, ErrNotExpressible)
+			}
 			out[i] = &substraitpb.FunctionArgument{ArgType: &substraitpb.FunctionArgument_Enum{Enum: en.Value}}
 			continue
 		}
@@ -388,6 +399,22 @@ func (e *emitter) expr(x Expr) (*substraitpb.Expression, error) {
 			}},
 		}), nil
 	case *Call:
+		if e.opts.ValueArgumentsOnly && strings.HasPrefix(x.Name, "extract:") && len(x.Args) == 2 {
+			if en, ok := x.Args[0].(*Enum); ok {
+				if e.fns == nil {
+					fns, err := NewFunctions()
+					if err != nil {
+						return nil, err
+					}
+					e.fns = fns
+				}
+				v, err := ExtractWithValues(e.fns, en.Value, x.Args[1])
+				if err != nil {
+					return nil, err
+				}
+				return e.expr(v)
+			}
+		}
 		args, err := e.args(x.Args)
 		if err != nil {
 			return nil, err
@@ -473,6 +500,14 @@ func literal(l *Literal) (*substraitpb.Expression_Literal, error) {
 		out.LiteralType = &substraitpb.Expression_Literal_String_{String_: v}
 	case Date:
 		out.LiteralType = &substraitpb.Expression_Literal_Date{Date: int32(v)}
+	case Timestamp:
+		t, ok := l.T.(*types.PrecisionTimestampType)
+		if !ok {
+			return nil, fmt.Errorf("logical: timestamp literal of type %s", l.T)
+		}
+		out.LiteralType = &substraitpb.Expression_Literal_PrecisionTimestamp_{PrecisionTimestamp: &substraitpb.Expression_Literal_PrecisionTimestamp{
+			Precision: int32(t.Precision), Value: int64(v),
+		}}
 	case Decimal:
 		d, ok := l.T.(*types.DecimalType)
 		if !ok {

@@ -41,6 +41,11 @@ func SubstraitType(t arrow.DataType, nullable bool) (types.Type, error) {
 		return &types.BinaryType{Nullability: n}, nil
 	case *arrow.Date32Type:
 		return &types.DateType{Nullability: n}, nil
+	case *arrow.TimestampType:
+		if t.TimeZone != "" {
+			return nil, errkind.Errorf(errkind.Unimplemented, "column type %s: timestamps with a time zone", t)
+		}
+		return &types.PrecisionTimestampType{Precision: timePrecisions[t.Unit], Nullability: n}, nil
 	case *arrow.Decimal128Type:
 		return &types.DecimalType{Precision: t.Precision, Scale: t.Scale, Nullability: n}, nil
 	}
@@ -73,6 +78,13 @@ func ArrowType(t types.Type) (arrow.DataType, bool, error) {
 		return arrow.BinaryTypes.Binary, nullable, nil
 	case *types.DateType:
 		return arrow.FixedWidthTypes.Date32, nullable, nil
+	case *types.PrecisionTimestampType:
+		for unit, p := range timePrecisions {
+			if p == t.Precision {
+				return &arrow.TimestampType{Unit: arrow.TimeUnit(unit)}, nullable, nil
+			}
+		}
+		return nil, false, errkind.Errorf(errkind.Unimplemented, "type %s has no Arrow type (precisions 0, 3, 6 and 9 do)", t)
 	case *types.DecimalType:
 		return &arrow.Decimal128Type{Precision: t.Precision, Scale: t.Scale}, nullable, nil
 	case *types.IntervalDayType:
@@ -82,6 +94,17 @@ func ArrowType(t types.Type) (arrow.DataType, bool, error) {
 	}
 	return nil, false, errkind.Errorf(errkind.Unimplemented, "type %s has no Arrow type", t)
 }
+
+// timePrecisions is the Substrait precision of each Arrow time unit.
+var timePrecisions = [...]types.TimePrecision{
+	arrow.Second:      types.PrecisionSeconds,
+	arrow.Millisecond: types.PrecisionMilliSeconds,
+	arrow.Microsecond: types.PrecisionMicroSeconds,
+	arrow.Nanosecond:  types.PrecisionNanoSeconds,
+}
+
+// IsTimestamp reports whether t is a timestamp type (without time zone).
+func IsTimestamp(t types.Type) bool { _, ok := t.(*types.PrecisionTimestampType); return ok }
 
 // IsInt reports whether t is an integer type.
 func IsInt(t types.Type) bool {
