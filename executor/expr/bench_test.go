@@ -150,3 +150,29 @@ func BenchmarkDecimalArith(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) { runBench(b, bc.e, batch) })
 	}
 }
+
+func BenchmarkInList(b *testing.B) {
+	batch := benchBatch(b)
+	defer batch.Release()
+	c := cols(batch.Schema())
+	list := func(opts ...string) Expr {
+		exprs := make([]Expr, len(opts))
+		for i, o := range opts {
+			exprs[i] = str(o)
+		}
+		e, err := NewInList(c[5], exprs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return e
+	}
+	for _, bc := range []struct {
+		name string
+		e    Expr
+	}{
+		{"strings_2", list("MAIL", "SHIP")}, // Q12
+		{"strings_12", list("AIR", "AIR REG", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J")}, // hashed
+	} {
+		b.Run(bc.name, func(b *testing.B) { runBench(b, bc.e, batch) })
+	}
+}

@@ -319,6 +319,10 @@ func TestInList(t *testing.T) {
 	}{
 		{c[0], []Expr{str("MAIL"), str("SHIP")}, `[true,true,false,null]`},
 		{c[0], []Expr{str("MAIL"), null(tStr)}, `[true,null,null,null]`},
+		// Prefixes and extensions of a value are not the value.
+		{c[0], []Expr{str("MAI"), str("SHIPS"), str("AIR")}, `[false,false,true,null]`},
+		// Longer than shortStrList: probed by hashing.
+		{c[0], []Expr{str("A"), str("B"), str("C"), str("D"), str("E"), str("F"), str("G"), str("H"), str("SHIP")}, `[false,true,false,null]`},
 		{c[1], []Expr{i64(1), i32(3)}, `[true,false,null,true]`},
 		// Not constant, or not a set type: OR of equalities.
 		{c[1], []Expr{c[1]}, `[true,true,null,true]`},
