@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19trebuchet/v1/common.proto\x12\x0ctrebuchet.v1\"\x83\x01\n\x07\x46\x61ilure\x12\'\n\x04kind\x18\x01 \x01(\x0e\x32\x19.trebuchet.v1.FailureKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0b\x65xecutor_id\x18\x03 \x01(\t\x12)\n\x05\x66\x65tch\x18\x04 \x01(\x0b\x32\x1a.trebuchet.v1.FetchFailure\"L\n\x0c\x46\x65tchFailure\x12\x10\n\x08stage_id\x18\x01 \x01(\r\x12\x15\n\rmap_partition\x18\x02 \x01(\r\x12\x13\n\x0b\x65xecutor_id\x18\x03 \x01(\t\"N\n\x06TaskId\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x10\n\x08stage_id\x18\x02 \x01(\r\x12\x11\n\tpartition\x18\x03 \x01(\r\x12\x0f\n\x07\x61ttempt\x18\x04 \x01(\r\"G\n\x08Location\x12\x13\n\x0b\x65xecutor_id\x18\x01 \x01(\t\x12\x16\n\x0e\x66light_address\x18\x02 \x01(\t\x12\x0e\n\x06ticket\x18\x03 \x01(\x0c\"q\n\x05Table\x12\x0c\n\x04name\x18\x01 \x01(\t\x12)\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\x19.trebuchet.v1.TableFormat\x12\r\n\x05paths\x18\x03 \x03(\t\x12\x10\n\x08location\x18\x04 \x01(\t\x12\x0e\n\x06\x63reate\x18\x05 \x01(\x08\"\x7f\n\x0bTaskMetrics\x12\x13\n\x0boutput_rows\x18\x01 \x01(\x04\x12\x16\n\x0eoutput_batches\x18\x02 \x01(\x04\x12\x14\n\x0coutput_bytes\x18\x03 \x01(\x04\x12\x15\n\relapsed_nanos\x18\x04 \x01(\x04\x12\x16\n\x0epartition_rows\x18\x05 \x03(\x04\".\n\x0bShuffleRead\x12\x10\n\x08stage_id\x18\x01 \x01(\r\x12\r\n\x05whole\x18\x02 \x01(\x08*\x9a\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10JOB_STATE_QUEUED\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x12\x17\n\x13JOB_STATE_CANCELLED\x10\x05*\xa2\x01\n\tTaskState\x12\x1a\n\x16TASK_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12TASK_STATE_PENDING\x10\x01\x12\x16\n\x12TASK_STATE_RUNNING\x10\x02\x12\x18\n\x14TASK_STATE_SUCCEEDED\x10\x03\x12\x15\n\x11TASK_STATE_FAILED\x10\x04\x12\x18\n\x14TASK_STATE_CANCELLED\x10\x05*\x89\x03\n\x0b\x46\x61ilureKind\x12\x1c\n\x18\x46\x41ILURE_KIND_UNSPECIFIED\x10\x00\x12!\n\x1d\x46\x41ILURE_KIND_INVALID_ARGUMENT\x10\x01\x12\x1a\n\x16\x46\x41ILURE_KIND_NOT_FOUND\x10\x02\x12\x1e\n\x1a\x46\x41ILURE_KIND_UNIMPLEMENTED\x10\x03\x12#\n\x1f\x46\x41ILURE_KIND_RESOURCE_EXHAUSTED\x10\x04\x12 \n\x1c\x46\x41ILURE_KIND_EXECUTION_ERROR\x10\x05\x12\x1e\n\x1a\x46\x41ILURE_KIND_EXECUTOR_LOST\x10\x06\x12\x1d\n\x19\x46\x41ILURE_KIND_FETCH_FAILED\x10\x07\x12\x1a\n\x16\x46\x41ILURE_KIND_CANCELLED\x10\x08\x12\x19\n\x15\x46\x41ILURE_KIND_INTERNAL\x10\t\x12\"\n\x1e\x46\x41ILURE_KIND_DEADLINE_EXCEEDED\x10\n\x12\x1c\n\x18\x46\x41ILURE_KIND_UNAVAILABLE\x10\x0b*w\n\x0bTableFormat\x12\x1c\n\x18TABLE_FORMAT_UNSPECIFIED\x10\x00\x12\x18\n\x14TABLE_FORMAT_PARQUET\x10\x01\x12\x14\n\x10TABLE_FORMAT_CSV\x10\x02\x12\x1a\n\x16TABLE_FORMAT_ARROW_IPC\x10\x03\x42]\n\x10\x64\x65v.trebuchet.v1P\x01ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19trebuchet/v1/common.proto\x12\x0ctrebuchet.v1\"\x83\x01\n\x07\x46\x61ilure\x12\'\n\x04kind\x18\x01 \x01(\x0e\x32\x19.trebuchet.v1.FailureKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0b\x65xecutor_id\x18\x03 \x01(\t\x12)\n\x05\x66\x65tch\x18\x04 \x01(\x0b\x32\x1a.trebuchet.v1.FetchFailure\"L\n\x0c\x46\x65tchFailure\x12\x10\n\x08stage_id\x18\x01 \x01(\r\x12\x15\n\rmap_partition\x18\x02 \x01(\r\x12\x13\n\x0b\x65xecutor_id\x18\x03 \x01(\t\"N\n\x06TaskId\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x10\n\x08stage_id\x18\x02 \x01(\r\x12\x11\n\tpartition\x18\x03 \x01(\r\x12\x0f\n\x07\x61ttempt\x18\x04 \x01(\r\"G\n\x08Location\x12\x13\n\x0b\x65xecutor_id\x18\x01 \x01(\t\x12\x16\n\x0e\x66light_address\x18\x02 \x01(\t\x12\x0e\n\x06ticket\x18\x03 \x01(\x0c\"q\n\x05Table\x12\x0c\n\x04name\x18\x01 \x01(\t\x12)\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\x19.trebuchet.v1.TableFormat\x12\r\n\x05paths\x18\x03 \x03(\t\x12\x10\n\x08location\x18\x04 \x01(\t\x12\x0e\n\x06\x63reate\x18\x05 \x01(\x08\"\x89\x02\n\x0bTaskMetrics\x12\x13\n\x0boutput_rows\x18\x01 \x01(\x04\x12\x16\n\x0eoutput_batches\x18\x02 \x01(\x04\x12\x14\n\x0coutput_bytes\x18\x03 \x01(\x04\x12\x15\n\relapsed_nanos\x18\x04 \x01(\x04\x12\x16\n\x0epartition_rows\x18\x05 \x03(\x04\x12\x0e\n\x06spills\x18\x06 \x01(\x04\x12\x14\n\x0cspilled_rows\x18\x07 \x01(\x04\x12\x15\n\rspilled_bytes\x18\x08 \x01(\x04\x12\x19\n\x11peak_memory_bytes\x18\t \x01(\x04\x12\x30\n\toperators\x18\n \x03(\x0b\x32\x1d.trebuchet.v1.OperatorMetrics\"\x84\x01\n\x0fOperatorMetrics\x12\x10\n\x08operator\x18\x01 \x01(\t\x12\r\n\x05\x64\x65pth\x18\x02 \x01(\r\x12\x13\n\x0boutput_rows\x18\x03 \x01(\x04\x12\x0e\n\x06spills\x18\x04 \x01(\x04\x12\x14\n\x0cspilled_rows\x18\x05 \x01(\x04\x12\x15\n\rspilled_bytes\x18\x06 \x01(\x04\".\n\x0bShuffleRead\x12\x10\n\x08stage_id\x18\x01 \x01(\r\x12\r\n\x05whole\x18\x02 \x01(\x08*\x9a\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10JOB_STATE_QUEUED\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x12\x17\n\x13JOB_STATE_CANCELLED\x10\x05*\xa2\x01\n\tTaskState\x12\x1a\n\x16TASK_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12TASK_STATE_PENDING\x10\x01\x12\x16\n\x12TASK_STATE_RUNNING\x10\x02\x12\x18\n\x14TASK_STATE_SUCCEEDED\x10\x03\x12\x15\n\x11TASK_STATE_FAILED\x10\x04\x12\x18\n\x14TASK_STATE_CANCELLED\x10\x05*\x89\x03\n\x0b\x46\x61ilureKind\x12\x1c\n\x18\x46\x41ILURE_KIND_UNSPECIFIED\x10\x00\x12!\n\x1d\x46\x41ILURE_KIND_INVALID_ARGUMENT\x10\x01\x12\x1a\n\x16\x46\x41ILURE_KIND_NOT_FOUND\x10\x02\x12\x1e\n\x1a\x46\x41ILURE_KIND_UNIMPLEMENTED\x10\x03\x12#\n\x1f\x46\x41ILURE_KIND_RESOURCE_EXHAUSTED\x10\x04\x12 \n\x1c\x46\x41ILURE_KIND_EXECUTION_ERROR\x10\x05\x12\x1e\n\x1a\x46\x41ILURE_KIND_EXECUTOR_LOST\x10\x06\x12\x1d\n\x19\x46\x41ILURE_KIND_FETCH_FAILED\x10\x07\x12\x1a\n\x16\x46\x41ILURE_KIND_CANCELLED\x10\x08\x12\x19\n\x15\x46\x41ILURE_KIND_INTERNAL\x10\t\x12\"\n\x1e\x46\x41ILURE_KIND_DEADLINE_EXCEEDED\x10\n\x12\x1c\n\x18\x46\x41ILURE_KIND_UNAVAILABLE\x10\x0b*w\n\x0bTableFormat\x12\x1c\n\x18TABLE_FORMAT_UNSPECIFIED\x10\x00\x12\x18\n\x14TABLE_FORMAT_PARQUET\x10\x01\x12\x14\n\x10TABLE_FORMAT_CSV\x10\x02\x12\x1a\n\x16TABLE_FORMAT_ARROW_IPC\x10\x03\x42]\n\x10\x64\x65v.trebuchet.v1P\x01ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,14 +32,14 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'trebuchet.v1.common_pb2', _
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\020dev.trebuchet.v1P\001ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1'
-  _globals['_JOBSTATE']._serialized_start=701
-  _globals['_JOBSTATE']._serialized_end=855
-  _globals['_TASKSTATE']._serialized_start=858
-  _globals['_TASKSTATE']._serialized_end=1020
-  _globals['_FAILUREKIND']._serialized_start=1023
-  _globals['_FAILUREKIND']._serialized_end=1416
-  _globals['_TABLEFORMAT']._serialized_start=1418
-  _globals['_TABLEFORMAT']._serialized_end=1537
+  _globals['_JOBSTATE']._serialized_start=975
+  _globals['_JOBSTATE']._serialized_end=1129
+  _globals['_TASKSTATE']._serialized_start=1132
+  _globals['_TASKSTATE']._serialized_end=1294
+  _globals['_FAILUREKIND']._serialized_start=1297
+  _globals['_FAILUREKIND']._serialized_end=1690
+  _globals['_TABLEFORMAT']._serialized_start=1692
+  _globals['_TABLEFORMAT']._serialized_end=1811
   _globals['_FAILURE']._serialized_start=44
   _globals['_FAILURE']._serialized_end=175
   _globals['_FETCHFAILURE']._serialized_start=177
@@ -50,8 +50,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LOCATION']._serialized_end=406
   _globals['_TABLE']._serialized_start=408
   _globals['_TABLE']._serialized_end=521
-  _globals['_TASKMETRICS']._serialized_start=523
-  _globals['_TASKMETRICS']._serialized_end=650
-  _globals['_SHUFFLEREAD']._serialized_start=652
-  _globals['_SHUFFLEREAD']._serialized_end=698
+  _globals['_TASKMETRICS']._serialized_start=524
+  _globals['_TASKMETRICS']._serialized_end=789
+  _globals['_OPERATORMETRICS']._serialized_start=792
+  _globals['_OPERATORMETRICS']._serialized_end=924
+  _globals['_SHUFFLEREAD']._serialized_start=926
+  _globals['_SHUFFLEREAD']._serialized_end=972
 # @@protoc_insertion_point(module_scope)

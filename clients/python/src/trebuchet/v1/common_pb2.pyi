@@ -134,18 +134,44 @@ class Table(_message.Message):
     def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[TableFormat, str]] = ..., paths: _Optional[_Iterable[str]] = ..., location: _Optional[str] = ..., create: bool = ...) -> None: ...
 
 class TaskMetrics(_message.Message):
-    __slots__ = ("output_rows", "output_batches", "output_bytes", "elapsed_nanos", "partition_rows")
+    __slots__ = ("output_rows", "output_batches", "output_bytes", "elapsed_nanos", "partition_rows", "spills", "spilled_rows", "spilled_bytes", "peak_memory_bytes", "operators")
     OUTPUT_ROWS_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_BATCHES_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_BYTES_FIELD_NUMBER: _ClassVar[int]
     ELAPSED_NANOS_FIELD_NUMBER: _ClassVar[int]
     PARTITION_ROWS_FIELD_NUMBER: _ClassVar[int]
+    SPILLS_FIELD_NUMBER: _ClassVar[int]
+    SPILLED_ROWS_FIELD_NUMBER: _ClassVar[int]
+    SPILLED_BYTES_FIELD_NUMBER: _ClassVar[int]
+    PEAK_MEMORY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    OPERATORS_FIELD_NUMBER: _ClassVar[int]
     output_rows: int
     output_batches: int
     output_bytes: int
     elapsed_nanos: int
     partition_rows: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, output_rows: _Optional[int] = ..., output_batches: _Optional[int] = ..., output_bytes: _Optional[int] = ..., elapsed_nanos: _Optional[int] = ..., partition_rows: _Optional[_Iterable[int]] = ...) -> None: ...
+    spills: int
+    spilled_rows: int
+    spilled_bytes: int
+    peak_memory_bytes: int
+    operators: _containers.RepeatedCompositeFieldContainer[OperatorMetrics]
+    def __init__(self, output_rows: _Optional[int] = ..., output_batches: _Optional[int] = ..., output_bytes: _Optional[int] = ..., elapsed_nanos: _Optional[int] = ..., partition_rows: _Optional[_Iterable[int]] = ..., spills: _Optional[int] = ..., spilled_rows: _Optional[int] = ..., spilled_bytes: _Optional[int] = ..., peak_memory_bytes: _Optional[int] = ..., operators: _Optional[_Iterable[_Union[OperatorMetrics, _Mapping]]] = ...) -> None: ...
+
+class OperatorMetrics(_message.Message):
+    __slots__ = ("operator", "depth", "output_rows", "spills", "spilled_rows", "spilled_bytes")
+    OPERATOR_FIELD_NUMBER: _ClassVar[int]
+    DEPTH_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_ROWS_FIELD_NUMBER: _ClassVar[int]
+    SPILLS_FIELD_NUMBER: _ClassVar[int]
+    SPILLED_ROWS_FIELD_NUMBER: _ClassVar[int]
+    SPILLED_BYTES_FIELD_NUMBER: _ClassVar[int]
+    operator: str
+    depth: int
+    output_rows: int
+    spills: int
+    spilled_rows: int
+    spilled_bytes: int
+    def __init__(self, operator: _Optional[str] = ..., depth: _Optional[int] = ..., output_rows: _Optional[int] = ..., spills: _Optional[int] = ..., spilled_rows: _Optional[int] = ..., spilled_bytes: _Optional[int] = ...) -> None: ...
 
 class ShuffleRead(_message.Message):
     __slots__ = ("stage_id", "whole")

@@ -652,6 +652,20 @@ type TaskMetrics struct {
 	// they received exactly these rows, so truncated data is never taken for
 	// a complete partition.
 	PartitionRows []uint64 `protobuf:"varint,5,rep,packed,name=partition_rows,json=partitionRows,proto3" json:"partition_rows,omitempty"`
+	// Memory and spilling. spills, spilled_rows and spilled_bytes sum the
+	// task's operators and its output buffering: how often they wrote state
+	// out for lack of memory, and the rows and encoded bytes they wrote
+	// (rewrites by multi-pass merges and recursive repartitioning included).
+	Spills       uint64 `protobuf:"varint,6,opt,name=spills,proto3" json:"spills,omitempty"`
+	SpilledRows  uint64 `protobuf:"varint,7,opt,name=spilled_rows,json=spilledRows,proto3" json:"spilled_rows,omitempty"`
+	SpilledBytes uint64 `protobuf:"varint,8,opt,name=spilled_bytes,json=spilledBytes,proto3" json:"spilled_bytes,omitempty"`
+	// The most memory the task's reservations held at once. In a stage's
+	// sums (StageStatus.metrics), the largest of its tasks'.
+	PeakMemoryBytes uint64 `protobuf:"varint,9,opt,name=peak_memory_bytes,json=peakMemoryBytes,proto3" json:"peak_memory_bytes,omitempty"`
+	// The task plan's operators, in pre-order (a parent before its
+	// children). In a stage's sums, the counters of the operator at the same
+	// position in every task (the stage's tasks run one plan).
+	Operators     []*OperatorMetrics `protobuf:"bytes,10,rep,name=operators,proto3" json:"operators,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -721,6 +735,129 @@ func (x *TaskMetrics) GetPartitionRows() []uint64 {
 	return nil
 }
 
+func (x *TaskMetrics) GetSpills() uint64 {
+	if x != nil {
+		return x.Spills
+	}
+	return 0
+}
+
+func (x *TaskMetrics) GetSpilledRows() uint64 {
+	if x != nil {
+		return x.SpilledRows
+	}
+	return 0
+}
+
+func (x *TaskMetrics) GetSpilledBytes() uint64 {
+	if x != nil {
+		return x.SpilledBytes
+	}
+	return 0
+}
+
+func (x *TaskMetrics) GetPeakMemoryBytes() uint64 {
+	if x != nil {
+		return x.PeakMemoryBytes
+	}
+	return 0
+}
+
+func (x *TaskMetrics) GetOperators() []*OperatorMetrics {
+	if x != nil {
+		return x.Operators
+	}
+	return nil
+}
+
+// OperatorMetrics are one operator's counters in a task, summed over the
+// partitions it ran in.
+type OperatorMetrics struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The operator as EXPLAIN prints it, e.g. "Sort [l_orderkey ASC]".
+	Operator string `protobuf:"bytes,1,opt,name=operator,proto3" json:"operator,omitempty"`
+	// Depth in the plan tree; the root is at 0.
+	Depth         uint32 `protobuf:"varint,2,opt,name=depth,proto3" json:"depth,omitempty"`
+	OutputRows    uint64 `protobuf:"varint,3,opt,name=output_rows,json=outputRows,proto3" json:"output_rows,omitempty"`
+	Spills        uint64 `protobuf:"varint,4,opt,name=spills,proto3" json:"spills,omitempty"`
+	SpilledRows   uint64 `protobuf:"varint,5,opt,name=spilled_rows,json=spilledRows,proto3" json:"spilled_rows,omitempty"`
+	SpilledBytes  uint64 `protobuf:"varint,6,opt,name=spilled_bytes,json=spilledBytes,proto3" json:"spilled_bytes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OperatorMetrics) Reset() {
+	*x = OperatorMetrics{}
+	mi := &file_trebuchet_v1_common_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OperatorMetrics) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OperatorMetrics) ProtoMessage() {}
+
+func (x *OperatorMetrics) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_common_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OperatorMetrics.ProtoReflect.Descriptor instead.
+func (*OperatorMetrics) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *OperatorMetrics) GetOperator() string {
+	if x != nil {
+		return x.Operator
+	}
+	return ""
+}
+
+func (x *OperatorMetrics) GetDepth() uint32 {
+	if x != nil {
+		return x.Depth
+	}
+	return 0
+}
+
+func (x *OperatorMetrics) GetOutputRows() uint64 {
+	if x != nil {
+		return x.OutputRows
+	}
+	return 0
+}
+
+func (x *OperatorMetrics) GetSpills() uint64 {
+	if x != nil {
+		return x.Spills
+	}
+	return 0
+}
+
+func (x *OperatorMetrics) GetSpilledRows() uint64 {
+	if x != nil {
+		return x.SpilledRows
+	}
+	return 0
+}
+
+func (x *OperatorMetrics) GetSpilledBytes() uint64 {
+	if x != nil {
+		return x.SpilledBytes
+	}
+	return 0
+}
+
 // ShuffleRead is the detail of a ReadRel extension_table in a task plan: the
 // read's rows are the outputs of an earlier stage of the job, written by
 // that stage's ExchangeRel and listed in TaskDefinition.inputs.
@@ -736,7 +873,7 @@ type ShuffleRead struct {
 
 func (x *ShuffleRead) Reset() {
 	*x = ShuffleRead{}
-	mi := &file_trebuchet_v1_common_proto_msgTypes[6]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -748,7 +885,7 @@ func (x *ShuffleRead) String() string {
 func (*ShuffleRead) ProtoMessage() {}
 
 func (x *ShuffleRead) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_common_proto_msgTypes[6]
+	mi := &file_trebuchet_v1_common_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -761,7 +898,7 @@ func (x *ShuffleRead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ShuffleRead.ProtoReflect.Descriptor instead.
 func (*ShuffleRead) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{6}
+	return file_trebuchet_v1_common_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ShuffleRead) GetStageId() uint32 {
@@ -809,14 +946,28 @@ const file_trebuchet_v1_common_proto_rawDesc = "" +
 	"\x06format\x18\x02 \x01(\x0e2\x19.trebuchet.v1.TableFormatR\x06format\x12\x14\n" +
 	"\x05paths\x18\x03 \x03(\tR\x05paths\x12\x1a\n" +
 	"\blocation\x18\x04 \x01(\tR\blocation\x12\x16\n" +
-	"\x06create\x18\x05 \x01(\bR\x06create\"\xc4\x01\n" +
+	"\x06create\x18\x05 \x01(\bR\x06create\"\x8d\x03\n" +
 	"\vTaskMetrics\x12\x1f\n" +
 	"\voutput_rows\x18\x01 \x01(\x04R\n" +
 	"outputRows\x12%\n" +
 	"\x0eoutput_batches\x18\x02 \x01(\x04R\routputBatches\x12!\n" +
 	"\foutput_bytes\x18\x03 \x01(\x04R\voutputBytes\x12#\n" +
 	"\relapsed_nanos\x18\x04 \x01(\x04R\felapsedNanos\x12%\n" +
-	"\x0epartition_rows\x18\x05 \x03(\x04R\rpartitionRows\">\n" +
+	"\x0epartition_rows\x18\x05 \x03(\x04R\rpartitionRows\x12\x16\n" +
+	"\x06spills\x18\x06 \x01(\x04R\x06spills\x12!\n" +
+	"\fspilled_rows\x18\a \x01(\x04R\vspilledRows\x12#\n" +
+	"\rspilled_bytes\x18\b \x01(\x04R\fspilledBytes\x12*\n" +
+	"\x11peak_memory_bytes\x18\t \x01(\x04R\x0fpeakMemoryBytes\x12;\n" +
+	"\toperators\x18\n" +
+	" \x03(\v2\x1d.trebuchet.v1.OperatorMetricsR\toperators\"\xc4\x01\n" +
+	"\x0fOperatorMetrics\x12\x1a\n" +
+	"\boperator\x18\x01 \x01(\tR\boperator\x12\x14\n" +
+	"\x05depth\x18\x02 \x01(\rR\x05depth\x12\x1f\n" +
+	"\voutput_rows\x18\x03 \x01(\x04R\n" +
+	"outputRows\x12\x16\n" +
+	"\x06spills\x18\x04 \x01(\x04R\x06spills\x12!\n" +
+	"\fspilled_rows\x18\x05 \x01(\x04R\vspilledRows\x12#\n" +
+	"\rspilled_bytes\x18\x06 \x01(\x04R\fspilledBytes\">\n" +
 	"\vShuffleRead\x12\x19\n" +
 	"\bstage_id\x18\x01 \x01(\rR\astageId\x12\x14\n" +
 	"\x05whole\x18\x02 \x01(\bR\x05whole*\x9a\x01\n" +
@@ -868,29 +1019,31 @@ func file_trebuchet_v1_common_proto_rawDescGZIP() []byte {
 }
 
 var file_trebuchet_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trebuchet_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_trebuchet_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_trebuchet_v1_common_proto_goTypes = []any{
-	(JobState)(0),        // 0: trebuchet.v1.JobState
-	(TaskState)(0),       // 1: trebuchet.v1.TaskState
-	(FailureKind)(0),     // 2: trebuchet.v1.FailureKind
-	(TableFormat)(0),     // 3: trebuchet.v1.TableFormat
-	(*Failure)(nil),      // 4: trebuchet.v1.Failure
-	(*FetchFailure)(nil), // 5: trebuchet.v1.FetchFailure
-	(*TaskId)(nil),       // 6: trebuchet.v1.TaskId
-	(*Location)(nil),     // 7: trebuchet.v1.Location
-	(*Table)(nil),        // 8: trebuchet.v1.Table
-	(*TaskMetrics)(nil),  // 9: trebuchet.v1.TaskMetrics
-	(*ShuffleRead)(nil),  // 10: trebuchet.v1.ShuffleRead
+	(JobState)(0),           // 0: trebuchet.v1.JobState
+	(TaskState)(0),          // 1: trebuchet.v1.TaskState
+	(FailureKind)(0),        // 2: trebuchet.v1.FailureKind
+	(TableFormat)(0),        // 3: trebuchet.v1.TableFormat
+	(*Failure)(nil),         // 4: trebuchet.v1.Failure
+	(*FetchFailure)(nil),    // 5: trebuchet.v1.FetchFailure
+	(*TaskId)(nil),          // 6: trebuchet.v1.TaskId
+	(*Location)(nil),        // 7: trebuchet.v1.Location
+	(*Table)(nil),           // 8: trebuchet.v1.Table
+	(*TaskMetrics)(nil),     // 9: trebuchet.v1.TaskMetrics
+	(*OperatorMetrics)(nil), // 10: trebuchet.v1.OperatorMetrics
+	(*ShuffleRead)(nil),     // 11: trebuchet.v1.ShuffleRead
 }
 var file_trebuchet_v1_common_proto_depIdxs = []int32{
-	2, // 0: trebuchet.v1.Failure.kind:type_name -> trebuchet.v1.FailureKind
-	5, // 1: trebuchet.v1.Failure.fetch:type_name -> trebuchet.v1.FetchFailure
-	3, // 2: trebuchet.v1.Table.format:type_name -> trebuchet.v1.TableFormat
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	2,  // 0: trebuchet.v1.Failure.kind:type_name -> trebuchet.v1.FailureKind
+	5,  // 1: trebuchet.v1.Failure.fetch:type_name -> trebuchet.v1.FetchFailure
+	3,  // 2: trebuchet.v1.Table.format:type_name -> trebuchet.v1.TableFormat
+	10, // 3: trebuchet.v1.TaskMetrics.operators:type_name -> trebuchet.v1.OperatorMetrics
+	4,  // [4:4] is the sub-list for method output_type
+	4,  // [4:4] is the sub-list for method input_type
+	4,  // [4:4] is the sub-list for extension type_name
+	4,  // [4:4] is the sub-list for extension extendee
+	0,  // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_trebuchet_v1_common_proto_init() }
@@ -904,7 +1057,7 @@ func file_trebuchet_v1_common_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trebuchet_v1_common_proto_rawDesc), len(file_trebuchet_v1_common_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

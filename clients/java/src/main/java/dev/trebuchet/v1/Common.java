@@ -57,6 +57,11 @@ public final class Common {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_trebuchet_v1_TaskMetrics_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_OperatorMetrics_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_OperatorMetrics_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_trebuchet_v1_ShuffleRead_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -83,34 +88,41 @@ public final class Common {
       "\030\003 \001(\014\"q\n\005Table\022\014\n\004name\030\001 \001(\t\022)\n\006format\030" +
       "\002 \001(\0162\031.trebuchet.v1.TableFormat\022\r\n\005path" +
       "s\030\003 \003(\t\022\020\n\010location\030\004 \001(\t\022\016\n\006create\030\005 \001(" +
-      "\010\"\177\n\013TaskMetrics\022\023\n\013output_rows\030\001 \001(\004\022\026\n" +
-      "\016output_batches\030\002 \001(\004\022\024\n\014output_bytes\030\003 " +
-      "\001(\004\022\025\n\relapsed_nanos\030\004 \001(\004\022\026\n\016partition_" +
-      "rows\030\005 \003(\004\".\n\013ShuffleRead\022\020\n\010stage_id\030\001 " +
-      "\001(\r\022\r\n\005whole\030\002 \001(\010*\232\001\n\010JobState\022\031\n\025JOB_S" +
-      "TATE_UNSPECIFIED\020\000\022\024\n\020JOB_STATE_QUEUED\020\001" +
-      "\022\025\n\021JOB_STATE_RUNNING\020\002\022\027\n\023JOB_STATE_SUC" +
-      "CEEDED\020\003\022\024\n\020JOB_STATE_FAILED\020\004\022\027\n\023JOB_ST" +
-      "ATE_CANCELLED\020\005*\242\001\n\tTaskState\022\032\n\026TASK_ST" +
-      "ATE_UNSPECIFIED\020\000\022\026\n\022TASK_STATE_PENDING\020" +
-      "\001\022\026\n\022TASK_STATE_RUNNING\020\002\022\030\n\024TASK_STATE_" +
-      "SUCCEEDED\020\003\022\025\n\021TASK_STATE_FAILED\020\004\022\030\n\024TA" +
-      "SK_STATE_CANCELLED\020\005*\211\003\n\013FailureKind\022\034\n\030" +
-      "FAILURE_KIND_UNSPECIFIED\020\000\022!\n\035FAILURE_KI" +
-      "ND_INVALID_ARGUMENT\020\001\022\032\n\026FAILURE_KIND_NO" +
-      "T_FOUND\020\002\022\036\n\032FAILURE_KIND_UNIMPLEMENTED\020" +
-      "\003\022#\n\037FAILURE_KIND_RESOURCE_EXHAUSTED\020\004\022 " +
-      "\n\034FAILURE_KIND_EXECUTION_ERROR\020\005\022\036\n\032FAIL" +
-      "URE_KIND_EXECUTOR_LOST\020\006\022\035\n\031FAILURE_KIND" +
-      "_FETCH_FAILED\020\007\022\032\n\026FAILURE_KIND_CANCELLE" +
-      "D\020\010\022\031\n\025FAILURE_KIND_INTERNAL\020\t\022\"\n\036FAILUR" +
-      "E_KIND_DEADLINE_EXCEEDED\020\n\022\034\n\030FAILURE_KI" +
-      "ND_UNAVAILABLE\020\013*w\n\013TableFormat\022\034\n\030TABLE" +
-      "_FORMAT_UNSPECIFIED\020\000\022\030\n\024TABLE_FORMAT_PA" +
-      "RQUET\020\001\022\024\n\020TABLE_FORMAT_CSV\020\002\022\032\n\026TABLE_F" +
-      "ORMAT_ARROW_IPC\020\003B]\n\020dev.trebuchet.v1P\001Z" +
-      "Ggithub.com/trebuchet-dev/trebuchet/spec" +
-      "/gen/go/trebuchet/v1;trebuchetv1b\006proto3"
+      "\010\"\211\002\n\013TaskMetrics\022\023\n\013output_rows\030\001 \001(\004\022\026" +
+      "\n\016output_batches\030\002 \001(\004\022\024\n\014output_bytes\030\003" +
+      " \001(\004\022\025\n\relapsed_nanos\030\004 \001(\004\022\026\n\016partition" +
+      "_rows\030\005 \003(\004\022\016\n\006spills\030\006 \001(\004\022\024\n\014spilled_r" +
+      "ows\030\007 \001(\004\022\025\n\rspilled_bytes\030\010 \001(\004\022\031\n\021peak" +
+      "_memory_bytes\030\t \001(\004\0220\n\toperators\030\n \003(\0132\035" +
+      ".trebuchet.v1.OperatorMetrics\"\204\001\n\017Operat" +
+      "orMetrics\022\020\n\010operator\030\001 \001(\t\022\r\n\005depth\030\002 \001" +
+      "(\r\022\023\n\013output_rows\030\003 \001(\004\022\016\n\006spills\030\004 \001(\004\022" +
+      "\024\n\014spilled_rows\030\005 \001(\004\022\025\n\rspilled_bytes\030\006" +
+      " \001(\004\".\n\013ShuffleRead\022\020\n\010stage_id\030\001 \001(\r\022\r\n" +
+      "\005whole\030\002 \001(\010*\232\001\n\010JobState\022\031\n\025JOB_STATE_U" +
+      "NSPECIFIED\020\000\022\024\n\020JOB_STATE_QUEUED\020\001\022\025\n\021JO" +
+      "B_STATE_RUNNING\020\002\022\027\n\023JOB_STATE_SUCCEEDED" +
+      "\020\003\022\024\n\020JOB_STATE_FAILED\020\004\022\027\n\023JOB_STATE_CA" +
+      "NCELLED\020\005*\242\001\n\tTaskState\022\032\n\026TASK_STATE_UN" +
+      "SPECIFIED\020\000\022\026\n\022TASK_STATE_PENDING\020\001\022\026\n\022T" +
+      "ASK_STATE_RUNNING\020\002\022\030\n\024TASK_STATE_SUCCEE" +
+      "DED\020\003\022\025\n\021TASK_STATE_FAILED\020\004\022\030\n\024TASK_STA" +
+      "TE_CANCELLED\020\005*\211\003\n\013FailureKind\022\034\n\030FAILUR" +
+      "E_KIND_UNSPECIFIED\020\000\022!\n\035FAILURE_KIND_INV" +
+      "ALID_ARGUMENT\020\001\022\032\n\026FAILURE_KIND_NOT_FOUN" +
+      "D\020\002\022\036\n\032FAILURE_KIND_UNIMPLEMENTED\020\003\022#\n\037F" +
+      "AILURE_KIND_RESOURCE_EXHAUSTED\020\004\022 \n\034FAIL" +
+      "URE_KIND_EXECUTION_ERROR\020\005\022\036\n\032FAILURE_KI" +
+      "ND_EXECUTOR_LOST\020\006\022\035\n\031FAILURE_KIND_FETCH" +
+      "_FAILED\020\007\022\032\n\026FAILURE_KIND_CANCELLED\020\010\022\031\n" +
+      "\025FAILURE_KIND_INTERNAL\020\t\022\"\n\036FAILURE_KIND" +
+      "_DEADLINE_EXCEEDED\020\n\022\034\n\030FAILURE_KIND_UNA" +
+      "VAILABLE\020\013*w\n\013TableFormat\022\034\n\030TABLE_FORMA" +
+      "T_UNSPECIFIED\020\000\022\030\n\024TABLE_FORMAT_PARQUET\020" +
+      "\001\022\024\n\020TABLE_FORMAT_CSV\020\002\022\032\n\026TABLE_FORMAT_" +
+      "ARROW_IPC\020\003B]\n\020dev.trebuchet.v1P\001ZGgithu" +
+      "b.com/trebuchet-dev/trebuchet/spec/gen/g" +
+      "o/trebuchet/v1;trebuchetv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -151,9 +163,15 @@ public final class Common {
     internal_static_trebuchet_v1_TaskMetrics_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_TaskMetrics_descriptor,
-        new java.lang.String[] { "OutputRows", "OutputBatches", "OutputBytes", "ElapsedNanos", "PartitionRows", });
-    internal_static_trebuchet_v1_ShuffleRead_descriptor =
+        new java.lang.String[] { "OutputRows", "OutputBatches", "OutputBytes", "ElapsedNanos", "PartitionRows", "Spills", "SpilledRows", "SpilledBytes", "PeakMemoryBytes", "Operators", });
+    internal_static_trebuchet_v1_OperatorMetrics_descriptor =
       getDescriptor().getMessageTypes().get(6);
+    internal_static_trebuchet_v1_OperatorMetrics_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_OperatorMetrics_descriptor,
+        new java.lang.String[] { "Operator", "Depth", "OutputRows", "Spills", "SpilledRows", "SpilledBytes", });
+    internal_static_trebuchet_v1_ShuffleRead_descriptor =
+      getDescriptor().getMessageTypes().get(7);
     internal_static_trebuchet_v1_ShuffleRead_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ShuffleRead_descriptor,

@@ -33,6 +33,7 @@ private static final long serialVersionUID = 0L;
   }
   private TaskMetrics() {
     partitionRows_ = emptyLongList();
+    operators_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -143,6 +144,133 @@ private static final long serialVersionUID = 0L;
   }
   private int partitionRowsMemoizedSerializedSize = -1;
 
+  public static final int SPILLS_FIELD_NUMBER = 6;
+  private long spills_ = 0L;
+  /**
+   * <pre>
+   * Memory and spilling. spills, spilled_rows and spilled_bytes sum the
+   * task's operators and its output buffering: how often they wrote state
+   * out for lack of memory, and the rows and encoded bytes they wrote
+   * (rewrites by multi-pass merges and recursive repartitioning included).
+   * </pre>
+   *
+   * <code>uint64 spills = 6;</code>
+   * @return The spills.
+   */
+  @java.lang.Override
+  public long getSpills() {
+    return spills_;
+  }
+
+  public static final int SPILLED_ROWS_FIELD_NUMBER = 7;
+  private long spilledRows_ = 0L;
+  /**
+   * <code>uint64 spilled_rows = 7;</code>
+   * @return The spilledRows.
+   */
+  @java.lang.Override
+  public long getSpilledRows() {
+    return spilledRows_;
+  }
+
+  public static final int SPILLED_BYTES_FIELD_NUMBER = 8;
+  private long spilledBytes_ = 0L;
+  /**
+   * <code>uint64 spilled_bytes = 8;</code>
+   * @return The spilledBytes.
+   */
+  @java.lang.Override
+  public long getSpilledBytes() {
+    return spilledBytes_;
+  }
+
+  public static final int PEAK_MEMORY_BYTES_FIELD_NUMBER = 9;
+  private long peakMemoryBytes_ = 0L;
+  /**
+   * <pre>
+   * The most memory the task's reservations held at once. In a stage's
+   * sums (StageStatus.metrics), the largest of its tasks'.
+   * </pre>
+   *
+   * <code>uint64 peak_memory_bytes = 9;</code>
+   * @return The peakMemoryBytes.
+   */
+  @java.lang.Override
+  public long getPeakMemoryBytes() {
+    return peakMemoryBytes_;
+  }
+
+  public static final int OPERATORS_FIELD_NUMBER = 10;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.trebuchet.v1.OperatorMetrics> operators_;
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.trebuchet.v1.OperatorMetrics> getOperatorsList() {
+    return operators_;
+  }
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.trebuchet.v1.OperatorMetricsOrBuilder> 
+      getOperatorsOrBuilderList() {
+    return operators_;
+  }
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  @java.lang.Override
+  public int getOperatorsCount() {
+    return operators_.size();
+  }
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.OperatorMetrics getOperators(int index) {
+    return operators_.get(index);
+  }
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.OperatorMetricsOrBuilder getOperatorsOrBuilder(
+      int index) {
+    return operators_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -176,6 +304,21 @@ private static final long serialVersionUID = 0L;
     }
     for (int i = 0; i < partitionRows_.size(); i++) {
       output.writeUInt64NoTag(partitionRows_.getLong(i));
+    }
+    if (spills_ != 0L) {
+      output.writeUInt64(6, spills_);
+    }
+    if (spilledRows_ != 0L) {
+      output.writeUInt64(7, spilledRows_);
+    }
+    if (spilledBytes_ != 0L) {
+      output.writeUInt64(8, spilledBytes_);
+    }
+    if (peakMemoryBytes_ != 0L) {
+      output.writeUInt64(9, peakMemoryBytes_);
+    }
+    for (int i = 0; i < operators_.size(); i++) {
+      output.writeMessage(10, operators_.get(i));
     }
     getUnknownFields().writeTo(output);
   }
@@ -216,6 +359,26 @@ private static final long serialVersionUID = 0L;
       }
       partitionRowsMemoizedSerializedSize = dataSize;
     }
+    if (spills_ != 0L) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeUInt64Size(6, spills_);
+    }
+    if (spilledRows_ != 0L) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeUInt64Size(7, spilledRows_);
+    }
+    if (spilledBytes_ != 0L) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeUInt64Size(8, spilledBytes_);
+    }
+    if (peakMemoryBytes_ != 0L) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeUInt64Size(9, peakMemoryBytes_);
+    }
+    for (int i = 0; i < operators_.size(); i++) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(10, operators_.get(i));
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -241,6 +404,16 @@ private static final long serialVersionUID = 0L;
         != other.getElapsedNanos()) return false;
     if (!getPartitionRowsList()
         .equals(other.getPartitionRowsList())) return false;
+    if (getSpills()
+        != other.getSpills()) return false;
+    if (getSpilledRows()
+        != other.getSpilledRows()) return false;
+    if (getSpilledBytes()
+        != other.getSpilledBytes()) return false;
+    if (getPeakMemoryBytes()
+        != other.getPeakMemoryBytes()) return false;
+    if (!getOperatorsList()
+        .equals(other.getOperatorsList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -267,6 +440,22 @@ private static final long serialVersionUID = 0L;
     if (getPartitionRowsCount() > 0) {
       hash = (37 * hash) + PARTITION_ROWS_FIELD_NUMBER;
       hash = (53 * hash) + getPartitionRowsList().hashCode();
+    }
+    hash = (37 * hash) + SPILLS_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+        getSpills());
+    hash = (37 * hash) + SPILLED_ROWS_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+        getSpilledRows());
+    hash = (37 * hash) + SPILLED_BYTES_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+        getSpilledBytes());
+    hash = (37 * hash) + PEAK_MEMORY_BYTES_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+        getPeakMemoryBytes());
+    if (getOperatorsCount() > 0) {
+      hash = (37 * hash) + OPERATORS_FIELD_NUMBER;
+      hash = (53 * hash) + getOperatorsList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -408,6 +597,17 @@ private static final long serialVersionUID = 0L;
       outputBytes_ = 0L;
       elapsedNanos_ = 0L;
       partitionRows_ = emptyLongList();
+      spills_ = 0L;
+      spilledRows_ = 0L;
+      spilledBytes_ = 0L;
+      peakMemoryBytes_ = 0L;
+      if (operatorsBuilder_ == null) {
+        operators_ = java.util.Collections.emptyList();
+      } else {
+        operators_ = null;
+        operatorsBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000200);
       return this;
     }
 
@@ -434,9 +634,22 @@ private static final long serialVersionUID = 0L;
     @java.lang.Override
     public dev.trebuchet.v1.TaskMetrics buildPartial() {
       dev.trebuchet.v1.TaskMetrics result = new dev.trebuchet.v1.TaskMetrics(this);
+      buildPartialRepeatedFields(result);
       if (bitField0_ != 0) { buildPartial0(result); }
       onBuilt();
       return result;
+    }
+
+    private void buildPartialRepeatedFields(dev.trebuchet.v1.TaskMetrics result) {
+      if (operatorsBuilder_ == null) {
+        if (((bitField0_ & 0x00000200) != 0)) {
+          operators_ = java.util.Collections.unmodifiableList(operators_);
+          bitField0_ = (bitField0_ & ~0x00000200);
+        }
+        result.operators_ = operators_;
+      } else {
+        result.operators_ = operatorsBuilder_.build();
+      }
     }
 
     private void buildPartial0(dev.trebuchet.v1.TaskMetrics result) {
@@ -456,6 +669,18 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000010) != 0)) {
         partitionRows_.makeImmutable();
         result.partitionRows_ = partitionRows_;
+      }
+      if (((from_bitField0_ & 0x00000020) != 0)) {
+        result.spills_ = spills_;
+      }
+      if (((from_bitField0_ & 0x00000040) != 0)) {
+        result.spilledRows_ = spilledRows_;
+      }
+      if (((from_bitField0_ & 0x00000080) != 0)) {
+        result.spilledBytes_ = spilledBytes_;
+      }
+      if (((from_bitField0_ & 0x00000100) != 0)) {
+        result.peakMemoryBytes_ = peakMemoryBytes_;
       }
     }
 
@@ -493,6 +718,44 @@ private static final long serialVersionUID = 0L;
           partitionRows_.addAll(other.partitionRows_);
         }
         onChanged();
+      }
+      if (other.getSpills() != 0L) {
+        setSpills(other.getSpills());
+      }
+      if (other.getSpilledRows() != 0L) {
+        setSpilledRows(other.getSpilledRows());
+      }
+      if (other.getSpilledBytes() != 0L) {
+        setSpilledBytes(other.getSpilledBytes());
+      }
+      if (other.getPeakMemoryBytes() != 0L) {
+        setPeakMemoryBytes(other.getPeakMemoryBytes());
+      }
+      if (operatorsBuilder_ == null) {
+        if (!other.operators_.isEmpty()) {
+          if (operators_.isEmpty()) {
+            operators_ = other.operators_;
+            bitField0_ = (bitField0_ & ~0x00000200);
+          } else {
+            ensureOperatorsIsMutable();
+            operators_.addAll(other.operators_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.operators_.isEmpty()) {
+          if (operatorsBuilder_.isEmpty()) {
+            operatorsBuilder_.dispose();
+            operatorsBuilder_ = null;
+            operators_ = other.operators_;
+            bitField0_ = (bitField0_ & ~0x00000200);
+            operatorsBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetOperatorsFieldBuilder() : null;
+          } else {
+            operatorsBuilder_.addAllMessages(other.operators_);
+          }
+        }
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -556,6 +819,39 @@ private static final long serialVersionUID = 0L;
               input.popLimit(limit);
               break;
             } // case 42
+            case 48: {
+              spills_ = input.readUInt64();
+              bitField0_ |= 0x00000020;
+              break;
+            } // case 48
+            case 56: {
+              spilledRows_ = input.readUInt64();
+              bitField0_ |= 0x00000040;
+              break;
+            } // case 56
+            case 64: {
+              spilledBytes_ = input.readUInt64();
+              bitField0_ |= 0x00000080;
+              break;
+            } // case 64
+            case 72: {
+              peakMemoryBytes_ = input.readUInt64();
+              bitField0_ |= 0x00000100;
+              break;
+            } // case 72
+            case 82: {
+              dev.trebuchet.v1.OperatorMetrics m =
+                  input.readMessage(
+                      dev.trebuchet.v1.OperatorMetrics.parser(),
+                      extensionRegistry);
+              if (operatorsBuilder_ == null) {
+                ensureOperatorsIsMutable();
+                operators_.add(m);
+              } else {
+                operatorsBuilder_.addMessage(m);
+              }
+              break;
+            } // case 82
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -832,6 +1128,518 @@ private static final long serialVersionUID = 0L;
       bitField0_ = (bitField0_ & ~0x00000010);
       onChanged();
       return this;
+    }
+
+    private long spills_ ;
+    /**
+     * <pre>
+     * Memory and spilling. spills, spilled_rows and spilled_bytes sum the
+     * task's operators and its output buffering: how often they wrote state
+     * out for lack of memory, and the rows and encoded bytes they wrote
+     * (rewrites by multi-pass merges and recursive repartitioning included).
+     * </pre>
+     *
+     * <code>uint64 spills = 6;</code>
+     * @return The spills.
+     */
+    @java.lang.Override
+    public long getSpills() {
+      return spills_;
+    }
+    /**
+     * <pre>
+     * Memory and spilling. spills, spilled_rows and spilled_bytes sum the
+     * task's operators and its output buffering: how often they wrote state
+     * out for lack of memory, and the rows and encoded bytes they wrote
+     * (rewrites by multi-pass merges and recursive repartitioning included).
+     * </pre>
+     *
+     * <code>uint64 spills = 6;</code>
+     * @param value The spills to set.
+     * @return This builder for chaining.
+     */
+    public Builder setSpills(long value) {
+
+      spills_ = value;
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Memory and spilling. spills, spilled_rows and spilled_bytes sum the
+     * task's operators and its output buffering: how often they wrote state
+     * out for lack of memory, and the rows and encoded bytes they wrote
+     * (rewrites by multi-pass merges and recursive repartitioning included).
+     * </pre>
+     *
+     * <code>uint64 spills = 6;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearSpills() {
+      bitField0_ = (bitField0_ & ~0x00000020);
+      spills_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private long spilledRows_ ;
+    /**
+     * <code>uint64 spilled_rows = 7;</code>
+     * @return The spilledRows.
+     */
+    @java.lang.Override
+    public long getSpilledRows() {
+      return spilledRows_;
+    }
+    /**
+     * <code>uint64 spilled_rows = 7;</code>
+     * @param value The spilledRows to set.
+     * @return This builder for chaining.
+     */
+    public Builder setSpilledRows(long value) {
+
+      spilledRows_ = value;
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>uint64 spilled_rows = 7;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearSpilledRows() {
+      bitField0_ = (bitField0_ & ~0x00000040);
+      spilledRows_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private long spilledBytes_ ;
+    /**
+     * <code>uint64 spilled_bytes = 8;</code>
+     * @return The spilledBytes.
+     */
+    @java.lang.Override
+    public long getSpilledBytes() {
+      return spilledBytes_;
+    }
+    /**
+     * <code>uint64 spilled_bytes = 8;</code>
+     * @param value The spilledBytes to set.
+     * @return This builder for chaining.
+     */
+    public Builder setSpilledBytes(long value) {
+
+      spilledBytes_ = value;
+      bitField0_ |= 0x00000080;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>uint64 spilled_bytes = 8;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearSpilledBytes() {
+      bitField0_ = (bitField0_ & ~0x00000080);
+      spilledBytes_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private long peakMemoryBytes_ ;
+    /**
+     * <pre>
+     * The most memory the task's reservations held at once. In a stage's
+     * sums (StageStatus.metrics), the largest of its tasks'.
+     * </pre>
+     *
+     * <code>uint64 peak_memory_bytes = 9;</code>
+     * @return The peakMemoryBytes.
+     */
+    @java.lang.Override
+    public long getPeakMemoryBytes() {
+      return peakMemoryBytes_;
+    }
+    /**
+     * <pre>
+     * The most memory the task's reservations held at once. In a stage's
+     * sums (StageStatus.metrics), the largest of its tasks'.
+     * </pre>
+     *
+     * <code>uint64 peak_memory_bytes = 9;</code>
+     * @param value The peakMemoryBytes to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPeakMemoryBytes(long value) {
+
+      peakMemoryBytes_ = value;
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The most memory the task's reservations held at once. In a stage's
+     * sums (StageStatus.metrics), the largest of its tasks'.
+     * </pre>
+     *
+     * <code>uint64 peak_memory_bytes = 9;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearPeakMemoryBytes() {
+      bitField0_ = (bitField0_ & ~0x00000100);
+      peakMemoryBytes_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private java.util.List<dev.trebuchet.v1.OperatorMetrics> operators_ =
+      java.util.Collections.emptyList();
+    private void ensureOperatorsIsMutable() {
+      if (!((bitField0_ & 0x00000200) != 0)) {
+        operators_ = new java.util.ArrayList<dev.trebuchet.v1.OperatorMetrics>(operators_);
+        bitField0_ |= 0x00000200;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.trebuchet.v1.OperatorMetrics, dev.trebuchet.v1.OperatorMetrics.Builder, dev.trebuchet.v1.OperatorMetricsOrBuilder> operatorsBuilder_;
+
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public java.util.List<dev.trebuchet.v1.OperatorMetrics> getOperatorsList() {
+      if (operatorsBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(operators_);
+      } else {
+        return operatorsBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public int getOperatorsCount() {
+      if (operatorsBuilder_ == null) {
+        return operators_.size();
+      } else {
+        return operatorsBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public dev.trebuchet.v1.OperatorMetrics getOperators(int index) {
+      if (operatorsBuilder_ == null) {
+        return operators_.get(index);
+      } else {
+        return operatorsBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public Builder setOperators(
+        int index, dev.trebuchet.v1.OperatorMetrics value) {
+      if (operatorsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureOperatorsIsMutable();
+        operators_.set(index, value);
+        onChanged();
+      } else {
+        operatorsBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public Builder setOperators(
+        int index, dev.trebuchet.v1.OperatorMetrics.Builder builderForValue) {
+      if (operatorsBuilder_ == null) {
+        ensureOperatorsIsMutable();
+        operators_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        operatorsBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public Builder addOperators(dev.trebuchet.v1.OperatorMetrics value) {
+      if (operatorsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureOperatorsIsMutable();
+        operators_.add(value);
+        onChanged();
+      } else {
+        operatorsBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public Builder addOperators(
+        int index, dev.trebuchet.v1.OperatorMetrics value) {
+      if (operatorsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureOperatorsIsMutable();
+        operators_.add(index, value);
+        onChanged();
+      } else {
+        operatorsBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public Builder addOperators(
+        dev.trebuchet.v1.OperatorMetrics.Builder builderForValue) {
+      if (operatorsBuilder_ == null) {
+        ensureOperatorsIsMutable();
+        operators_.add(builderForValue.build());
+        onChanged();
+      } else {
+        operatorsBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public Builder addOperators(
+        int index, dev.trebuchet.v1.OperatorMetrics.Builder builderForValue) {
+      if (operatorsBuilder_ == null) {
+        ensureOperatorsIsMutable();
+        operators_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        operatorsBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public Builder addAllOperators(
+        java.lang.Iterable<? extends dev.trebuchet.v1.OperatorMetrics> values) {
+      if (operatorsBuilder_ == null) {
+        ensureOperatorsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, operators_);
+        onChanged();
+      } else {
+        operatorsBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public Builder clearOperators() {
+      if (operatorsBuilder_ == null) {
+        operators_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000200);
+        onChanged();
+      } else {
+        operatorsBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public Builder removeOperators(int index) {
+      if (operatorsBuilder_ == null) {
+        ensureOperatorsIsMutable();
+        operators_.remove(index);
+        onChanged();
+      } else {
+        operatorsBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public dev.trebuchet.v1.OperatorMetrics.Builder getOperatorsBuilder(
+        int index) {
+      return internalGetOperatorsFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public dev.trebuchet.v1.OperatorMetricsOrBuilder getOperatorsOrBuilder(
+        int index) {
+      if (operatorsBuilder_ == null) {
+        return operators_.get(index);  } else {
+        return operatorsBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public java.util.List<? extends dev.trebuchet.v1.OperatorMetricsOrBuilder> 
+         getOperatorsOrBuilderList() {
+      if (operatorsBuilder_ != null) {
+        return operatorsBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(operators_);
+      }
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public dev.trebuchet.v1.OperatorMetrics.Builder addOperatorsBuilder() {
+      return internalGetOperatorsFieldBuilder().addBuilder(
+          dev.trebuchet.v1.OperatorMetrics.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public dev.trebuchet.v1.OperatorMetrics.Builder addOperatorsBuilder(
+        int index) {
+      return internalGetOperatorsFieldBuilder().addBuilder(
+          index, dev.trebuchet.v1.OperatorMetrics.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * The task plan's operators, in pre-order (a parent before its
+     * children). In a stage's sums, the counters of the operator at the same
+     * position in every task (the stage's tasks run one plan).
+     * </pre>
+     *
+     * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+     */
+    public java.util.List<dev.trebuchet.v1.OperatorMetrics.Builder> 
+         getOperatorsBuilderList() {
+      return internalGetOperatorsFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.trebuchet.v1.OperatorMetrics, dev.trebuchet.v1.OperatorMetrics.Builder, dev.trebuchet.v1.OperatorMetricsOrBuilder> 
+        internalGetOperatorsFieldBuilder() {
+      if (operatorsBuilder_ == null) {
+        operatorsBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.trebuchet.v1.OperatorMetrics, dev.trebuchet.v1.OperatorMetrics.Builder, dev.trebuchet.v1.OperatorMetricsOrBuilder>(
+                operators_,
+                ((bitField0_ & 0x00000200) != 0),
+                getParentForChildren(),
+                isClean());
+        operators_ = null;
+      }
+      return operatorsBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:trebuchet.v1.TaskMetrics)

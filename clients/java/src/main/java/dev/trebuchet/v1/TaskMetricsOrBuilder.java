@@ -71,4 +71,94 @@ public interface TaskMetricsOrBuilder extends
    * @return The partitionRows at the given index.
    */
   long getPartitionRows(int index);
+
+  /**
+   * <pre>
+   * Memory and spilling. spills, spilled_rows and spilled_bytes sum the
+   * task's operators and its output buffering: how often they wrote state
+   * out for lack of memory, and the rows and encoded bytes they wrote
+   * (rewrites by multi-pass merges and recursive repartitioning included).
+   * </pre>
+   *
+   * <code>uint64 spills = 6;</code>
+   * @return The spills.
+   */
+  long getSpills();
+
+  /**
+   * <code>uint64 spilled_rows = 7;</code>
+   * @return The spilledRows.
+   */
+  long getSpilledRows();
+
+  /**
+   * <code>uint64 spilled_bytes = 8;</code>
+   * @return The spilledBytes.
+   */
+  long getSpilledBytes();
+
+  /**
+   * <pre>
+   * The most memory the task's reservations held at once. In a stage's
+   * sums (StageStatus.metrics), the largest of its tasks'.
+   * </pre>
+   *
+   * <code>uint64 peak_memory_bytes = 9;</code>
+   * @return The peakMemoryBytes.
+   */
+  long getPeakMemoryBytes();
+
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  java.util.List<dev.trebuchet.v1.OperatorMetrics> 
+      getOperatorsList();
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  dev.trebuchet.v1.OperatorMetrics getOperators(int index);
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  int getOperatorsCount();
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  java.util.List<? extends dev.trebuchet.v1.OperatorMetricsOrBuilder> 
+      getOperatorsOrBuilderList();
+  /**
+   * <pre>
+   * The task plan's operators, in pre-order (a parent before its
+   * children). In a stage's sums, the counters of the operator at the same
+   * position in every task (the stage's tasks run one plan).
+   * </pre>
+   *
+   * <code>repeated .trebuchet.v1.OperatorMetrics operators = 10;</code>
+   */
+  dev.trebuchet.v1.OperatorMetricsOrBuilder getOperatorsOrBuilder(
+      int index);
 }
