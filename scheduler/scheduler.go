@@ -507,10 +507,7 @@ func (j *job) statusLocked() *trebuchetv1.JobStatus {
 			switch t.state {
 			case trebuchetv1.TaskState_TASK_STATE_SUCCEEDED:
 				ss.TasksSucceeded++
-				ss.Metrics.OutputRows += t.metrics.GetOutputRows()
-				ss.Metrics.OutputBatches += t.metrics.GetOutputBatches()
-				ss.Metrics.OutputBytes += t.metrics.GetOutputBytes()
-				ss.Metrics.ElapsedNanos += t.metrics.GetElapsedNanos()
+				addTaskMetrics(ss.Metrics, t.metrics)
 			case trebuchetv1.TaskState_TASK_STATE_RUNNING:
 				ss.TasksRunning++
 			case trebuchetv1.TaskState_TASK_STATE_FAILED:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 )
@@ -28,6 +29,27 @@ type Pool interface {
 	Used() int64
 	// Limit reports the budget, or 0 for none.
 	Limit() int64
+	// WithUsage returns a view of the pool whose reservations are also
+	// counted in u: the same budget, one group's (a task's) share of it.
+	WithUsage(u *Usage) Pool
+}
+
+// Usage counts the bytes a group of reservations holds and the most it held
+// at once. It is safe for concurrent use; the zero Usage is ready.
+type Usage struct {
+	used, peak atomic.Int64
+}
+
+// Used reports the bytes the group holds.
+func (u *Usage) Used() int64 { return u.used.Load() }
+
+// Peak reports the most bytes the group held at once.
+func (u *Usage) Peak() int64 { return u.peak.Load() }
+
+func (u *Usage) add(n int64) {
+	v := u.used.Add(n)
+	for p := u.peak.Load(); v > p && !u.peak.CompareAndSwap(p, v); p = u.peak.Load() {
+	}
 }
 
 // NewPool returns a pool that grants up to limit bytes in total; 0 means no
@@ -35,6 +57,26 @@ type Pool interface {
 func NewPool(limit int64) Pool {
 	return &pool{limit: limit}
 }
+
+// usagePool is a pool whose reservations also count in a Usage.
+type usagePool struct {
+	*pool
+	usage *Usage
+}
+
+func (p usagePool) NewReservation(owner string) *Reservation {
+	r := p.pool.NewReservation(owner)
+	r.usage = p.usage
+	return r
+}
+
+func (p usagePool) NewSpillableReservation(owner string) *Reservation {
+	r := p.pool.NewSpillableReservation(owner)
+	r.usage = p.usage
+	return r
+}
+
+func (p *pool) WithUsage(u *Usage) Pool { return usagePool{pool: p, usage: u} }
 
 type pool struct {
 	mu    sync.Mutex
@@ -84,6 +126,9 @@ func (p *pool) grow(r *Reservation, n int64) error {
 	if r.spillable {
 		p.spillable += n
 	}
+	if r.usage != nil {
+		r.usage.add(n)
+	}
 	return nil
 }
 
@@ -94,6 +139,9 @@ func (p *pool) shrink(r *Reservation, n int64) {
 		p.spillable -= n
 	}
 	p.mu.Unlock()
+	if r.usage != nil {
+		r.usage.add(-n)
+	}
 }
 
 func (p *pool) close(r *Reservation) {
@@ -110,6 +158,7 @@ type Reservation struct {
 	size      int64
 	spillable bool
 	closed    bool
+	usage     *Usage // nil if not counted in a group
 }
 
 // Size reports the bytes currently held.

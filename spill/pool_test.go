@@ -87,3 +87,44 @@ func TestPoolFairShare(t *testing.T) {
 		t.Fatalf("used = %d", p.Used())
 	}
 }
+
+func TestPoolUsage(t *testing.T) {
+	p := NewPool(100)
+	var u Usage
+	task := p.WithUsage(&u)
+	other := p.NewReservation("other")
+	if err := other.Grow(30); err != nil {
+		t.Fatal(err)
+	}
+	a := task.NewReservation("a")
+	b := task.NewSpillableReservation("b")
+	if err := a.Grow(20); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Grow(25); err != nil {
+		t.Fatal(err)
+	}
+	a.Shrink(15)
+	if err := b.Grow(5); err != nil {
+		t.Fatal(err)
+	}
+	// The group shares the pool's budget.
+	if err := a.Grow(100); !errors.Is(err, ErrExhausted) {
+		t.Fatalf("grow past the limit through a usage view: %v", err)
+	}
+	if got, want := u.Used(), int64(35); got != want {
+		t.Errorf("used = %d, want %d", got, want)
+	}
+	if got, want := u.Peak(), int64(45); got != want {
+		t.Errorf("peak = %d, want %d", got, want)
+	}
+	if got, want := p.Used(), int64(65); got != want {
+		t.Errorf("pool used = %d, want %d", got, want)
+	}
+	a.Close()
+	b.Close()
+	other.Free()
+	if u.Used() != 0 || p.Used() != 0 || u.Peak() != 45 {
+		t.Fatalf("after close: usage %d peak %d pool %d", u.Used(), u.Peak(), p.Used())
+	}
+}

@@ -15,16 +15,18 @@ import (
 // indented under their parent.
 func Explain(root Operator) string {
 	var b strings.Builder
-	walk(root, 0, func(o Operator, depth int) {
+	Walk(root, 0, func(o Operator, depth int) {
 		fmt.Fprintf(&b, "%s%s\n", strings.Repeat("  ", depth), o)
 	})
 	return b.String()
 }
 
-func walk(o Operator, depth int, f func(Operator, int)) {
+// Walk calls f on o, at depth, and on its descendants, each parent before
+// its children (pre-order), with their depth below o.
+func Walk(o Operator, depth int, f func(Operator, int)) {
 	f(o, depth)
 	for _, c := range o.Children() {
-		walk(c, depth+1, f)
+		Walk(c, depth+1, f)
 	}
 }
 
@@ -34,7 +36,7 @@ func walk(o Operator, depth int, f func(Operator, int)) {
 // Operators that keep no metrics show none.
 func ExplainAnalyze(ctx context.Context, root Operator, t *Task) (string, error) {
 	before := map[*metrics.Set]metrics.Values{}
-	walk(root, 0, func(o Operator, _ int) {
+	Walk(root, 0, func(o Operator, _ int) {
 		if m, ok := o.(Metered); ok {
 			before[m.Metrics()] = m.Metrics().Snapshot()
 		}
@@ -58,7 +60,7 @@ func ExplainAnalyze(ctx context.Context, root Operator, t *Task) (string, error)
 		return m.Metrics().Snapshot().Sub(before[m.Metrics()]), true
 	}
 	var b strings.Builder
-	walk(root, 0, func(o Operator, depth int) {
+	Walk(root, 0, func(o Operator, depth int) {
 		fmt.Fprintf(&b, "%s%s", strings.Repeat("  ", depth), o)
 		v, ok := run(o)
 		if !ok {

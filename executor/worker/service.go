@@ -3,16 +3,18 @@ package worker
 import (
 	"context"
 	"errors"
+	"io"
 
 	"connectrpc.com/connect"
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/flight"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/trebuchet-dev/trebuchet/executor/shuffle"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
+	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
 var errMissingTaskID = errors.New("task without a job id")
@@ -64,23 +66,47 @@ func (s *flightService) DoGet(t *flight.Ticket, stream flight.FlightService_DoGe
 		s.e.mu.Unlock()
 		return status.Errorf(codes.NotFound, "no task output for ticket %q (released, or never produced here)", ticket)
 	}
-	// Retained, so that a release during the transfer cannot free them.
-	batches := append([]arrow.RecordBatch(nil), out.batches...)
-	for _, b := range batches {
-		b.Retain()
-	}
+	spilled, batches := out.contents()
 	schema := out.schema
 	s.e.mu.Unlock()
-	w := flight.NewRecordWriter(stream, ipc.WithSchema(schema))
 	defer func() {
 		for _, b := range batches {
 			b.Release()
 		}
 	}()
+	w := flight.NewRecordWriter(stream, ipc.WithSchema(schema))
+	if spilled != nil {
+		if err := writeRun(w, spilled, s.e.alloc); err != nil {
+			return err
+		}
+	}
 	for _, b := range batches {
 		if err := w.Write(b); err != nil {
 			return err
 		}
 	}
 	return w.Close()
+}
+
+// writeRun streams a spilled run's batches to w.
+func writeRun(w *flight.Writer, run *spill.Run, alloc memory.Allocator) error {
+	rr, err := run.Open(alloc)
+	if err != nil {
+		return err
+	}
+	defer rr.Close()
+	for {
+		b, err := rr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		err = w.Write(b)
+		b.Release()
+		if err != nil {
+			return err
+		}
+	}
 }

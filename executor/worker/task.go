@@ -20,6 +20,7 @@ import (
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	"github.com/trebuchet-dev/trebuchet/executor/shuffle"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
+	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
 type taskKey struct {
@@ -89,21 +90,21 @@ func (e *Executor) run(ctx context.Context, def *trebuchetv1.TaskDefinition) *tr
 		e.log.Info("task failed", "task", ticketOf(def.GetTaskId()), "err", err)
 		return status
 	}
+	metrics := out.memory
+	metrics.ElapsedNanos = uint64(time.Since(start))
 	if out.mapRows != nil {
 		status.State = trebuchetv1.TaskState_TASK_STATE_SUCCEEDED
-		status.Metrics = &trebuchetv1.TaskMetrics{ElapsedNanos: uint64(time.Since(start)), PartitionRows: out.mapRows, OutputBytes: out.mapBytes}
+		metrics.PartitionRows, metrics.OutputBytes = out.mapRows, out.mapBytes
 		for _, n := range out.mapRows {
-			status.Metrics.OutputRows += n
+			metrics.OutputRows += n
 		}
+		status.Metrics = metrics
 		status.Output = &trebuchetv1.Location{ExecutorId: e.cfg.ID, FlightAddress: e.flightAddr, Ticket: []byte(mapIDOf(def.GetTaskId()).Ticket())}
 		return status
 	}
-	metrics := &trebuchetv1.TaskMetrics{ElapsedNanos: uint64(time.Since(start))}
-	for _, b := range out.batches {
-		metrics.OutputRows += uint64(b.NumRows())
-		metrics.OutputBatches++
-	}
-	metrics.OutputBytes = uint64(out.reservation.Size())
+	metrics.OutputRows = uint64(out.rows)
+	metrics.OutputBatches = uint64(out.nbatches)
+	metrics.OutputBytes = uint64(out.bytes)
 	ticket := ticketOf(def.GetTaskId())
 	e.mu.Lock()
 	e.outputs[ticket] = out
@@ -150,15 +151,20 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 			e.log.Error("removing a task's spill data", "task", ticketOf(def.GetTaskId()), "err", cerr)
 		}
 	}()
-	task := &op.Task{Alloc: e.alloc, Pool: e.pool, Spill: space, BatchSize: op.DefaultBatchSize}
+	// The task's reservations are counted together for its peak.
+	usage := &spill.Usage{}
+	pool := e.pool.WithUsage(usage)
+	task := &op.Task{Alloc: e.alloc, Pool: pool, Spill: space, BatchSize: op.DefaultBatchSize}
 	if exchange != nil {
-		return e.runMap(ctx, def, physical, task, exchange)
+		out, err := e.runMap(ctx, def, physical, task, exchange)
+		if err != nil {
+			return nil, err
+		}
+		out.memory = memoryMetrics(physical.Root, usage)
+		return out, nil
 	}
-	out := &output{
-		job:         def.GetTaskId().GetJobId(),
-		schema:      physical.Schema,
-		reservation: e.pool.NewReservation("task output " + ticketOf(def.GetTaskId())),
-	}
+	ticket := ticketOf(def.GetTaskId())
+	out := newOutput(def.GetTaskId().GetJobId(), ticket, physical.Schema, pool, e.spill)
 	defer func() {
 		if err != nil {
 			out.release()
@@ -176,11 +182,13 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 		lines := b.NewArray()
 		defer lines.Release()
 		batch := array.NewRecordBatch(out.schema, []arrow.Array{lines}, int64(lines.Len()))
-		if err := out.reservation.Grow(op.BatchBytes(batch)); err != nil {
-			batch.Release()
+		if err := out.add(batch, ticket); err != nil {
 			return nil, err
 		}
-		out.batches = append(out.batches, batch)
+		if err := out.finish(); err != nil {
+			return nil, err
+		}
+		out.memory = memoryMetrics(physical.Root, usage)
 		return out, nil
 	}
 	stream, err := physical.Root.Open(ctx, task)
@@ -194,6 +202,12 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 		}
 		b, err := stream.Next(ctx)
 		if errors.Is(err, io.EOF) {
+			if err := out.finish(); err != nil {
+				return nil, err
+			}
+			out.memory = memoryMetrics(physical.Root, usage)
+			spills, rows, bytes := out.spilledCounts()
+			addSpilled(out.memory, uint64(spills), uint64(rows), uint64(bytes))
 			return out, nil
 		}
 		if err != nil {
@@ -203,11 +217,9 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 		if err != nil {
 			return nil, err
 		}
-		if err := out.reservation.Grow(op.BatchBytes(b)); err != nil {
-			b.Release()
-			return nil, fmt.Errorf("buffering task output: %w", err)
+		if err := out.add(b, ticket); err != nil {
+			return nil, err
 		}
-		out.batches = append(out.batches, b)
 	}
 }
 

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/flight"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"google.golang.org/grpc"
@@ -94,29 +93,6 @@ type runningTask struct {
 	cancel context.CancelFunc
 }
 
-// output is a finished task's result, held until released.
-type output struct {
-	job string
-	// mapRows, for a map task, are the rows of each partition it wrote
-	// to the shuffle store; a map task keeps no batches here.
-	mapRows     []uint64
-	mapBytes    uint64
-	schema      *arrow.Schema
-	batches     []arrow.RecordBatch
-	reservation *spill.Reservation
-}
-
-func (o *output) release() {
-	if o.reservation == nil {
-		return
-	}
-	for _, b := range o.batches {
-		b.Release()
-	}
-	o.batches = nil
-	o.reservation.Free()
-}
-
 // New returns an executor; Run starts it.
 func New(cfg Config) (*Executor, error) {
 	if cfg.SchedulerAddress == "" {
@@ -170,10 +146,14 @@ func (e *Executor) Run(ctx context.Context) error {
 	}
 	e.store, e.fetcher = store, shuffle.NewFetcher(e.cfg.ID, store)
 	// The spill store empties its directory: only ever one of its own.
-	if e.spill, err = spill.OpenStore(filepath.Join(dir, "spill")); err != nil {
+	spillStore, err := spill.OpenStore(filepath.Join(dir, "spill"))
+	if err != nil {
 		store.RemoveAll()
 		return fmt.Errorf("executor: %w", err)
 	}
+	e.mu.Lock() // for SpillLeftover, which may run concurrently
+	e.spill = spillStore
+	e.mu.Unlock()
 	taskCtx, cancelTasks := context.WithCancel(context.WithoutCancel(ctx))
 	e.lifetime = taskCtx
 	defer func() {
@@ -406,4 +386,18 @@ func (e *Executor) releaseAll() {
 		o.release()
 		delete(e.outputs, ticket)
 	}
+}
+
+// SpillLeftover counts the spill data the executor's store holds: live
+// Pebble keys and files, of running tasks and of outputs not yet released.
+// With neither, it is 0, which tests check after tasks end however they
+// end. It is 0 before Run opens the store.
+func (e *Executor) SpillLeftover() (keys, files int, err error) {
+	e.mu.Lock()
+	s := e.spill
+	e.mu.Unlock()
+	if s == nil {
+		return 0, 0, nil
+	}
+	return s.Leftover()
 }
