@@ -288,3 +288,29 @@ func TestHashAggregateSpillCancelled(t *testing.T) {
 	}
 	// spillTask's cleanup checks that no spill file is left.
 }
+
+// TestDistinctSpills checks SELECT DISTINCT, which plans to a hash
+// aggregate with grouping keys and no measures, spills under a small
+// limit and returns the same rows.
+func TestDistinctSpills(t *testing.T) {
+	src := &genSource{batches: 40, size: 256, keys: 3000}
+	distinct := func() *HashAggregate {
+		h, err := NewHashAggregate(src, []expr.Expr{col(t, genSchema, 1), col(t, genSchema, 2)}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	want := collectRows(t, distinct(), testTask(t))
+	slices.Sort(want)
+	if len(want) < 2000 {
+		t.Fatalf("%d distinct rows: too few to spill", len(want))
+	}
+	h := distinct()
+	got := collectRows(t, h, spillTask(t, 32<<10))
+	slices.Sort(got)
+	checkSameRows(t, got, want)
+	if m := h.Metrics().Snapshot(); m.Spills == 0 || m.SpilledRows == 0 {
+		t.Fatalf("no spill: %+v", m)
+	}
+}

@@ -1,10 +1,16 @@
 package op
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/arrow/scalar"
 
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
@@ -105,4 +111,98 @@ func TestValues(t *testing.T) {
 	if _, err := NewValues(schema, [][]expr.Expr{{lit(scalar.NewStringScalar("x")), lit(scalar.NewStringScalar("y"))}}); err == nil {
 		t.Errorf("mistyped row accepted")
 	}
+}
+
+// modSource produces rows rows of an int64 x = (i*7919 + offset) % mod, null
+// for every 101st row, and a string "s<x>", in batches of 256: many
+// repeats of mod distinct rows.
+type modSource struct {
+	rows, mod, offset int
+}
+
+var modSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "x", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "s", Type: arrow.BinaryTypes.String},
+}, nil)
+
+func (m *modSource) Schema() *arrow.Schema { return modSchema }
+func (m *modSource) Children() []Operator  { return nil }
+func (m *modSource) String() string        { return "ModSource" }
+
+func (m *modSource) Open(_ context.Context, t *Task) (Stream, error) {
+	return &modStream{m: m, alloc: t.Alloc}, nil
+}
+
+type modStream struct {
+	m     *modSource
+	alloc memory.Allocator
+	next  int
+}
+
+func (s *modStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if s.next >= s.m.rows {
+		return nil, io.EOF
+	}
+	b := array.NewRecordBuilder(s.alloc, modSchema)
+	defer b.Release()
+	for i := s.next; i < min(s.next+256, s.m.rows); i++ {
+		x := int64(i*7919+s.m.offset) % int64(s.m.mod)
+		if i%101 == 0 {
+			b.Field(0).AppendNull()
+		} else {
+			b.Field(0).(*array.Int64Builder).Append(x)
+		}
+		b.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("s%d", x))
+	}
+	s.next = min(s.next+256, s.m.rows)
+	return b.NewRecordBatch(), nil
+}
+
+func (s *modStream) Close() error { return nil }
+
+// TestSetOpSpills runs every set operation over inputs of thousands of
+// distinct rows, repeated, under a limit that makes it spill (and, for
+// the smaller limit, split partitions again), and checks the rows against
+// a run without a limit.
+func TestSetOpSpills(t *testing.T) {
+	inputs := func() []Operator {
+		return []Operator{
+			&modSource{rows: 12000, mod: 4000},
+			&modSource{rows: 6000, mod: 3000, offset: 1},
+			&modSource{rows: 9000, mod: 6000, offset: 3},
+		}
+	}
+	for _, limit := range []int64{96 << 10, 32 << 10} {
+		for _, kind := range []SetOpKind{UnionDistinct, MinusPrimary, MinusPrimaryAll, MinusMultiset, IntersectPrimary, IntersectMultiset, IntersectMultisetAll} {
+			t.Run(fmt.Sprintf("%s/%dKiB", kind, limit>>10), func(t *testing.T) {
+				h, err := NewHashSetOp(kind, inputs(), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := collectRows(t, h, testTask(t))
+				if len(want) == 0 {
+					t.Fatal("no rows: the test proves nothing")
+				}
+				slices.Sort(want)
+				h, _ = NewHashSetOp(kind, inputs(), nil)
+				got := collectRows(t, h, spillTask(t, limit))
+				slices.Sort(got)
+				checkSameRows(t, got, want)
+				if m := h.Metrics().Snapshot(); m.Spills == 0 || m.SpilledRows == 0 || m.SpilledBytes == 0 {
+					t.Fatalf("no spill: %+v", m)
+				}
+			})
+		}
+	}
+}
+
+// TestSetOpCannotFit: a limit smaller than one row fails, once splitting
+// partitions cannot help.
+func TestSetOpCannotFit(t *testing.T) {
+	h, _ := NewHashSetOp(UnionDistinct, []Operator{&modSource{rows: 300, mod: 300}, &modSource{rows: 10, mod: 10}}, nil)
+	_, err := Collect(context.Background(), h, spillTask(t, 32))
+	checkExhausted(t, err)
 }
