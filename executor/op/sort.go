@@ -17,6 +17,7 @@ import (
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/expr"
+	"github.com/trebuchet-dev/trebuchet/executor/metrics"
 	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
@@ -76,14 +77,17 @@ func (s *Sort) Open(ctx context.Context, t *Task) (Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Wrap(&sortStream{op: s, t: t, in: in, res: newReservation(t, "sort", true)}), nil
+	return s.Wrap(&sortStream{op: s, t: t, in: in, res: newReservation(t, "sort", true), spills: s.Metrics()}), nil
 }
 
 type sortStream struct {
-	op   *Sort
-	t    *Task
-	in   Stream
-	res  *spill.Reservation
+	op  *Sort
+	t   *Task
+	in  Stream
+	res *spill.Reservation
+	// spills counts the runs written: the Sort's metrics, or those of
+	// the TopN that merges its runs through a sortStream.
+	spills *metrics.Set
 	out  batchCursor // the sorted input, when it fit in memory
 	runs []*spill.Run
 	// merge streams the sorted output from the runs, once there are runs.
@@ -185,27 +189,37 @@ func (s *sortStream) spillRun(ctx context.Context, batches []arrow.RecordBatch) 
 		return err
 	}
 	defer sorted.Release()
-	w, err := s.t.Spill.NewRun(s.op.Schema())
+	run, err := writeRun(s.t, sorted)
 	if err != nil {
 		return err
 	}
-	size := int64(s.t.batchSize())
+	s.runs = append(s.runs, run)
+	s.spills.Spilled(run.Rows, run.Bytes)
+	s.res.Free()
+	return nil
+}
+
+// writeRun writes a sorted batch to t's spill space as a run, in chunks of
+// a batch. The caller keeps sorted.
+func writeRun(t *Task, sorted arrow.RecordBatch) (*spill.Run, error) {
+	w, err := t.Spill.NewRun(sorted.Schema())
+	if err != nil {
+		return nil, err
+	}
+	size := int64(t.batchSize())
 	for off := int64(0); off < sorted.NumRows(); off += size {
 		chunk := sorted.NewSlice(off, min(off+size, sorted.NumRows()))
 		err := w.Write(chunk)
 		chunk.Release()
 		if err != nil {
-			return errors.Join(err, w.Abort())
+			return nil, errors.Join(err, w.Abort())
 		}
 	}
 	run, err := w.Finish()
 	if err != nil {
-		return errors.Join(err, w.Abort())
+		return nil, errors.Join(err, w.Abort())
 	}
-	s.runs = append(s.runs, run)
-	s.op.Metrics().Spilled(run.Rows, run.Bytes)
-	s.res.Free()
-	return nil
+	return run, nil
 }
 
 // sortBatch returns the rows of b ordered by keys, stably: all of them, or

@@ -78,7 +78,7 @@ func (s *sortStream) writeMerged(ctx context.Context, m *runMerge) (*spill.Run, 
 	if err != nil {
 		return nil, errors.Join(err, w.Abort())
 	}
-	s.op.Metrics().Spilled(run.Rows, run.Bytes)
+	s.spills.Spilled(run.Rows, run.Bytes)
 	return run, nil
 }
 

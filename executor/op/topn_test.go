@@ -82,3 +82,29 @@ func TestTopNBoundedMemory(t *testing.T) {
 		t.Errorf("reservation not freed: %d", task.Pool.Used())
 	}
 }
+
+// TestTopNSpills asks for more rows than the limit holds: the top-n writes
+// its best rows out as sorted runs and merges them, returning the rows of
+// a stable sort and fetch, ties in input order.
+func TestTopNSpills(t *testing.T) {
+	src := &genSource{batches: 40, size: 256, keys: 500}
+	keys := []SortKey{{Expr: col(t, genSchema, 1), Descending: true, NullsFirst: true}}
+	sort, err := NewSort(src, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := collectRows(t, NewFetch(sort, 100, 4000), testTask(t))
+	for _, fanIn := range []int{0, 2} { // 2: a multi-pass merge
+		top, err := NewTopN(src, keys, 100, 4000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task := spillTask(t, 48<<10)
+		task.MergeFanIn = fanIn
+		got := collectRows(t, top, task)
+		checkSameRows(t, got, want)
+		if m := top.Metrics().Snapshot(); m.Spills == 0 || m.SpilledRows == 0 || m.SpilledBytes == 0 {
+			t.Fatalf("fan-in %d: no spill: %+v", fanIn, m)
+		}
+	}
+}
