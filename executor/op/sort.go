@@ -88,8 +88,8 @@ type sortStream struct {
 	// spills counts the runs written: the Sort's metrics, or those of
 	// the TopN that merges its runs through a sortStream.
 	spills *metrics.Set
-	out  batchCursor // the sorted input, when it fit in memory
-	runs []*spill.Run
+	out    batchCursor // the sorted input, when it fit in memory
+	runs   []*spill.Run
 	// merge streams the sorted output from the runs, once there are runs.
 	merge *runMerge
 	done  bool

@@ -78,7 +78,7 @@ type topNStream struct {
 	// runs holds the spilled runs and merges them, once the best rows did
 	// not fit; skip and left are the rows of the merge still to skip
 	// (Offset) and to return.
-	runs        *sortStream
+	runs       *sortStream
 	skip, left int64
 }
 
