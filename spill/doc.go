@@ -8,8 +8,11 @@
 // A Pool is shared by the tasks of an executor; its limit is the
 // executor's --memory-limit (DefaultLimit: half of the cgroup's or the
 // machine's memory). Each buffering operator (hash aggregate, sort, hash
-// join build, top-n) takes a Reservation when it opens, grows it before
-// buffering more data, and closes it when it closes. Streaming operators
+// join build, top-n, set operations, the shuffle writer, a task's result
+// output) takes a Reservation when it opens, grows it before buffering
+// more data, and closes it when it closes. A task reserves through
+// WithUsage, whose Usage records the most the task held at once, which it
+// reports in its metrics. Streaming operators
 // reserve nothing: a batch in flight is accounted to whoever buffers it.
 //
 // Grow fails with an error wrapping ErrExhausted, classified
@@ -39,5 +42,7 @@
 // 16 partitions), so only ordered data goes through Pebble.
 //
 // The Space counts the rows and encoded bytes written to it; operators
-// count theirs in their metrics set, which EXPLAIN ANALYZE prints.
+// count theirs in their metrics set, which EXPLAIN ANALYZE prints and
+// tasks report to the scheduler (TaskMetrics), which shows them in the
+// job's status.
 package spill

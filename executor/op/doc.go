@@ -17,15 +17,22 @@
 // # Spilling
 //
 // When the pool refuses a reservation and the task has a spill space
-// (Task.Spill), Sort, HashAggregate and HashJoin spill instead of failing:
+// (Task.Spill), Sort, TopN, HashAggregate, HashSetOp and HashJoin spill
+// instead of failing:
 //
 //   - Sort writes what it holds, sorted, as a run and reads on; at the end
 //     it merges the runs, as many at a time as Task.MergeFanIn and memory
 //     allow, in several passes if needed (sort.go, sort_merge.go).
+//   - TopN compacts early, and when even its best rows do not fit writes
+//     them as a run; at the end it merges the runs like Sort (topn.go).
 //   - HashAggregate writes its groups' partial states by key hash to
 //     partition files and merges the partitions one at a time at the end,
 //     splitting one that does not fit again with another seed
-//     (aggregate_spill.go).
+//     (aggregate_spill.go). SELECT DISTINCT is such an aggregate, with
+//     keys only.
+//   - HashSetOp writes its distinct rows, with their counts per input, by
+//     row hash to partition files, and counts the partitions one at a
+//     time at the end, splitting them like HashAggregate (setop_spill.go).
 //   - HashJoin becomes a grace hash join: both sides by key hash to
 //     partition files, joined partition by partition by a HashJoin over
 //     them, which spills again when a partition does not fit
@@ -33,8 +40,9 @@
 //
 // Partitioning stops after maxSpillDepth levels, and an operator that
 // cannot hold even its minimum (one batch; two runs to merge) fails with
-// errkind.ResourceExhausted saying that spilling did not help. TopN,
-// HashSetOp and DISTINCT aggregates do not spill. Spilling operators
+// errkind.ResourceExhausted saying that spilling did not help. Window and
+// aggregates with DISTINCT measures (count(DISTINCT x)) do not spill.
+// Spilling operators
 // close their input as soon as they have read it, so the memory below is
 // freed for their merge, and hand the memory of their output to its
 // reader with each batch.

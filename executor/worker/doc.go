@@ -21,5 +21,14 @@
 // and its file scans read the slice of row groups its partition names.
 // The last stage's task outputs (a job's result) are held in memory and
 // reserved from the executor's memory pool, so the pool sees all the
-// batches the executor holds.
+// batches the executor holds; refused, an output writes the batches it
+// holds to a spill run of its own, deleted when the output is released
+// (output.go).
+//
+// Each task reserves through a view of the pool that counts its peak
+// (spill.Usage). When it ends it reports, in TaskMetrics, that peak, its
+// operators' counters in plan pre-order (rows out; spills, spilled rows
+// and bytes), and the spill totals of its operators and its output. Its
+// spill space is closed however it ends, and the spill store is emptied
+// when the executor starts, of what a killed executor left.
 package worker
