@@ -31,15 +31,20 @@ import (
 //
 // A job's plans are written once, at submission; its record at job state
 // changes; a task's record when its attempt succeeds, is retried or ends
-// with the job. Submission and terminal states are synced to disk; the
-// others are not: losing the last of them to a machine crash (a process
-// crash loses none) only makes a resumed job re-run a task.
+// with the job. Submission and terminal states are synced to disk before
+// the write returns. Other writes are synced by a goroutine of the store
+// soon after, outside the scheduler's lock: a crash in between loses
+// only progress, which a resumed job makes again.
 type Store struct {
 	db *pebble.DB
 	// mu makes writes after Close fail instead of panicking, as RPCs
 	// may still end while the scheduler stops.
 	mu     sync.RWMutex
 	closed bool
+	// syncs asks the sync goroutine to sync the WAL; it holds at most one
+	// request, so that one sync covers every write before it.
+	syncs  chan struct{}
+	synced chan struct{} // closed when the goroutine ends
 }
 
 var errStoreClosed = errors.New("scheduler state: store closed")
@@ -57,7 +62,26 @@ func OpenStore(dir string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scheduler state: opening %s: %w", dir, err)
 	}
-	return &Store{db: db}, nil
+	st := &Store{db: db, syncs: make(chan struct{}, 1), synced: make(chan struct{})}
+	go st.syncLoop(log)
+	return st, nil
+}
+
+// syncLoop syncs the WAL, with the writes made without a sync, whenever
+// asked, until Close.
+func (st *Store) syncLoop(log *slog.Logger) {
+	defer close(st.synced)
+	for range st.syncs {
+		st.mu.RLock()
+		if !st.closed {
+			// A WAL-only record written with Sync: syncing the log
+			// makes every earlier write durable too.
+			if err := st.db.LogData([]byte("sync"), pebble.Sync); err != nil {
+				log.Error("scheduler state: syncing", "err", err)
+			}
+		}
+		st.mu.RUnlock()
+	}
 }
 
 // Close closes the store.
@@ -66,11 +90,14 @@ func (st *Store) Close() error {
 		return nil
 	}
 	st.mu.Lock()
-	defer st.mu.Unlock()
 	if st.closed {
+		st.mu.Unlock()
 		return nil
 	}
 	st.closed = true
+	close(st.syncs)
+	st.mu.Unlock()
+	<-st.synced
 	return st.db.Close()
 }
 
@@ -81,7 +108,17 @@ func (st *Store) commit(b *pebble.Batch, sync bool) error {
 	if st.closed {
 		return errStoreClosed
 	}
-	return b.Commit(writeOptions(sync))
+	if sync {
+		return b.Commit(pebble.Sync)
+	}
+	if err := b.Commit(pebble.NoSync); err != nil {
+		return err
+	}
+	select {
+	case st.syncs <- struct{}{}:
+	default: // a sync is already asked for, and will cover this write
+	}
+	return nil
 }
 
 // jobRecord is the stored form of a job, without its plans and tasks.
@@ -131,13 +168,6 @@ func planKey(id string, stage uint32) []byte {
 
 func taskKey(id string, stage, partition uint32) []byte {
 	return fmt.Appendf(nil, "task/%s/%08d/%08d", id, stage, partition)
-}
-
-func writeOptions(sync bool) *pebble.WriteOptions {
-	if sync {
-		return pebble.Sync
-	}
-	return pebble.NoSync
 }
 
 // addJob stores a newly submitted job: its record, plans and tasks,
