@@ -33,6 +33,11 @@ func (s *Scheduler) restore(now time.Time) error {
 		}
 		switch {
 		case Terminal(j.state):
+		case !hasPlans(j):
+			s.finishLocked(j, trebuchetv1.JobState_JOB_STATE_FAILED, &trebuchetv1.Failure{
+				Kind:    trebuchetv1.FailureKind_FAILURE_KIND_INTERNAL,
+				Message: "the scheduler restarted and found the job's plan missing from its state; resubmit it",
+			})
 		case createsTables(j):
 			// Registering the created tables needs what the catalog made
 			// of them at submission, and the files an interrupted run
@@ -47,6 +52,15 @@ func (s *Scheduler) restore(now time.Time) error {
 	}
 	s.evictLocked()
 	return nil
+}
+
+func hasPlans(j *job) bool {
+	for _, sg := range j.stages {
+		if sg.spec.plan == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func createsTables(j *job) bool {

@@ -566,7 +566,6 @@ func (s *Scheduler) finishLocked(j *job, state trebuchetv1.JobState, failure *tr
 	j.state = state
 	j.failure = failure
 	j.finished = time.Now()
-	defer s.saveJobLocked(j, true, true)
 	if state == trebuchetv1.JobState_JOB_STATE_SUCCEEDED {
 		s.dropShuffleLocked(j)
 	} else {
@@ -585,6 +584,8 @@ func (s *Scheduler) finishLocked(j *job, state trebuchetv1.JobState, failure *tr
 		s.removePendingLocked(j)
 		s.releaseLocked(j)
 	}
+	// Before evictLocked, which may forget the job.
+	s.saveJobLocked(j, true, true)
 	s.log.Info("job finished", "job", j.id, "state", state, "failure", failure.GetMessage(), "elapsed", j.finished.Sub(j.submitted))
 	j.changedLocked()
 	s.evictLocked()

@@ -206,3 +206,57 @@ func TestStoreRefusesSecondOpen(t *testing.T) {
 		t.Fatal("a second store opened on the same directory")
 	}
 }
+
+// TestRestartFailsWhatCannotResume: a job creating tables, and one whose
+// plan is missing from the store, fail on restart with a reason, rather
+// than resume or vanish.
+func TestRestartFailsWhatCannotResume(t *testing.T) {
+	dir := t.TempDir()
+	store := openTestStore(t, dir)
+	s := newStoredScheduler(t, store, true)
+	ctas := submitQ6(t, s)
+	j := s.jobs[ctas]
+	j.tables[0].Create = true // as a CREATE TABLE AS plan's created table is
+	if err := store.saveJob(j, false, true); err != nil {
+		t.Fatal(err)
+	}
+	planless := submitQ6(t, s)
+	if err := store.db.Delete(planKey(planless, 0), nil); err != nil {
+		t.Fatal(err)
+	}
+
+	s = restart(t, dir, store, true)
+	for id, want := range map[string]string{ctas: "while the job was creating tables", planless: "plan missing"} {
+		st := state(t, s, id)
+		if st.GetState() != trebuchetv1.JobState_JOB_STATE_FAILED || !strings.Contains(st.GetFailure().GetMessage(), want) {
+			t.Errorf("job %s after restart = %v, want FAILED: %q", id, st, want)
+		}
+	}
+	// Failed, they stay failed through the next restart.
+	s = restart(t, dir, s.cfg.Store, true)
+	if got := state(t, s, ctas).GetState(); got != trebuchetv1.JobState_JOB_STATE_FAILED {
+		t.Errorf("after the second restart: %v", got)
+	}
+}
+
+// TestEvictedJobsLeaveTheStore: a job forgotten for MaxRetainedJobs is not
+// restored.
+func TestEvictedJobsLeaveTheStore(t *testing.T) {
+	dir := t.TempDir()
+	store := openTestStore(t, dir)
+	s := newStoredScheduler(t, store, true)
+	s.cfg.MaxRetainedJobs = 1
+	registerPull(t, s, "e1")
+	first := submitQ6(t, s)
+	s.ReportTaskStatus([]*trebuchetv1.TaskStatus{succeeded(poll(t, s, "e1")[0], "e1")})
+	second := submitQ6(t, s)
+	s.ReportTaskStatus([]*trebuchetv1.TaskStatus{succeeded(poll(t, s, "e1")[0], "e1")})
+
+	s = restart(t, dir, store, true)
+	if _, _, err := s.Status(first); err == nil {
+		t.Errorf("evicted job %s restored", first)
+	}
+	if got := state(t, s, second).GetState(); got != trebuchetv1.JobState_JOB_STATE_SUCCEEDED {
+		t.Errorf("retained job after restart = %v", got)
+	}
+}
