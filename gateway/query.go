@@ -231,6 +231,10 @@ func (g *Gateway) finished(ctx context.Context, id string) (*trebuchetv1.JobStat
 	switch st.GetState() {
 	case trebuchetv1.JobState_JOB_STATE_SUCCEEDED:
 		if len(st.GetResultLocations()) == 0 {
+			if f := st.GetFailure(); f != nil {
+				// The scheduler knows why the result is gone.
+				return nil, errkind.Errorf(errkind.NotFound, "job %s succeeded, but its %s", id, f.GetMessage())
+			}
 			return nil, errkind.Errorf(errkind.NotFound, "job %s: result expired or was released", id)
 		}
 		return st, nil

@@ -57,4 +57,38 @@
 // Job states move QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED. Watchers
 // wait on a job's changed channel, which is closed and replaced on every
 // change.
+//
+// Restarts: with a Store (state.go; `trebuchet scheduler --state-dir`,
+// default ./trebuchet-state), jobs outlive the scheduler's process. The
+// store holds each job's record, its stages' plans and its tasks' latest
+// attempts, with where succeeded attempts' outputs are; it is written at
+// transitions (submission, start, a task's success or retry, the end, the
+// release of outputs), never on heartbeats, and submission and terminal
+// states are synced before they are acknowledged. Executors keep no
+// record of their own: they keep running and serving their outputs, and
+// register again when a heartbeat is answered "reregister", within a
+// heartbeat interval of the new scheduler serving. A scheduler that
+// starts on a store (restore.go):
+//
+//   - lists finished jobs as they were. A succeeded job's result stays
+//     fetchable from executors that re-register at the Flight address
+//     they had; one whose executor registers elsewhere, or not within
+//     ExecutorTimeout, reports its result lost and why (its failure).
+//   - resumes unfinished jobs: tasks that had not succeeded are queued
+//     again as new attempts (a report of an attempt from before the
+//     restart is then stale, and its output dropped); succeeded tasks'
+//     outputs are kept while their executors come back. Outputs on an
+//     executor that does not re-register within ExecutorTimeout, or
+//     re-registers at another Flight address (it restarted), are lost, as
+//     when an executor dies: their tasks re-run where still needed, and a
+//     reader that cannot fetch one reports it. A restart counts as one
+//     re-run of each task it re-queues, so repeated restarts exhaust the
+//     re-run budget instead of looping.
+//   - fails unfinished jobs that create tables (CREATE TABLE AS) with an
+//     UNAVAILABLE reason asking to resubmit: their files may be partial,
+//     and registering the tables needs the catalog's view of them from
+//     submission.
+//
+// Without a store (standalone clusters, whose executors stop with their
+// scheduler, and tests), the state is in memory only.
 package scheduler

@@ -73,6 +73,16 @@ func (s *Scheduler) Register(info *trebuchetv1.ExecutorInfo) (time.Duration, err
 	if info.GetControlAddress() != "" {
 		e.client = trebuchetv1connect.NewExecutorServiceClient(transport.NewClient(), transport.BaseURL(info.GetControlAddress()), transport.ClientOptions()...)
 	}
+	if releases, ok := s.awaiting[info.GetExecutorId()]; ok {
+		// It held outputs of jobs restored from the Store.
+		delete(s.awaiting, info.GetExecutorId())
+		for _, job := range releases {
+			s.releaseOnLocked(e, job)
+		}
+	}
+	// Outputs recorded at another Flight address were a previous
+	// process's of the same id: they went with it.
+	s.lostOutputsLocked(info.GetExecutorId(), info.GetFlightAddress(), fmt.Sprintf("executor %s restarted", info.GetExecutorId()))
 	s.dispatchLocked()
 	return s.cfg.HeartbeatInterval, nil
 }
@@ -195,6 +205,7 @@ func (s *Scheduler) applyStatusLocked(st *trebuchetv1.TaskStatus) {
 		t.state = trebuchetv1.TaskState_TASK_STATE_SUCCEEDED
 		t.output = st.GetOutput()
 		t.metrics = st.GetMetrics()
+		s.saveTaskLocked(t)
 		if !t.stage.complete() {
 			j.changedLocked()
 			return
@@ -280,6 +291,7 @@ func (s *Scheduler) retryLocked(t *task, failure *trebuchetv1.Failure) {
 	t.executor = ""
 	t.output, t.metrics = nil, nil
 	t.queuedAt = time.Now()
+	s.saveTaskLocked(t)
 	if t.job.runnable(t.stage) && !t.queued {
 		// First in line: the job is already under way.
 		t.queued = true
@@ -320,35 +332,58 @@ func (s *Scheduler) loseExecutorLocked(e *executor, reason string) {
 	for t := range e.running {
 		if !Terminal(t.job.state) {
 			s.retryLocked(t, &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: reason, ExecutorId: e.id()})
+			if !Terminal(t.job.state) {
+				t.job.changedLocked()
+			}
 		}
 	}
 	e.running = nil
-	// The outputs it held for unfinished jobs are gone: re-run the tasks
-	// that wrote them, where they may still be read. Only those; the other
-	// outputs of their stages stay where they are.
+	s.lostOutputsLocked(e.id(), "", reason)
+	s.dispatchLocked()
+}
+
+// lostOutputsLocked handles the loss of the outputs executor id held,
+// except those at Flight address kept (if set). The tasks of unfinished
+// jobs that wrote them are re-run, where the outputs may still be read;
+// only those, the other outputs of their stages stay where they are. A
+// finished job whose result partitions they were has no result any more,
+// and says why.
+func (s *Scheduler) lostOutputsLocked(id, kept, reason string) {
+	lost := func(t *task) bool {
+		return t.state == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED && t.output.GetExecutorId() == id &&
+			(kept == "" || t.output.GetFlightAddress() != kept)
+	}
 	for _, j := range s.jobOrder {
+		if j.state == trebuchetv1.JobState_JOB_STATE_SUCCEEDED && !j.released && slices.ContainsFunc(j.result().tasks, lost) {
+			j.released = true
+			j.failure = &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_UNAVAILABLE, Message: "result lost: " + reason, ExecutorId: id}
+			s.saveJobLocked(j, false, false)
+			j.changedLocked()
+			continue
+		}
 		if Terminal(j.state) {
 			continue
 		}
+		changed := false
 		for _, st := range j.stages {
 			// A result partition is always needed; the output of an
 			// earlier stage while a stage reading it has work left.
 			needed := st == j.result() || s.neededLocked(j, st)
 			for _, t := range st.tasks {
-				if t.state == trebuchetv1.TaskState_TASK_STATE_SUCCEEDED && t.output.GetExecutorId() == e.id() && needed {
+				if needed && lost(t) {
 					if Terminal(j.state) {
 						break
 					}
 					t.reruns++
-					s.retryLocked(t, &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: reason + "; its output was lost", ExecutorId: e.id()})
+					changed = true
+					s.retryLocked(t, &trebuchetv1.Failure{Kind: trebuchetv1.FailureKind_FAILURE_KIND_EXECUTOR_LOST, Message: reason + "; its output was lost", ExecutorId: id})
 				}
 			}
 		}
-		if !Terminal(j.state) {
+		if changed && !Terminal(j.state) {
 			j.changedLocked()
 		}
 	}
-	s.dispatchLocked()
 }
 
 // neededLocked reports whether a stage's outputs may still be read: some
@@ -396,6 +431,7 @@ func (s *Scheduler) dispatchLocked() {
 		if t.job.state == trebuchetv1.JobState_JOB_STATE_QUEUED {
 			t.job.state = trebuchetv1.JobState_JOB_STATE_RUNNING
 			t.job.started = time.Now()
+			s.saveJobLocked(t.job, false, false)
 		}
 		t.job.changedLocked()
 		assigned[best] = append(assigned[best], t.definition())

@@ -58,6 +58,10 @@ type Config struct {
 	SingleStage bool
 	// MaxRetainedJobs bounds the finished jobs kept for listing (1000).
 	MaxRetainedJobs int
+	// Store, if set, keeps the jobs across restarts: New loads the jobs
+	// it holds. The caller opens it (OpenStore) and closes it once the
+	// scheduler has stopped. Without one, jobs live in memory only.
+	Store *Store
 }
 
 func (c *Config) setDefaults() {
@@ -101,6 +105,12 @@ type Scheduler struct {
 	executors map[string]*executor
 	// pending tasks wait here, in submission order, for a free slot.
 	pending []*task
+	// restoredAt is when jobs were restored from the Store. awaiting
+	// holds the executors that held restored outputs and have not
+	// registered since, with the jobs whose outputs they are to drop when
+	// they do.
+	restoredAt time.Time
+	awaiting   map[string][]string
 }
 
 type job struct {
@@ -218,12 +228,18 @@ func New(cfg Config) (*Scheduler, error) {
 		cfg.Catalog = empty
 	}
 	cfg.setDefaults()
-	return &Scheduler{
+	s := &Scheduler{
 		cfg:       cfg,
 		log:       cfg.Logger,
 		jobs:      make(map[string]*job),
 		executors: make(map[string]*executor),
-	}, nil
+	}
+	if cfg.Store != nil {
+		if err := s.restore(time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // Run watches executors and jobs (lost executors, jobs with no executor,
@@ -286,6 +302,11 @@ func (s *Scheduler) Submit(ctx context.Context, src PlanSource, settings map[str
 			st.tasks = append(st.tasks, &task{job: j, stage: st, partition: uint32(i), state: trebuchetv1.TaskState_TASK_STATE_PENDING, queuedAt: j.submitted})
 		}
 		j.stages = append(j.stages, st)
+	}
+	// Stored before it is acknowledged: a job the client was told about
+	// survives a restart.
+	if err := s.cfg.Store.addJob(j); err != nil {
+		return "", errkind.Errorf(errkind.Unavailable, "storing job: %w", err)
 	}
 
 	s.mu.Lock()
@@ -560,6 +581,8 @@ func (s *Scheduler) finishLocked(j *job, state trebuchetv1.JobState, failure *tr
 		s.removePendingLocked(j)
 		s.releaseLocked(j)
 	}
+	// Before evictLocked, which may forget the job.
+	s.saveJobLocked(j, true, true)
 	s.log.Info("job finished", "job", j.id, "state", state, "failure", failure.GetMessage(), "elapsed", j.finished.Sub(j.submitted))
 	j.changedLocked()
 	s.evictLocked()
@@ -585,6 +608,7 @@ func (s *Scheduler) releaseLocked(j *job) {
 		return
 	}
 	j.released = true
+	s.saveJobLocked(j, false, false)
 	holders := map[string]bool{}
 	for _, t := range j.allTasks() {
 		if t.output != nil {
@@ -594,6 +618,9 @@ func (s *Scheduler) releaseLocked(j *job) {
 	for id := range holders {
 		if e, ok := s.executors[id]; ok {
 			s.releaseOnLocked(e, j.id)
+		} else if releases, ok := s.awaiting[id]; ok {
+			// Restored, and not registered yet: told when it is.
+			s.awaiting[id] = append(releases, j.id)
 		}
 	}
 }
@@ -628,6 +655,9 @@ func (s *Scheduler) evictLocked() {
 		if excess > 0 && Terminal(j.state) {
 			s.releaseLocked(j)
 			delete(s.jobs, j.id)
+			if err := s.cfg.Store.deleteJob(j.id); err != nil {
+				s.log.Error("scheduler state: deleting job", "job", j.id, "err", err)
+			}
 			excess--
 			continue
 		}
@@ -648,6 +678,7 @@ func (s *Scheduler) sweep(now time.Time) {
 			s.loseExecutorLocked(e, fmt.Sprintf("executor %s stopped heartbeating", id))
 		}
 	}
+	s.sweepAwaitedLocked(now)
 	if len(s.executors) == 0 {
 		for _, t := range append([]*task(nil), s.pending...) {
 			if now.Sub(t.queuedAt) > s.cfg.NoExecutorGrace && !Terminal(t.job.state) {

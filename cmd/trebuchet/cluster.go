@@ -25,6 +25,7 @@ type schedulerFlags struct {
 	executorTimeout time.Duration
 	noExecutorGrace time.Duration
 	resultTTL       time.Duration
+	stateDir        string
 }
 
 func (f *schedulerFlags) register(fs *flag.FlagSet) {
@@ -34,6 +35,13 @@ func (f *schedulerFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.executorTimeout, "executor-timeout", 10*time.Second, "declare an executor lost after this long without a heartbeat")
 	fs.DurationVar(&f.noExecutorGrace, "no-executor-grace", 30*time.Second, "fail a job whose tasks find no live executor for this long")
 	fs.DurationVar(&f.resultTTL, "result-ttl", 15*time.Minute, "keep finished jobs' results fetchable for this long")
+}
+
+// registerStateDir adds the scheduler's --state-dir. Only the scheduler
+// command has it: a standalone process's executors stop with its
+// scheduler, so its jobs could not resume, and it keeps them in memory.
+func (f *schedulerFlags) registerStateDir(fs *flag.FlagSet) {
+	fs.StringVar(&f.stateDir, "state-dir", "trebuchet-state", "directory where the scheduler keeps its jobs (a Pebble store), so that they survive its restart: finished jobs stay listed, unfinished ones resume; empty to keep them in memory only")
 }
 
 // executorFlags configure an executor.
@@ -55,6 +63,7 @@ func (f *schedulerFlags) config(log *slog.Logger) (standalone.SchedulerConfig, e
 		NoExecutorGrace: f.noExecutorGrace,
 		ResultTTL:       f.resultTTL,
 		Warehouse:       f.warehouse,
+		StateDir:        f.stateDir,
 		Logger:          log,
 	}
 	for _, def := range f.tables {
@@ -114,6 +123,7 @@ func runScheduler(ctx context.Context, args []string, _ io.Writer) error {
 		lf logFlags
 	)
 	sf.register(fs)
+	sf.registerStateDir(fs)
 	lf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -170,11 +170,16 @@ func startStandalone(t *testing.T, extra ...string) (*process, string) {
 	return p, m[1]
 }
 
+// schedulerCommand is the command line of a scheduler serving the TPC-H
+// tables on any free port, with its state in a directory of its own.
+func schedulerCommand(t *testing.T) []string {
+	return append([]string{"scheduler", "--listen", "127.0.0.1:0", "--state-dir", t.TempDir()}, tableFlags(t)...)
+}
+
 // startCluster starts a scheduler process and n executor processes, and
 // returns the gateway address once all executors registered.
 func startCluster(t *testing.T, n int, schedulerArgs []string, executorArgs ...string) (sched *process, executors []*process, addr string) {
-	args := append([]string{"scheduler", "--listen", "127.0.0.1:0"}, tableFlags(t)...)
-	sched, m := start(t, gatewayReady, append(args, schedulerArgs...)...)
+	sched, m := start(t, gatewayReady, append(schedulerCommand(t), schedulerArgs...)...)
 	addr = m[1]
 	for i := range n {
 		exe, _ := start(t, executorReady, append([]string{"executor", "--scheduler", addr, "--id", fmt.Sprintf("exec-%d", i)}, executorArgs...)...)

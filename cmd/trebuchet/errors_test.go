@@ -124,7 +124,7 @@ func TestJobLifecycle(t *testing.T) {
 // TestNoExecutors checks that a job with no executor to run it fails with a
 // clear status instead of hanging.
 func TestNoExecutors(t *testing.T) {
-	args := append([]string{"scheduler", "--listen", "127.0.0.1:0", "--no-executor-grace", "1s"}, tableFlags(t)...)
+	args := append(schedulerCommand(t), "--no-executor-grace", "1s")
 	_, m := start(t, gatewayReady, args...)
 	c := client.New(m[1])
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

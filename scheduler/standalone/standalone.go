@@ -40,6 +40,10 @@ type SchedulerConfig struct {
 	ExecutorTimeout time.Duration
 	NoExecutorGrace time.Duration
 	ResultTTL       time.Duration
+	// StateDir, if set, is the directory of the scheduler's state
+	// (scheduler.OpenStore): jobs survive a restart of the scheduler.
+	// Without one they are kept in memory only.
+	StateDir string
 	// Logger receives the components' logs; nil discards them.
 	Logger *slog.Logger
 }
@@ -67,6 +71,12 @@ func StartScheduler(ctx context.Context, lis net.Listener, cfg SchedulerConfig) 
 	if err != nil {
 		return nil, err
 	}
+	var store *scheduler.Store
+	if cfg.StateDir != "" {
+		if store, err = scheduler.OpenStore(cfg.StateDir, log.With("component", "scheduler")); err != nil {
+			return nil, err
+		}
+	}
 	sched, err := scheduler.New(scheduler.Config{
 		Catalog:         session,
 		SQL:             session,
@@ -74,9 +84,10 @@ func StartScheduler(ctx context.Context, lis net.Listener, cfg SchedulerConfig) 
 		ExecutorTimeout: cfg.ExecutorTimeout,
 		NoExecutorGrace: cfg.NoExecutorGrace,
 		ResultTTL:       cfg.ResultTTL,
+		Store:           store,
 	})
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, store.Close())
 	}
 	path, handler := trebuchetv1connect.NewSchedulerServiceHandler(scheduler.NewService(sched))
 	gw := gateway.New(gateway.Config{
@@ -105,7 +116,7 @@ func StartScheduler(ctx context.Context, lis net.Listener, cfg SchedulerConfig) 
 		if errors.Is(err, context.Canceled) {
 			err = nil
 		}
-		return err
+		return errors.Join(err, store.Close())
 	}, nil
 }
 

@@ -346,7 +346,9 @@ type JobStatus struct {
 	JobId   string                 `protobuf:"bytes,1,opt,name=job_id,json=jobId,proto3" json:"job_id,omitempty"`
 	JobName string                 `protobuf:"bytes,2,opt,name=job_name,json=jobName,proto3" json:"job_name,omitempty"`
 	State   JobState               `protobuf:"varint,3,opt,name=state,proto3,enum=trebuchet.v1.JobState" json:"state,omitempty"`
-	// Set when state is FAILED or CANCELLED.
+	// Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+	// the result is gone (result_locations is then empty), if it was lost
+	// rather than released.
 	Failure        *Failure               `protobuf:"bytes,4,opt,name=failure,proto3" json:"failure,omitempty"`
 	SubmittedAt    *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=submitted_at,json=submittedAt,proto3" json:"submitted_at,omitempty"`
 	StartedAt      *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=started_at,json=startedAt,proto3" json:"started_at,omitempty"`

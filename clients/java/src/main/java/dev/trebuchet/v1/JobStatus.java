@@ -153,7 +153,9 @@ private static final long serialVersionUID = 0L;
   private dev.trebuchet.v1.Failure failure_;
   /**
    * <pre>
-   * Set when state is FAILED or CANCELLED.
+   * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+   * the result is gone (result_locations is then empty), if it was lost
+   * rather than released.
    * </pre>
    *
    * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -165,7 +167,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Set when state is FAILED or CANCELLED.
+   * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+   * the result is gone (result_locations is then empty), if it was lost
+   * rather than released.
    * </pre>
    *
    * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -177,7 +181,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Set when state is FAILED or CANCELLED.
+   * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+   * the result is gone (result_locations is then empty), if it was lost
+   * rather than released.
    * </pre>
    *
    * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -1383,7 +1389,9 @@ private static final long serialVersionUID = 0L;
         dev.trebuchet.v1.Failure, dev.trebuchet.v1.Failure.Builder, dev.trebuchet.v1.FailureOrBuilder> failureBuilder_;
     /**
      * <pre>
-     * Set when state is FAILED or CANCELLED.
+     * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+     * the result is gone (result_locations is then empty), if it was lost
+     * rather than released.
      * </pre>
      *
      * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -1394,7 +1402,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set when state is FAILED or CANCELLED.
+     * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+     * the result is gone (result_locations is then empty), if it was lost
+     * rather than released.
      * </pre>
      *
      * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -1409,7 +1419,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set when state is FAILED or CANCELLED.
+     * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+     * the result is gone (result_locations is then empty), if it was lost
+     * rather than released.
      * </pre>
      *
      * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -1429,7 +1441,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set when state is FAILED or CANCELLED.
+     * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+     * the result is gone (result_locations is then empty), if it was lost
+     * rather than released.
      * </pre>
      *
      * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -1447,7 +1461,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set when state is FAILED or CANCELLED.
+     * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+     * the result is gone (result_locations is then empty), if it was lost
+     * rather than released.
      * </pre>
      *
      * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -1472,7 +1488,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set when state is FAILED or CANCELLED.
+     * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+     * the result is gone (result_locations is then empty), if it was lost
+     * rather than released.
      * </pre>
      *
      * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -1489,7 +1507,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set when state is FAILED or CANCELLED.
+     * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+     * the result is gone (result_locations is then empty), if it was lost
+     * rather than released.
      * </pre>
      *
      * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -1501,7 +1521,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set when state is FAILED or CANCELLED.
+     * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+     * the result is gone (result_locations is then empty), if it was lost
+     * rather than released.
      * </pre>
      *
      * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -1516,7 +1538,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set when state is FAILED or CANCELLED.
+     * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+     * the result is gone (result_locations is then empty), if it was lost
+     * rather than released.
      * </pre>
      *
      * <code>.trebuchet.v1.Failure failure = 4;</code>

@@ -47,7 +47,9 @@ public interface JobStatusOrBuilder extends
 
   /**
    * <pre>
-   * Set when state is FAILED or CANCELLED.
+   * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+   * the result is gone (result_locations is then empty), if it was lost
+   * rather than released.
    * </pre>
    *
    * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -56,7 +58,9 @@ public interface JobStatusOrBuilder extends
   boolean hasFailure();
   /**
    * <pre>
-   * Set when state is FAILED or CANCELLED.
+   * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+   * the result is gone (result_locations is then empty), if it was lost
+   * rather than released.
    * </pre>
    *
    * <code>.trebuchet.v1.Failure failure = 4;</code>
@@ -65,7 +69,9 @@ public interface JobStatusOrBuilder extends
   dev.trebuchet.v1.Failure getFailure();
   /**
    * <pre>
-   * Set when state is FAILED or CANCELLED.
+   * Set when state is FAILED or CANCELLED; when it is SUCCEEDED, says why
+   * the result is gone (result_locations is then empty), if it was lost
+   * rather than released.
    * </pre>
    *
    * <code>.trebuchet.v1.Failure failure = 4;</code>
