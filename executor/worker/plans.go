@@ -156,11 +156,16 @@ func sameRef(a, b *trebuchetv1.StagePlanRef) bool {
 // fetchStagePlan streams a stage's plan from the scheduler, trying again
 // while the scheduler cannot be reached or the plan arrives damaged.
 func (e *Executor) fetchStagePlan(ctx context.Context, key stageKey, ref *trebuchetv1.StagePlanRef) ([]byte, error) {
+	start := time.Now()
 	backoff := 100 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		data, err := e.streamStagePlan(ctx, key, ref)
-		if err == nil || attempt == planFetchAttempts || errkind.KindOf(err) != errkind.Unavailable {
-			return data, err
+		if err == nil {
+			e.log.Debug("fetched stage plan", "job", key.job, "stage", key.stage, "bytes", len(data), "elapsed", time.Since(start))
+			return data, nil
+		}
+		if attempt == planFetchAttempts || errkind.KindOf(err) != errkind.Unavailable {
+			return nil, err
 		}
 		e.log.Warn("fetching a stage plan failed; retrying", "job", key.job, "stage", key.stage, "err", err, "in", backoff)
 		select {
