@@ -13,5 +13,13 @@
 // and re-streams the batches as one Arrow IPC stream in chunks. ExecutePlan
 // is the exception, for small results, and is capped by max_rows.
 //
+// Requests, and so the plans they carry, are capped at Config.MaxPlanBytes
+// (256 MiB by default; the trebuchet command's --max-plan-bytes): a larger
+// one is refused with RESOURCE_EXHAUSTED naming the limit before it is
+// read whole. Nothing past the gateway bounds a plan by a message size: the
+// scheduler sends executors references to stage plans, which they fetch in
+// chunks (scheduler/doc.go). Go clients (sdk/client) send requests of any
+// size; gRPC clients in other languages also have no send limit by default.
+//
 // Errors are mapped to status codes in one place, connectError.
 package gateway

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"connectrpc.com/connect"
 	"connectrpc.com/grpchealth"
 	"connectrpc.com/grpcreflect"
 	"github.com/apache/arrow-go/v18/arrow/flight"
@@ -39,10 +40,19 @@ type Service struct {
 	Handler http.Handler
 }
 
+// DefaultMaxPlanBytes is the default of Config.MaxPlanBytes.
+const DefaultMaxPlanBytes = 256 << 20
+
 // Config configures a gateway.
 type Config struct {
 	Jobs   Jobs
 	Logger *slog.Logger
+	// MaxPlanBytes caps the size of a QueryService request, and so of the
+	// plan (Substrait or SQL) it carries; larger requests are refused with
+	// RESOURCE_EXHAUSTED naming the limit. DefaultMaxPlanBytes if zero.
+	// Plans are held whole, decoded, by the scheduler, which is what
+	// bounds them; messages are not (plans reach executors in chunks).
+	MaxPlanBytes int64
 	// Services are mounted beside QueryService and listed by health checks
 	// and reflection.
 	Services []Service
@@ -63,9 +73,12 @@ func New(cfg Config) *Gateway {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.MaxPlanBytes <= 0 {
+		cfg.MaxPlanBytes = DefaultMaxPlanBytes
+	}
 	g := &Gateway{jobs: cfg.Jobs, log: cfg.Logger, flights: make(map[string]flight.Client)}
 	mux := http.NewServeMux()
-	mux.Handle(trebuchetv1connect.NewQueryServiceHandler(&queryService{g: g}))
+	mux.Handle(trebuchetv1connect.NewQueryServiceHandler(&queryService{g: g}, connect.WithReadMaxBytes(int(cfg.MaxPlanBytes))))
 	names := []string{trebuchetv1connect.QueryServiceName}
 	for _, s := range cfg.Services {
 		mux.Handle(s.Path, s.Handler)

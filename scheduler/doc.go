@@ -41,6 +41,18 @@
 // considered yet: every executor of a cluster on one machine, or on a
 // shared file system, holds every file.
 //
+// Plans travel once: a task definition does not carry its plan but a
+// StagePlanRef (size and SHA-256 of the stage's serialized plan, digested
+// once per stage, plans.go), and an executor fetches each stage plan it
+// needs with the server-streaming GetStagePlan, in 1 MiB chunks, once for
+// all the stage's tasks it runs. No message holds a whole plan, so plan
+// size is bounded by memory and the gateway's request limit, not by a
+// message size limit, and launching a stage's tasks costs the same for a
+// plan of a kilobyte or of a gigabyte. Executors list the jobs whose plans
+// they hold in their heartbeats and are answered with those that finished
+// or are unknown, so plans are dropped however a job ends; GetStagePlan
+// refuses a finished job's plans, so none is fetched after that answer.
+//
 // Failures: an executor that misses heartbeats for ExecutorTimeout, or
 // cannot be reached to launch tasks, is declared lost; its running tasks
 // are retried elsewhere, and the succeeded tasks whose outputs it held are

@@ -138,6 +138,8 @@ type job struct {
 type stage struct {
 	spec  *stageSpec
 	tasks []*task
+	// ref describes spec.plan to executors (planRef).
+	ref *trebuchetv1.StagePlanRef
 }
 
 // complete reports whether every task of the stage succeeded, so that its
@@ -194,12 +196,13 @@ func (t *task) id() *trebuchetv1.TaskId {
 	return &trebuchetv1.TaskId{JobId: t.job.id, StageId: t.stage.spec.id, Partition: t.partition, Attempt: t.attempt}
 }
 
-// definition is what the executor gets: the stage's plan, and where the
-// outputs of the stages it reads are.
+// definition is what the executor gets: a reference to the stage's plan,
+// which it fetches once (plans.go), and where the outputs of the stages it
+// reads are.
 func (t *task) definition() *trebuchetv1.TaskDefinition {
 	def := &trebuchetv1.TaskDefinition{
 		TaskId:         t.id(),
-		Plan:           t.stage.spec.plan,
+		PlanRef:        t.stage.planRef(),
 		Tables:         t.job.tables,
 		Settings:       t.job.settings,
 		PartitionCount: uint32(t.stage.spec.partitions),
@@ -298,6 +301,7 @@ func (s *Scheduler) Submit(ctx context.Context, src PlanSource, settings map[str
 	}
 	for _, spec := range specs {
 		st := &stage{spec: spec}
+		st.planRef() // digested here, not under the lock
 		for i := range spec.partitions {
 			st.tasks = append(st.tasks, &task{job: j, stage: st, partition: uint32(i), state: trebuchetv1.TaskState_TASK_STATE_PENDING, queuedAt: j.submitted})
 		}

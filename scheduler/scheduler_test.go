@@ -1,13 +1,20 @@
 package scheduler
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
+	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/trebuchet-dev/trebuchet/executor/catalog"
+	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
@@ -91,8 +98,11 @@ func TestJobRunsOnPullExecutor(t *testing.T) {
 		t.Fatalf("polled %d tasks, want 1", len(defs))
 	}
 	def := defs[0]
-	if len(def.GetTables()) != 1 || def.GetTables()[0].GetName() != "lineitem" || def.GetSettings()["k"] != "v" || len(def.GetPlan()) == 0 {
-		t.Errorf("task definition lacks the plan, tables or settings: %v", def)
+	if len(def.GetTables()) != 1 || def.GetTables()[0].GetName() != "lineitem" || def.GetSettings()["k"] != "v" || def.GetPlanRef().GetSize() == 0 {
+		t.Errorf("task definition lacks the plan reference, tables or settings: %v", def)
+	}
+	if len(def.GetPlan()) != 0 {
+		t.Errorf("task definition carries the plan (%d bytes) besides its reference", len(def.GetPlan()))
 	}
 	if got := state(t, s, id).GetState(); got != trebuchetv1.JobState_JOB_STATE_RUNNING {
 		t.Errorf("state after assignment = %v", got)
@@ -125,6 +135,40 @@ func TestLateListingKeepsResult(t *testing.T) {
 	}
 	if st := state(t, s, id); st.GetState() != trebuchetv1.JobState_JOB_STATE_SUCCEEDED || len(st.GetResultLocations()) != 1 {
 		t.Errorf("status = %v", st)
+	}
+}
+
+// TestStagePlanServedUntilJobEnds checks that the plan a task's reference
+// describes is served while its job runs, and that executors are told to
+// drop it once the job has finished.
+func TestStagePlanServedUntilJobEnds(t *testing.T) {
+	s := newTestScheduler(t)
+	id := submitQ6(t, s)
+	registerPull(t, s, "e1")
+	def := poll(t, s, "e1")[0]
+	data, err := s.StagePlan(id, def.GetTaskId().GetStageId())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(data); uint64(len(data)) != def.GetPlanRef().GetSize() || !bytes.Equal(sum[:], def.GetPlanRef().GetSha256()) {
+		t.Errorf("served plan (%d bytes) does not match its reference %v", len(data), def.GetPlanRef())
+	}
+	var p substraitpb.Plan
+	if err := proto.Unmarshal(data, &p); err != nil || len(p.GetRelations()) == 0 {
+		t.Errorf("served plan does not decode: %v", err)
+	}
+	if _, err := s.StagePlan(id, 7); errkind.KindOf(err) != errkind.NotFound {
+		t.Errorf("plan of a stage the job lacks: %v, want NotFound", err)
+	}
+	if got := s.FinishedJobs([]string{id, "gone"}); !slices.Equal(got, []string{"gone"}) {
+		t.Errorf("finished jobs while %s runs = %v, want [gone]", id, got)
+	}
+	s.ReportTaskStatus([]*trebuchetv1.TaskStatus{succeeded(def, "e1")})
+	if got := s.FinishedJobs([]string{id}); !slices.Equal(got, []string{id}) {
+		t.Errorf("finished jobs after %s succeeded = %v", id, got)
+	}
+	if _, err := s.StagePlan(id, 0); errkind.KindOf(err) != errkind.NotFound {
+		t.Errorf("plan of a finished job: %v, want NotFound", err)
 	}
 }
 

@@ -38,7 +38,9 @@ func (h *Service) RegisterExecutor(ctx context.Context, req *connect.Request[tre
 }
 
 func (h *Service) Heartbeat(ctx context.Context, req *connect.Request[trebuchetv1.HeartbeatRequest]) (*connect.Response[trebuchetv1.HeartbeatResponse], error) {
-	return connect.NewResponse(h.s.Heartbeat(req.Msg.GetExecutorId(), req.Msg.GetRunningTasks())), nil
+	resp := h.s.Heartbeat(req.Msg.GetExecutorId(), req.Msg.GetRunningTasks())
+	resp.ReleasePlans = h.s.FinishedJobs(req.Msg.GetPlanJobs())
+	return connect.NewResponse(resp), nil
 }
 
 func (h *Service) PollWork(ctx context.Context, req *connect.Request[trebuchetv1.PollWorkRequest]) (*connect.Response[trebuchetv1.PollWorkResponse], error) {
@@ -52,6 +54,20 @@ func (h *Service) PollWork(ctx context.Context, req *connect.Request[trebuchetv1
 func (h *Service) ReportTaskStatus(ctx context.Context, req *connect.Request[trebuchetv1.ReportTaskStatusRequest]) (*connect.Response[trebuchetv1.ReportTaskStatusResponse], error) {
 	h.s.ReportTaskStatus(req.Msg.GetStatuses())
 	return connect.NewResponse(&trebuchetv1.ReportTaskStatusResponse{}), nil
+}
+
+// GetStagePlan streams a stage's plan in chunks of planChunkSize.
+func (h *Service) GetStagePlan(ctx context.Context, req *connect.Request[trebuchetv1.GetStagePlanRequest], stream *connect.ServerStream[trebuchetv1.GetStagePlanResponse]) error {
+	data, err := h.s.StagePlan(req.Msg.GetJobId(), req.Msg.GetStageId())
+	if err != nil {
+		return connectError(err)
+	}
+	for off := 0; off < len(data); off += planChunkSize {
+		if err := stream.Send(&trebuchetv1.GetStagePlanResponse{Chunk: data[off:min(off+planChunkSize, len(data))]}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // connectError gives an error its status code: the one place the scheduler's

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trebuchet-dev/trebuchet/executor/catalog"
 	"github.com/trebuchet-dev/trebuchet/executor/worker"
+	"github.com/trebuchet-dev/trebuchet/gateway"
 	"github.com/trebuchet-dev/trebuchet/scheduler/standalone"
 	"github.com/trebuchet-dev/trebuchet/spill"
 )
@@ -26,6 +27,7 @@ type schedulerFlags struct {
 	noExecutorGrace time.Duration
 	resultTTL       time.Duration
 	stateDir        string
+	maxPlanBytes    byteSize
 }
 
 func (f *schedulerFlags) register(fs *flag.FlagSet) {
@@ -35,6 +37,8 @@ func (f *schedulerFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.executorTimeout, "executor-timeout", 10*time.Second, "declare an executor lost after this long without a heartbeat")
 	fs.DurationVar(&f.noExecutorGrace, "no-executor-grace", 30*time.Second, "fail a job whose tasks find no live executor for this long")
 	fs.DurationVar(&f.resultTTL, "result-ttl", 15*time.Minute, "keep finished jobs' results fetchable for this long")
+	f.maxPlanBytes = gateway.DefaultMaxPlanBytes
+	fs.Var(&f.maxPlanBytes, "max-plan-bytes", "largest request, and so plan (Substrait or SQL), the gateway accepts, e.g. 1GiB; larger ones are refused with RESOURCE_EXHAUSTED")
 }
 
 // registerStateDir adds the scheduler's --state-dir. Only the scheduler
@@ -62,6 +66,7 @@ func (f *schedulerFlags) config(log *slog.Logger) (standalone.SchedulerConfig, e
 		ExecutorTimeout: f.executorTimeout,
 		NoExecutorGrace: f.noExecutorGrace,
 		ResultTTL:       f.resultTTL,
+		MaxPlanBytes:    int64(f.maxPlanBytes),
 		Warehouse:       f.warehouse,
 		StateDir:        f.stateDir,
 		Logger:          log,

@@ -6,12 +6,20 @@
 // Protocol, as the executor sees it:
 //
 //	RegisterExecutor → (LaunchTasks | PollWork)* with Heartbeat every interval
+//	task of a stage not seen yet → GetStagePlan(job, stage), once per stage
 //	task ends → ReportTaskStatus{state, failure, output Location}
 //	Flight DoGet(ticket of the Location) → the output batches
 //	ReleaseOutputs(job) or CancelTasks → the outputs are dropped
 //
 // A heartbeat answered with reregister (the scheduler restarted or declared
 // this executor lost) makes the executor register again.
+//
+// Tasks carry a reference to their stage's plan, not the plan (plans.go):
+// the first task of a stage to run here fetches it, in chunks, checks its
+// size and digest, and shares it with the stage's other tasks, including
+// those that arrive while the fetch is under way. Plans are held until the
+// job's outputs are released or a heartbeat answer lists the job as
+// finished (heartbeats name the jobs whose plans are held).
 //
 // A map task (its plan ends in an ExchangeRel) writes its output to the
 // executor's shuffle store (executor/shuffle) under WorkDir and reports the

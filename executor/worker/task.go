@@ -117,8 +117,12 @@ func (e *Executor) run(ctx context.Context, def *trebuchetv1.TaskDefinition) *tr
 
 // execute plans the task and drains its root operator into an output.
 func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition) (_ *output, err error) {
+	data, err := e.planOf(ctx, def)
+	if err != nil {
+		return nil, err
+	}
 	var p substraitpb.Plan
-	if err := proto.Unmarshal(def.GetPlan(), &p); err != nil {
+	if err := proto.Unmarshal(data, &p); err != nil {
 		return nil, errkind.Errorf(errkind.InvalidArgument, "task plan: %v", err)
 	}
 	tables, err := catalog.FromProto(def.GetTables())
@@ -221,6 +225,17 @@ func (e *Executor) execute(ctx context.Context, def *trebuchetv1.TaskDefinition)
 			return nil, err
 		}
 	}
+}
+
+// planOf returns the serialized plan a task runs: its stage's, from the
+// executor's stage plans, or the definition's own from a scheduler that
+// sends no plan_ref.
+func (e *Executor) planOf(ctx context.Context, def *trebuchetv1.TaskDefinition) ([]byte, error) {
+	ref := def.GetPlanRef()
+	if ref == nil {
+		return def.GetPlan(), nil
+	}
+	return e.plans.get(ctx, stageKey{job: def.GetTaskId().GetJobId(), stage: def.GetTaskId().GetStageId()}, ref)
 }
 
 // withSchema gives a batch the plan's output names. It takes ownership of b.

@@ -72,6 +72,8 @@ type Executor struct {
 	fetcher *shuffle.Fetcher
 	// spill holds what operators spill, a space per task.
 	spill *spill.Store
+	// plans holds the stage plans of the tasks that run here.
+	plans *stagePlans
 
 	controlAddr string
 	flightAddr  string
@@ -115,7 +117,7 @@ func New(cfg Config) (*Executor, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Executor{
+	e := &Executor{
 		cfg:       cfg,
 		log:       cfg.Logger.With("executor", cfg.ID),
 		scheduler: trebuchetv1connect.NewSchedulerServiceClient(transport.NewClient(), transport.BaseURL(cfg.SchedulerAddress), transport.ClientOptions()...),
@@ -124,7 +126,9 @@ func New(cfg Config) (*Executor, error) {
 		running:   make(map[taskKey]*runningTask),
 		outputs:   make(map[string]*output),
 		freed:     make(chan struct{}, 1),
-	}, nil
+	}
+	e.plans = newStagePlans(e.fetchStagePlan)
+	return e, nil
 }
 
 // ID returns the executor's id.
@@ -271,7 +275,7 @@ func (e *Executor) heartbeatLoop(ctx, taskCtx context.Context, interval time.Dur
 			return
 		case <-t.C:
 		}
-		req := &trebuchetv1.HeartbeatRequest{ExecutorId: e.cfg.ID, RunningTasks: e.runningTasks()}
+		req := &trebuchetv1.HeartbeatRequest{ExecutorId: e.cfg.ID, RunningTasks: e.runningTasks(), PlanJobs: e.plans.jobs()}
 		resp, err := e.scheduler.Heartbeat(ctx, connect.NewRequest(req))
 		if err != nil {
 			if ctx.Err() == nil {
@@ -281,6 +285,9 @@ func (e *Executor) heartbeatLoop(ctx, taskCtx context.Context, interval time.Dur
 		}
 		if resp.Msg.GetReregister() {
 			e.log.Info("scheduler asked to re-register")
+			// The scheduler may have forgotten the jobs whose plans are
+			// held; tasks it sends from now on fetch theirs again.
+			e.plans.dropAll()
 			if _, err := e.register(ctx); err != nil {
 				return
 			}
@@ -290,6 +297,9 @@ func (e *Executor) heartbeatLoop(ctx, taskCtx context.Context, interval time.Dur
 		}
 		for _, job := range resp.Msg.GetReleaseJobs() {
 			e.releaseJob(job)
+		}
+		for _, job := range resp.Msg.GetReleasePlans() {
+			e.plans.drop(job)
 		}
 	}
 }
@@ -362,8 +372,9 @@ func (e *Executor) cancelTask(id *trebuchetv1.TaskId) {
 	}
 }
 
-// releaseJob drops the outputs of a job's tasks.
+// releaseJob drops the outputs of a job's tasks, and its plans.
 func (e *Executor) releaseJob(job string) {
+	e.plans.drop(job)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for ticket, o := range e.outputs {

@@ -44,6 +44,9 @@ type SchedulerConfig struct {
 	// (scheduler.OpenStore): jobs survive a restart of the scheduler.
 	// Without one they are kept in memory only.
 	StateDir string
+	// MaxPlanBytes caps the size of the requests, and so of the plans, the
+	// gateway accepts (gateway.Config); zero takes its default.
+	MaxPlanBytes int64
 	// Logger receives the components' logs; nil discards them.
 	Logger *slog.Logger
 }
@@ -91,8 +94,9 @@ func StartScheduler(ctx context.Context, lis net.Listener, cfg SchedulerConfig) 
 	}
 	path, handler := trebuchetv1connect.NewSchedulerServiceHandler(scheduler.NewService(sched))
 	gw := gateway.New(gateway.Config{
-		Jobs:   sched,
-		Logger: log.With("component", "gateway"),
+		Jobs:         sched,
+		MaxPlanBytes: cfg.MaxPlanBytes,
+		Logger:       log.With("component", "gateway"),
 		Services: []gateway.Service{
 			{Name: trebuchetv1connect.SchedulerServiceName, Path: path, Handler: handler},
 		},

@@ -87,7 +87,9 @@ class QueryServiceServicer(object):
         """SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
         with its id. Plans that cannot be decoded, refer to unknown tables or
         columns, or use unknown functions are refused here with INVALID_ARGUMENT
-        or NOT_FOUND.
+        or NOT_FOUND. A plan's size is bounded only by the gateway's request
+        limit (256 MiB unless configured otherwise): larger requests, to this
+        and every other method, fail with RESOURCE_EXHAUSTED naming the limit.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -26,7 +26,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from trebuchet.v1 import common_pb2 as trebuchet_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctrebuchet/v1/scheduler.proto\x12\x0ctrebuchet.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x19trebuchet/v1/common.proto\"h\n\x0c\x45xecutorInfo\x12\x13\n\x0b\x65xecutor_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63ontrol_address\x18\x02 \x01(\t\x12\x16\n\x0e\x66light_address\x18\x03 \x01(\t\x12\x12\n\ntask_slots\x18\x04 \x01(\r\"G\n\x17RegisterExecutorRequest\x12,\n\x08\x65xecutor\x18\x01 \x01(\x0b\x32\x1a.trebuchet.v1.ExecutorInfo\"Q\n\x18RegisterExecutorResponse\x12\x35\n\x12heartbeat_interval\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\"T\n\x10HeartbeatRequest\x12\x13\n\x0b\x65xecutor_id\x18\x01 \x01(\t\x12+\n\rrunning_tasks\x18\x02 \x03(\x0b\x32\x14.trebuchet.v1.TaskId\"i\n\x11HeartbeatResponse\x12\x12\n\nreregister\x18\x01 \x01(\x08\x12*\n\x0c\x63\x61ncel_tasks\x18\x02 \x03(\x0b\x32\x14.trebuchet.v1.TaskId\x12\x14\n\x0crelease_jobs\x18\x03 \x03(\t\"k\n\x0fPollWorkRequest\x12\x13\n\x0b\x65xecutor_id\x18\x01 \x01(\t\x12\x12\n\nfree_slots\x18\x02 \x01(\r\x12/\n\x0cwait_timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"?\n\x10PollWorkResponse\x12+\n\x05tasks\x18\x01 \x03(\x0b\x32\x1c.trebuchet.v1.TaskDefinition\"\x9c\x02\n\x0eTaskDefinition\x12%\n\x07task_id\x18\x01 \x01(\x0b\x32\x14.trebuchet.v1.TaskId\x12\x0c\n\x04plan\x18\x02 \x01(\x0c\x12#\n\x06tables\x18\x03 \x03(\x0b\x32\x13.trebuchet.v1.Table\x12<\n\x08settings\x18\x04 \x03(\x0b\x32*.trebuchet.v1.TaskDefinition.SettingsEntry\x12(\n\x06inputs\x18\x05 \x03(\x0b\x32\x18.trebuchet.v1.StageInput\x12\x17\n\x0fpartition_count\x18\x06 \x01(\r\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"H\n\nStageInput\x12\x10\n\x08stage_id\x18\x01 \x01(\r\x12(\n\x07outputs\x18\x02 \x03(\x0b\x32\x17.trebuchet.v1.MapOutput\"d\n\tMapOutput\x12\x15\n\rmap_partition\x18\x01 \x01(\r\x12(\n\x08location\x18\x02 \x01(\x0b\x32\x16.trebuchet.v1.Location\x12\x16\n\x0epartition_rows\x18\x03 \x03(\x04\"\xec\x01\n\nTaskStatus\x12%\n\x07task_id\x18\x01 \x01(\x0b\x32\x14.trebuchet.v1.TaskId\x12\x13\n\x0b\x65xecutor_id\x18\x02 \x01(\t\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.trebuchet.v1.TaskState\x12&\n\x07\x66\x61ilure\x18\x04 \x01(\x0b\x32\x15.trebuchet.v1.Failure\x12&\n\x06output\x18\x05 \x01(\x0b\x32\x16.trebuchet.v1.Location\x12*\n\x07metrics\x18\x06 \x01(\x0b\x32\x19.trebuchet.v1.TaskMetrics\"E\n\x17ReportTaskStatusRequest\x12*\n\x08statuses\x18\x01 \x03(\x0b\x32\x18.trebuchet.v1.TaskStatus\"\x1a\n\x18ReportTaskStatusResponse2\xf1\x02\n\x10SchedulerService\x12\x61\n\x10RegisterExecutor\x12%.trebuchet.v1.RegisterExecutorRequest\x1a&.trebuchet.v1.RegisterExecutorResponse\x12L\n\tHeartbeat\x12\x1e.trebuchet.v1.HeartbeatRequest\x1a\x1f.trebuchet.v1.HeartbeatResponse\x12I\n\x08PollWork\x12\x1d.trebuchet.v1.PollWorkRequest\x1a\x1e.trebuchet.v1.PollWorkResponse\x12\x61\n\x10ReportTaskStatus\x12%.trebuchet.v1.ReportTaskStatusRequest\x1a&.trebuchet.v1.ReportTaskStatusResponseB]\n\x10\x64\x65v.trebuchet.v1P\x01ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctrebuchet/v1/scheduler.proto\x12\x0ctrebuchet.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x19trebuchet/v1/common.proto\"h\n\x0c\x45xecutorInfo\x12\x13\n\x0b\x65xecutor_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63ontrol_address\x18\x02 \x01(\t\x12\x16\n\x0e\x66light_address\x18\x03 \x01(\t\x12\x12\n\ntask_slots\x18\x04 \x01(\r\"G\n\x17RegisterExecutorRequest\x12,\n\x08\x65xecutor\x18\x01 \x01(\x0b\x32\x1a.trebuchet.v1.ExecutorInfo\"Q\n\x18RegisterExecutorResponse\x12\x35\n\x12heartbeat_interval\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\"g\n\x10HeartbeatRequest\x12\x13\n\x0b\x65xecutor_id\x18\x01 \x01(\t\x12+\n\rrunning_tasks\x18\x02 \x03(\x0b\x32\x14.trebuchet.v1.TaskId\x12\x11\n\tplan_jobs\x18\x03 \x03(\t\"\x80\x01\n\x11HeartbeatResponse\x12\x12\n\nreregister\x18\x01 \x01(\x08\x12*\n\x0c\x63\x61ncel_tasks\x18\x02 \x03(\x0b\x32\x14.trebuchet.v1.TaskId\x12\x14\n\x0crelease_jobs\x18\x03 \x03(\t\x12\x15\n\rrelease_plans\x18\x04 \x03(\t\"k\n\x0fPollWorkRequest\x12\x13\n\x0b\x65xecutor_id\x18\x01 \x01(\t\x12\x12\n\nfree_slots\x18\x02 \x01(\r\x12/\n\x0cwait_timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"?\n\x10PollWorkResponse\x12+\n\x05tasks\x18\x01 \x03(\x0b\x32\x1c.trebuchet.v1.TaskDefinition\"\xce\x02\n\x0eTaskDefinition\x12%\n\x07task_id\x18\x01 \x01(\x0b\x32\x14.trebuchet.v1.TaskId\x12\x10\n\x04plan\x18\x02 \x01(\x0c\x42\x02\x18\x01\x12#\n\x06tables\x18\x03 \x03(\x0b\x32\x13.trebuchet.v1.Table\x12<\n\x08settings\x18\x04 \x03(\x0b\x32*.trebuchet.v1.TaskDefinition.SettingsEntry\x12(\n\x06inputs\x18\x05 \x03(\x0b\x32\x18.trebuchet.v1.StageInput\x12\x17\n\x0fpartition_count\x18\x06 \x01(\r\x12,\n\x08plan_ref\x18\x07 \x01(\x0b\x32\x1a.trebuchet.v1.StagePlanRef\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\",\n\x0cStagePlanRef\x12\x0c\n\x04size\x18\x01 \x01(\x04\x12\x0e\n\x06sha256\x18\x02 \x01(\x0c\"7\n\x13GetStagePlanRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x10\n\x08stage_id\x18\x02 \x01(\r\"%\n\x14GetStagePlanResponse\x12\r\n\x05\x63hunk\x18\x01 \x01(\x0c\"H\n\nStageInput\x12\x10\n\x08stage_id\x18\x01 \x01(\r\x12(\n\x07outputs\x18\x02 \x03(\x0b\x32\x17.trebuchet.v1.MapOutput\"d\n\tMapOutput\x12\x15\n\rmap_partition\x18\x01 \x01(\r\x12(\n\x08location\x18\x02 \x01(\x0b\x32\x16.trebuchet.v1.Location\x12\x16\n\x0epartition_rows\x18\x03 \x03(\x04\"\xec\x01\n\nTaskStatus\x12%\n\x07task_id\x18\x01 \x01(\x0b\x32\x14.trebuchet.v1.TaskId\x12\x13\n\x0b\x65xecutor_id\x18\x02 \x01(\t\x12&\n\x05state\x18\x03 \x01(\x0e\x32\x17.trebuchet.v1.TaskState\x12&\n\x07\x66\x61ilure\x18\x04 \x01(\x0b\x32\x15.trebuchet.v1.Failure\x12&\n\x06output\x18\x05 \x01(\x0b\x32\x16.trebuchet.v1.Location\x12*\n\x07metrics\x18\x06 \x01(\x0b\x32\x19.trebuchet.v1.TaskMetrics\"E\n\x17ReportTaskStatusRequest\x12*\n\x08statuses\x18\x01 \x03(\x0b\x32\x18.trebuchet.v1.TaskStatus\"\x1a\n\x18ReportTaskStatusResponse2\xca\x03\n\x10SchedulerService\x12\x61\n\x10RegisterExecutor\x12%.trebuchet.v1.RegisterExecutorRequest\x1a&.trebuchet.v1.RegisterExecutorResponse\x12L\n\tHeartbeat\x12\x1e.trebuchet.v1.HeartbeatRequest\x1a\x1f.trebuchet.v1.HeartbeatResponse\x12I\n\x08PollWork\x12\x1d.trebuchet.v1.PollWorkRequest\x1a\x1e.trebuchet.v1.PollWorkResponse\x12\x61\n\x10ReportTaskStatus\x12%.trebuchet.v1.ReportTaskStatusRequest\x1a&.trebuchet.v1.ReportTaskStatusResponse\x12W\n\x0cGetStagePlan\x12!.trebuchet.v1.GetStagePlanRequest\x1a\".trebuchet.v1.GetStagePlanResponse0\x01\x42]\n\x10\x64\x65v.trebuchet.v1P\x01ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,6 +36,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._serialized_options = b'\n\020dev.trebuchet.v1P\001ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1'
   _globals['_TASKDEFINITION_SETTINGSENTRY']._loaded_options = None
   _globals['_TASKDEFINITION_SETTINGSENTRY']._serialized_options = b'8\001'
+  _globals['_TASKDEFINITION'].fields_by_name['plan']._loaded_options = None
+  _globals['_TASKDEFINITION'].fields_by_name['plan']._serialized_options = b'\030\001'
   _globals['_EXECUTORINFO']._serialized_start=105
   _globals['_EXECUTORINFO']._serialized_end=209
   _globals['_REGISTEREXECUTORREQUEST']._serialized_start=211
@@ -43,27 +45,33 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REGISTEREXECUTORRESPONSE']._serialized_start=284
   _globals['_REGISTEREXECUTORRESPONSE']._serialized_end=365
   _globals['_HEARTBEATREQUEST']._serialized_start=367
-  _globals['_HEARTBEATREQUEST']._serialized_end=451
-  _globals['_HEARTBEATRESPONSE']._serialized_start=453
-  _globals['_HEARTBEATRESPONSE']._serialized_end=558
-  _globals['_POLLWORKREQUEST']._serialized_start=560
-  _globals['_POLLWORKREQUEST']._serialized_end=667
-  _globals['_POLLWORKRESPONSE']._serialized_start=669
-  _globals['_POLLWORKRESPONSE']._serialized_end=732
-  _globals['_TASKDEFINITION']._serialized_start=735
-  _globals['_TASKDEFINITION']._serialized_end=1019
-  _globals['_TASKDEFINITION_SETTINGSENTRY']._serialized_start=972
-  _globals['_TASKDEFINITION_SETTINGSENTRY']._serialized_end=1019
-  _globals['_STAGEINPUT']._serialized_start=1021
-  _globals['_STAGEINPUT']._serialized_end=1093
-  _globals['_MAPOUTPUT']._serialized_start=1095
-  _globals['_MAPOUTPUT']._serialized_end=1195
-  _globals['_TASKSTATUS']._serialized_start=1198
-  _globals['_TASKSTATUS']._serialized_end=1434
-  _globals['_REPORTTASKSTATUSREQUEST']._serialized_start=1436
-  _globals['_REPORTTASKSTATUSREQUEST']._serialized_end=1505
-  _globals['_REPORTTASKSTATUSRESPONSE']._serialized_start=1507
-  _globals['_REPORTTASKSTATUSRESPONSE']._serialized_end=1533
-  _globals['_SCHEDULERSERVICE']._serialized_start=1536
-  _globals['_SCHEDULERSERVICE']._serialized_end=1905
+  _globals['_HEARTBEATREQUEST']._serialized_end=470
+  _globals['_HEARTBEATRESPONSE']._serialized_start=473
+  _globals['_HEARTBEATRESPONSE']._serialized_end=601
+  _globals['_POLLWORKREQUEST']._serialized_start=603
+  _globals['_POLLWORKREQUEST']._serialized_end=710
+  _globals['_POLLWORKRESPONSE']._serialized_start=712
+  _globals['_POLLWORKRESPONSE']._serialized_end=775
+  _globals['_TASKDEFINITION']._serialized_start=778
+  _globals['_TASKDEFINITION']._serialized_end=1112
+  _globals['_TASKDEFINITION_SETTINGSENTRY']._serialized_start=1065
+  _globals['_TASKDEFINITION_SETTINGSENTRY']._serialized_end=1112
+  _globals['_STAGEPLANREF']._serialized_start=1114
+  _globals['_STAGEPLANREF']._serialized_end=1158
+  _globals['_GETSTAGEPLANREQUEST']._serialized_start=1160
+  _globals['_GETSTAGEPLANREQUEST']._serialized_end=1215
+  _globals['_GETSTAGEPLANRESPONSE']._serialized_start=1217
+  _globals['_GETSTAGEPLANRESPONSE']._serialized_end=1254
+  _globals['_STAGEINPUT']._serialized_start=1256
+  _globals['_STAGEINPUT']._serialized_end=1328
+  _globals['_MAPOUTPUT']._serialized_start=1330
+  _globals['_MAPOUTPUT']._serialized_end=1430
+  _globals['_TASKSTATUS']._serialized_start=1433
+  _globals['_TASKSTATUS']._serialized_end=1669
+  _globals['_REPORTTASKSTATUSREQUEST']._serialized_start=1671
+  _globals['_REPORTTASKSTATUSREQUEST']._serialized_end=1740
+  _globals['_REPORTTASKSTATUSRESPONSE']._serialized_start=1742
+  _globals['_REPORTTASKSTATUSRESPONSE']._serialized_end=1768
+  _globals['_SCHEDULERSERVICE']._serialized_start=1771
+  _globals['_SCHEDULERSERVICE']._serialized_end=2229
 # @@protoc_insertion_point(module_scope)

@@ -35,22 +35,26 @@ class RegisterExecutorResponse(_message.Message):
     def __init__(self, heartbeat_interval: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class HeartbeatRequest(_message.Message):
-    __slots__ = ("executor_id", "running_tasks")
+    __slots__ = ("executor_id", "running_tasks", "plan_jobs")
     EXECUTOR_ID_FIELD_NUMBER: _ClassVar[int]
     RUNNING_TASKS_FIELD_NUMBER: _ClassVar[int]
+    PLAN_JOBS_FIELD_NUMBER: _ClassVar[int]
     executor_id: str
     running_tasks: _containers.RepeatedCompositeFieldContainer[_common_pb2.TaskId]
-    def __init__(self, executor_id: _Optional[str] = ..., running_tasks: _Optional[_Iterable[_Union[_common_pb2.TaskId, _Mapping]]] = ...) -> None: ...
+    plan_jobs: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, executor_id: _Optional[str] = ..., running_tasks: _Optional[_Iterable[_Union[_common_pb2.TaskId, _Mapping]]] = ..., plan_jobs: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class HeartbeatResponse(_message.Message):
-    __slots__ = ("reregister", "cancel_tasks", "release_jobs")
+    __slots__ = ("reregister", "cancel_tasks", "release_jobs", "release_plans")
     REREGISTER_FIELD_NUMBER: _ClassVar[int]
     CANCEL_TASKS_FIELD_NUMBER: _ClassVar[int]
     RELEASE_JOBS_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_PLANS_FIELD_NUMBER: _ClassVar[int]
     reregister: bool
     cancel_tasks: _containers.RepeatedCompositeFieldContainer[_common_pb2.TaskId]
     release_jobs: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, reregister: bool = ..., cancel_tasks: _Optional[_Iterable[_Union[_common_pb2.TaskId, _Mapping]]] = ..., release_jobs: _Optional[_Iterable[str]] = ...) -> None: ...
+    release_plans: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, reregister: bool = ..., cancel_tasks: _Optional[_Iterable[_Union[_common_pb2.TaskId, _Mapping]]] = ..., release_jobs: _Optional[_Iterable[str]] = ..., release_plans: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PollWorkRequest(_message.Message):
     __slots__ = ("executor_id", "free_slots", "wait_timeout")
@@ -69,7 +73,7 @@ class PollWorkResponse(_message.Message):
     def __init__(self, tasks: _Optional[_Iterable[_Union[TaskDefinition, _Mapping]]] = ...) -> None: ...
 
 class TaskDefinition(_message.Message):
-    __slots__ = ("task_id", "plan", "tables", "settings", "inputs", "partition_count")
+    __slots__ = ("task_id", "plan", "tables", "settings", "inputs", "partition_count", "plan_ref")
     class SettingsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -83,13 +87,37 @@ class TaskDefinition(_message.Message):
     SETTINGS_FIELD_NUMBER: _ClassVar[int]
     INPUTS_FIELD_NUMBER: _ClassVar[int]
     PARTITION_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PLAN_REF_FIELD_NUMBER: _ClassVar[int]
     task_id: _common_pb2.TaskId
     plan: bytes
     tables: _containers.RepeatedCompositeFieldContainer[_common_pb2.Table]
     settings: _containers.ScalarMap[str, str]
     inputs: _containers.RepeatedCompositeFieldContainer[StageInput]
     partition_count: int
-    def __init__(self, task_id: _Optional[_Union[_common_pb2.TaskId, _Mapping]] = ..., plan: _Optional[bytes] = ..., tables: _Optional[_Iterable[_Union[_common_pb2.Table, _Mapping]]] = ..., settings: _Optional[_Mapping[str, str]] = ..., inputs: _Optional[_Iterable[_Union[StageInput, _Mapping]]] = ..., partition_count: _Optional[int] = ...) -> None: ...
+    plan_ref: StagePlanRef
+    def __init__(self, task_id: _Optional[_Union[_common_pb2.TaskId, _Mapping]] = ..., plan: _Optional[bytes] = ..., tables: _Optional[_Iterable[_Union[_common_pb2.Table, _Mapping]]] = ..., settings: _Optional[_Mapping[str, str]] = ..., inputs: _Optional[_Iterable[_Union[StageInput, _Mapping]]] = ..., partition_count: _Optional[int] = ..., plan_ref: _Optional[_Union[StagePlanRef, _Mapping]] = ...) -> None: ...
+
+class StagePlanRef(_message.Message):
+    __slots__ = ("size", "sha256")
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    size: int
+    sha256: bytes
+    def __init__(self, size: _Optional[int] = ..., sha256: _Optional[bytes] = ...) -> None: ...
+
+class GetStagePlanRequest(_message.Message):
+    __slots__ = ("job_id", "stage_id")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    STAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    stage_id: int
+    def __init__(self, job_id: _Optional[str] = ..., stage_id: _Optional[int] = ...) -> None: ...
+
+class GetStagePlanResponse(_message.Message):
+    __slots__ = ("chunk",)
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    chunk: bytes
+    def __init__(self, chunk: _Optional[bytes] = ...) -> None: ...
 
 class StageInput(_message.Message):
     __slots__ = ("stage_id", "outputs")

@@ -30,6 +30,12 @@ class SchedulerServiceStub(object):
     itself alive with heartbeats and reports every task's end. It receives work
     in one of two ways, chosen at registration: pushed to its ExecutorService
     (when it gives a control_address), or pulled with PollWork.
+
+    Plans travel once: a task definition names its stage's plan (StagePlanRef)
+    instead of carrying it, and an executor fetches each stage plan it runs
+    with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+    runs, so no message holds a whole plan and plan size is not bound by a
+    message size limit.
     """
 
     def __init__(self, channel):
@@ -58,6 +64,11 @@ class SchedulerServiceStub(object):
                 request_serializer=trebuchet_dot_v1_dot_scheduler__pb2.ReportTaskStatusRequest.SerializeToString,
                 response_deserializer=trebuchet_dot_v1_dot_scheduler__pb2.ReportTaskStatusResponse.FromString,
                 _registered_method=True)
+        self.GetStagePlan = channel.unary_stream(
+                '/trebuchet.v1.SchedulerService/GetStagePlan',
+                request_serializer=trebuchet_dot_v1_dot_scheduler__pb2.GetStagePlanRequest.SerializeToString,
+                response_deserializer=trebuchet_dot_v1_dot_scheduler__pb2.GetStagePlanResponse.FromString,
+                _registered_method=True)
 
 
 class SchedulerServiceServicer(object):
@@ -65,6 +76,12 @@ class SchedulerServiceServicer(object):
     itself alive with heartbeats and reports every task's end. It receives work
     in one of two ways, chosen at registration: pushed to its ExecutorService
     (when it gives a control_address), or pulled with PollWork.
+
+    Plans travel once: a task definition names its stage's plan (StagePlanRef)
+    instead of carrying it, and an executor fetches each stage plan it runs
+    with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+    runs, so no message holds a whole plan and plan size is not bound by a
+    message size limit.
     """
 
     def RegisterExecutor(self, request, context):
@@ -97,6 +114,15 @@ class SchedulerServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetStagePlan(self, request, context):
+        """GetStagePlan streams the serialized plan of one stage of a job, in
+        chunks of about 1 MiB whose concatenation is the plan StagePlanRef
+        describes. A job that is unknown or has finished is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SchedulerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -120,6 +146,11 @@ def add_SchedulerServiceServicer_to_server(servicer, server):
                     request_deserializer=trebuchet_dot_v1_dot_scheduler__pb2.ReportTaskStatusRequest.FromString,
                     response_serializer=trebuchet_dot_v1_dot_scheduler__pb2.ReportTaskStatusResponse.SerializeToString,
             ),
+            'GetStagePlan': grpc.unary_stream_rpc_method_handler(
+                    servicer.GetStagePlan,
+                    request_deserializer=trebuchet_dot_v1_dot_scheduler__pb2.GetStagePlanRequest.FromString,
+                    response_serializer=trebuchet_dot_v1_dot_scheduler__pb2.GetStagePlanResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'trebuchet.v1.SchedulerService', rpc_method_handlers)
@@ -133,6 +164,12 @@ class SchedulerService(object):
     itself alive with heartbeats and reports every task's end. It receives work
     in one of two ways, chosen at registration: pushed to its ExecutorService
     (when it gives a control_address), or pulled with PollWork.
+
+    Plans travel once: a task definition names its stage's plan (StagePlanRef)
+    instead of carrying it, and an executor fetches each stage plan it runs
+    with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+    runs, so no message holds a whole plan and plan size is not bound by a
+    message size limit.
     """
 
     @staticmethod
@@ -233,6 +270,33 @@ class SchedulerService(object):
             '/trebuchet.v1.SchedulerService/ReportTaskStatus',
             trebuchet_dot_v1_dot_scheduler__pb2.ReportTaskStatusRequest.SerializeToString,
             trebuchet_dot_v1_dot_scheduler__pb2.ReportTaskStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStagePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/trebuchet.v1.SchedulerService/GetStagePlan',
+            trebuchet_dot_v1_dot_scheduler__pb2.GetStagePlanRequest.SerializeToString,
+            trebuchet_dot_v1_dot_scheduler__pb2.GetStagePlanResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -190,7 +190,9 @@ type HeartbeatRequest struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
 	ExecutorId string                 `protobuf:"bytes,1,opt,name=executor_id,json=executorId,proto3" json:"executor_id,omitempty"`
 	// Tasks the executor is running now.
-	RunningTasks  []*TaskId `protobuf:"bytes,2,rep,name=running_tasks,json=runningTasks,proto3" json:"running_tasks,omitempty"`
+	RunningTasks []*TaskId `protobuf:"bytes,2,rep,name=running_tasks,json=runningTasks,proto3" json:"running_tasks,omitempty"`
+	// Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+	PlanJobs      []string `protobuf:"bytes,3,rep,name=plan_jobs,json=planJobs,proto3" json:"plan_jobs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -239,6 +241,13 @@ func (x *HeartbeatRequest) GetRunningTasks() []*TaskId {
 	return nil
 }
 
+func (x *HeartbeatRequest) GetPlanJobs() []string {
+	if x != nil {
+		return x.PlanJobs
+	}
+	return nil
+}
+
 type HeartbeatResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The scheduler does not know this executor (it restarted, or declared the
@@ -248,7 +257,11 @@ type HeartbeatResponse struct {
 	CancelTasks []*TaskId `protobuf:"bytes,2,rep,name=cancel_tasks,json=cancelTasks,proto3" json:"cancel_tasks,omitempty"`
 	// Jobs whose task outputs the executor should drop (pull executors; push
 	// executors are sent ExecutorService.ReleaseOutputs).
-	ReleaseJobs   []string `protobuf:"bytes,3,rep,name=release_jobs,json=releaseJobs,proto3" json:"release_jobs,omitempty"`
+	ReleaseJobs []string `protobuf:"bytes,3,rep,name=release_jobs,json=releaseJobs,proto3" json:"release_jobs,omitempty"`
+	// Of the request's plan_jobs, those that finished or that the scheduler
+	// does not know: their tasks will not run again, so the executor drops
+	// their stage plans.
+	ReleasePlans  []string `protobuf:"bytes,4,rep,name=release_plans,json=releasePlans,proto3" json:"release_plans,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -300,6 +313,13 @@ func (x *HeartbeatResponse) GetCancelTasks() []*TaskId {
 func (x *HeartbeatResponse) GetReleaseJobs() []string {
 	if x != nil {
 		return x.ReleaseJobs
+	}
+	return nil
+}
+
+func (x *HeartbeatResponse) GetReleasePlans() []string {
+	if x != nil {
+		return x.ReleasePlans
 	}
 	return nil
 }
@@ -415,6 +435,11 @@ type TaskDefinition struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	TaskId *TaskId                `protobuf:"bytes,1,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
 	// The normalized Substrait plan of the task, a serialized substrait.Plan.
+	// Deprecated: schedulers set plan_ref instead, so that a plan travels once
+	// per executor and not in every task; executors run this plan only when
+	// plan_ref is unset.
+	//
+	// Deprecated: Marked as deprecated in trebuchet/v1/scheduler.proto.
 	Plan []byte `protobuf:"bytes,2,opt,name=plan,proto3" json:"plan,omitempty"`
 	// The tables the plan reads.
 	Tables []*Table `protobuf:"bytes,3,rep,name=tables,proto3" json:"tables,omitempty"`
@@ -427,8 +452,11 @@ type TaskDefinition struct {
 	// row groups (or files) into this many contiguous slices; 0 or 1 reads
 	// them whole.
 	PartitionCount uint32 `protobuf:"varint,6,opt,name=partition_count,json=partitionCount,proto3" json:"partition_count,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The plan the task runs: its stage's, fetched with
+	// SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+	PlanRef       *StagePlanRef `protobuf:"bytes,7,opt,name=plan_ref,json=planRef,proto3" json:"plan_ref,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *TaskDefinition) Reset() {
@@ -468,6 +496,7 @@ func (x *TaskDefinition) GetTaskId() *TaskId {
 	return nil
 }
 
+// Deprecated: Marked as deprecated in trebuchet/v1/scheduler.proto.
 func (x *TaskDefinition) GetPlan() []byte {
 	if x != nil {
 		return x.Plan
@@ -503,6 +532,166 @@ func (x *TaskDefinition) GetPartitionCount() uint32 {
 	return 0
 }
 
+func (x *TaskDefinition) GetPlanRef() *StagePlanRef {
+	if x != nil {
+		return x.PlanRef
+	}
+	return nil
+}
+
+// StagePlanRef describes the plan of a stage, so an executor can check what
+// GetStagePlan streams and share one copy among the stage's tasks.
+type StagePlanRef struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The length of the serialized substrait.Plan, in bytes.
+	Size uint64 `protobuf:"varint,1,opt,name=size,proto3" json:"size,omitempty"`
+	// The SHA-256 digest of the serialized plan.
+	Sha256        []byte `protobuf:"bytes,2,opt,name=sha256,proto3" json:"sha256,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StagePlanRef) Reset() {
+	*x = StagePlanRef{}
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StagePlanRef) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StagePlanRef) ProtoMessage() {}
+
+func (x *StagePlanRef) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StagePlanRef.ProtoReflect.Descriptor instead.
+func (*StagePlanRef) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *StagePlanRef) GetSize() uint64 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+func (x *StagePlanRef) GetSha256() []byte {
+	if x != nil {
+		return x.Sha256
+	}
+	return nil
+}
+
+type GetStagePlanRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	JobId         string                 `protobuf:"bytes,1,opt,name=job_id,json=jobId,proto3" json:"job_id,omitempty"`
+	StageId       uint32                 `protobuf:"varint,2,opt,name=stage_id,json=stageId,proto3" json:"stage_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetStagePlanRequest) Reset() {
+	*x = GetStagePlanRequest{}
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetStagePlanRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetStagePlanRequest) ProtoMessage() {}
+
+func (x *GetStagePlanRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetStagePlanRequest.ProtoReflect.Descriptor instead.
+func (*GetStagePlanRequest) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetStagePlanRequest) GetJobId() string {
+	if x != nil {
+		return x.JobId
+	}
+	return ""
+}
+
+func (x *GetStagePlanRequest) GetStageId() uint32 {
+	if x != nil {
+		return x.StageId
+	}
+	return 0
+}
+
+type GetStagePlanResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The next bytes of the serialized plan.
+	Chunk         []byte `protobuf:"bytes,1,opt,name=chunk,proto3" json:"chunk,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetStagePlanResponse) Reset() {
+	*x = GetStagePlanResponse{}
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetStagePlanResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetStagePlanResponse) ProtoMessage() {}
+
+func (x *GetStagePlanResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetStagePlanResponse.ProtoReflect.Descriptor instead.
+func (*GetStagePlanResponse) Descriptor() ([]byte, []int) {
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *GetStagePlanResponse) GetChunk() []byte {
+	if x != nil {
+		return x.Chunk
+	}
+	return nil
+}
+
 // StageInput lists where the map outputs of one earlier stage are.
 type StageInput struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -514,7 +703,7 @@ type StageInput struct {
 
 func (x *StageInput) Reset() {
 	*x = StageInput{}
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[8]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -526,7 +715,7 @@ func (x *StageInput) String() string {
 func (*StageInput) ProtoMessage() {}
 
 func (x *StageInput) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[8]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -539,7 +728,7 @@ func (x *StageInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageInput.ProtoReflect.Descriptor instead.
 func (*StageInput) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{8}
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *StageInput) GetStageId() uint32 {
@@ -569,7 +758,7 @@ type MapOutput struct {
 
 func (x *MapOutput) Reset() {
 	*x = MapOutput{}
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[9]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -581,7 +770,7 @@ func (x *MapOutput) String() string {
 func (*MapOutput) ProtoMessage() {}
 
 func (x *MapOutput) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[9]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -594,7 +783,7 @@ func (x *MapOutput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MapOutput.ProtoReflect.Descriptor instead.
 func (*MapOutput) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{9}
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *MapOutput) GetMapPartition() uint32 {
@@ -635,7 +824,7 @@ type TaskStatus struct {
 
 func (x *TaskStatus) Reset() {
 	*x = TaskStatus{}
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[10]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -647,7 +836,7 @@ func (x *TaskStatus) String() string {
 func (*TaskStatus) ProtoMessage() {}
 
 func (x *TaskStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[10]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -660,7 +849,7 @@ func (x *TaskStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskStatus.ProtoReflect.Descriptor instead.
 func (*TaskStatus) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{10}
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *TaskStatus) GetTaskId() *TaskId {
@@ -714,7 +903,7 @@ type ReportTaskStatusRequest struct {
 
 func (x *ReportTaskStatusRequest) Reset() {
 	*x = ReportTaskStatusRequest{}
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[11]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -726,7 +915,7 @@ func (x *ReportTaskStatusRequest) String() string {
 func (*ReportTaskStatusRequest) ProtoMessage() {}
 
 func (x *ReportTaskStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[11]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -739,7 +928,7 @@ func (x *ReportTaskStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportTaskStatusRequest.ProtoReflect.Descriptor instead.
 func (*ReportTaskStatusRequest) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{11}
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ReportTaskStatusRequest) GetStatuses() []*TaskStatus {
@@ -757,7 +946,7 @@ type ReportTaskStatusResponse struct {
 
 func (x *ReportTaskStatusResponse) Reset() {
 	*x = ReportTaskStatusResponse{}
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[12]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -769,7 +958,7 @@ func (x *ReportTaskStatusResponse) String() string {
 func (*ReportTaskStatusResponse) ProtoMessage() {}
 
 func (x *ReportTaskStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[12]
+	mi := &file_trebuchet_v1_scheduler_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -782,7 +971,7 @@ func (x *ReportTaskStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportTaskStatusResponse.ProtoReflect.Descriptor instead.
 func (*ReportTaskStatusResponse) Descriptor() ([]byte, []int) {
-	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{12}
+	return file_trebuchet_v1_scheduler_proto_rawDescGZIP(), []int{15}
 }
 
 var File_trebuchet_v1_scheduler_proto protoreflect.FileDescriptor
@@ -800,17 +989,19 @@ const file_trebuchet_v1_scheduler_proto_rawDesc = "" +
 	"\x17RegisterExecutorRequest\x126\n" +
 	"\bexecutor\x18\x01 \x01(\v2\x1a.trebuchet.v1.ExecutorInfoR\bexecutor\"d\n" +
 	"\x18RegisterExecutorResponse\x12H\n" +
-	"\x12heartbeat_interval\x18\x01 \x01(\v2\x19.google.protobuf.DurationR\x11heartbeatInterval\"n\n" +
+	"\x12heartbeat_interval\x18\x01 \x01(\v2\x19.google.protobuf.DurationR\x11heartbeatInterval\"\x8b\x01\n" +
 	"\x10HeartbeatRequest\x12\x1f\n" +
 	"\vexecutor_id\x18\x01 \x01(\tR\n" +
 	"executorId\x129\n" +
-	"\rrunning_tasks\x18\x02 \x03(\v2\x14.trebuchet.v1.TaskIdR\frunningTasks\"\x8f\x01\n" +
+	"\rrunning_tasks\x18\x02 \x03(\v2\x14.trebuchet.v1.TaskIdR\frunningTasks\x12\x1b\n" +
+	"\tplan_jobs\x18\x03 \x03(\tR\bplanJobs\"\xb4\x01\n" +
 	"\x11HeartbeatResponse\x12\x1e\n" +
 	"\n" +
 	"reregister\x18\x01 \x01(\bR\n" +
 	"reregister\x127\n" +
 	"\fcancel_tasks\x18\x02 \x03(\v2\x14.trebuchet.v1.TaskIdR\vcancelTasks\x12!\n" +
-	"\frelease_jobs\x18\x03 \x03(\tR\vreleaseJobs\"\x8f\x01\n" +
+	"\frelease_jobs\x18\x03 \x03(\tR\vreleaseJobs\x12#\n" +
+	"\rrelease_plans\x18\x04 \x03(\tR\freleasePlans\"\x8f\x01\n" +
 	"\x0fPollWorkRequest\x12\x1f\n" +
 	"\vexecutor_id\x18\x01 \x01(\tR\n" +
 	"executorId\x12\x1d\n" +
@@ -818,17 +1009,26 @@ const file_trebuchet_v1_scheduler_proto_rawDesc = "" +
 	"free_slots\x18\x02 \x01(\rR\tfreeSlots\x12<\n" +
 	"\fwait_timeout\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\vwaitTimeout\"F\n" +
 	"\x10PollWorkResponse\x122\n" +
-	"\x05tasks\x18\x01 \x03(\v2\x1c.trebuchet.v1.TaskDefinitionR\x05tasks\"\xe0\x02\n" +
+	"\x05tasks\x18\x01 \x03(\v2\x1c.trebuchet.v1.TaskDefinitionR\x05tasks\"\x9b\x03\n" +
 	"\x0eTaskDefinition\x12-\n" +
-	"\atask_id\x18\x01 \x01(\v2\x14.trebuchet.v1.TaskIdR\x06taskId\x12\x12\n" +
-	"\x04plan\x18\x02 \x01(\fR\x04plan\x12+\n" +
+	"\atask_id\x18\x01 \x01(\v2\x14.trebuchet.v1.TaskIdR\x06taskId\x12\x16\n" +
+	"\x04plan\x18\x02 \x01(\fB\x02\x18\x01R\x04plan\x12+\n" +
 	"\x06tables\x18\x03 \x03(\v2\x13.trebuchet.v1.TableR\x06tables\x12F\n" +
 	"\bsettings\x18\x04 \x03(\v2*.trebuchet.v1.TaskDefinition.SettingsEntryR\bsettings\x120\n" +
 	"\x06inputs\x18\x05 \x03(\v2\x18.trebuchet.v1.StageInputR\x06inputs\x12'\n" +
-	"\x0fpartition_count\x18\x06 \x01(\rR\x0epartitionCount\x1a;\n" +
+	"\x0fpartition_count\x18\x06 \x01(\rR\x0epartitionCount\x125\n" +
+	"\bplan_ref\x18\a \x01(\v2\x1a.trebuchet.v1.StagePlanRefR\aplanRef\x1a;\n" +
 	"\rSettingsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"Z\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\":\n" +
+	"\fStagePlanRef\x12\x12\n" +
+	"\x04size\x18\x01 \x01(\x04R\x04size\x12\x16\n" +
+	"\x06sha256\x18\x02 \x01(\fR\x06sha256\"G\n" +
+	"\x13GetStagePlanRequest\x12\x15\n" +
+	"\x06job_id\x18\x01 \x01(\tR\x05jobId\x12\x19\n" +
+	"\bstage_id\x18\x02 \x01(\rR\astageId\",\n" +
+	"\x14GetStagePlanResponse\x12\x14\n" +
+	"\x05chunk\x18\x01 \x01(\fR\x05chunk\"Z\n" +
 	"\n" +
 	"StageInput\x12\x19\n" +
 	"\bstage_id\x18\x01 \x01(\rR\astageId\x121\n" +
@@ -848,12 +1048,13 @@ const file_trebuchet_v1_scheduler_proto_rawDesc = "" +
 	"\ametrics\x18\x06 \x01(\v2\x19.trebuchet.v1.TaskMetricsR\ametrics\"O\n" +
 	"\x17ReportTaskStatusRequest\x124\n" +
 	"\bstatuses\x18\x01 \x03(\v2\x18.trebuchet.v1.TaskStatusR\bstatuses\"\x1a\n" +
-	"\x18ReportTaskStatusResponse2\xf1\x02\n" +
+	"\x18ReportTaskStatusResponse2\xca\x03\n" +
 	"\x10SchedulerService\x12a\n" +
 	"\x10RegisterExecutor\x12%.trebuchet.v1.RegisterExecutorRequest\x1a&.trebuchet.v1.RegisterExecutorResponse\x12L\n" +
 	"\tHeartbeat\x12\x1e.trebuchet.v1.HeartbeatRequest\x1a\x1f.trebuchet.v1.HeartbeatResponse\x12I\n" +
 	"\bPollWork\x12\x1d.trebuchet.v1.PollWorkRequest\x1a\x1e.trebuchet.v1.PollWorkResponse\x12a\n" +
-	"\x10ReportTaskStatus\x12%.trebuchet.v1.ReportTaskStatusRequest\x1a&.trebuchet.v1.ReportTaskStatusResponseB]\n" +
+	"\x10ReportTaskStatus\x12%.trebuchet.v1.ReportTaskStatusRequest\x1a&.trebuchet.v1.ReportTaskStatusResponse\x12W\n" +
+	"\fGetStagePlan\x12!.trebuchet.v1.GetStagePlanRequest\x1a\".trebuchet.v1.GetStagePlanResponse0\x01B]\n" +
 	"\x10dev.trebuchet.v1P\x01ZGgithub.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1;trebuchetv1b\x06proto3"
 
 var (
@@ -868,7 +1069,7 @@ func file_trebuchet_v1_scheduler_proto_rawDescGZIP() []byte {
 	return file_trebuchet_v1_scheduler_proto_rawDescData
 }
 
-var file_trebuchet_v1_scheduler_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_trebuchet_v1_scheduler_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_trebuchet_v1_scheduler_proto_goTypes = []any{
 	(*ExecutorInfo)(nil),             // 0: trebuchet.v1.ExecutorInfo
 	(*RegisterExecutorRequest)(nil),  // 1: trebuchet.v1.RegisterExecutorRequest
@@ -878,52 +1079,58 @@ var file_trebuchet_v1_scheduler_proto_goTypes = []any{
 	(*PollWorkRequest)(nil),          // 5: trebuchet.v1.PollWorkRequest
 	(*PollWorkResponse)(nil),         // 6: trebuchet.v1.PollWorkResponse
 	(*TaskDefinition)(nil),           // 7: trebuchet.v1.TaskDefinition
-	(*StageInput)(nil),               // 8: trebuchet.v1.StageInput
-	(*MapOutput)(nil),                // 9: trebuchet.v1.MapOutput
-	(*TaskStatus)(nil),               // 10: trebuchet.v1.TaskStatus
-	(*ReportTaskStatusRequest)(nil),  // 11: trebuchet.v1.ReportTaskStatusRequest
-	(*ReportTaskStatusResponse)(nil), // 12: trebuchet.v1.ReportTaskStatusResponse
-	nil,                              // 13: trebuchet.v1.TaskDefinition.SettingsEntry
-	(*durationpb.Duration)(nil),      // 14: google.protobuf.Duration
-	(*TaskId)(nil),                   // 15: trebuchet.v1.TaskId
-	(*Table)(nil),                    // 16: trebuchet.v1.Table
-	(*Location)(nil),                 // 17: trebuchet.v1.Location
-	(TaskState)(0),                   // 18: trebuchet.v1.TaskState
-	(*Failure)(nil),                  // 19: trebuchet.v1.Failure
-	(*TaskMetrics)(nil),              // 20: trebuchet.v1.TaskMetrics
+	(*StagePlanRef)(nil),             // 8: trebuchet.v1.StagePlanRef
+	(*GetStagePlanRequest)(nil),      // 9: trebuchet.v1.GetStagePlanRequest
+	(*GetStagePlanResponse)(nil),     // 10: trebuchet.v1.GetStagePlanResponse
+	(*StageInput)(nil),               // 11: trebuchet.v1.StageInput
+	(*MapOutput)(nil),                // 12: trebuchet.v1.MapOutput
+	(*TaskStatus)(nil),               // 13: trebuchet.v1.TaskStatus
+	(*ReportTaskStatusRequest)(nil),  // 14: trebuchet.v1.ReportTaskStatusRequest
+	(*ReportTaskStatusResponse)(nil), // 15: trebuchet.v1.ReportTaskStatusResponse
+	nil,                              // 16: trebuchet.v1.TaskDefinition.SettingsEntry
+	(*durationpb.Duration)(nil),      // 17: google.protobuf.Duration
+	(*TaskId)(nil),                   // 18: trebuchet.v1.TaskId
+	(*Table)(nil),                    // 19: trebuchet.v1.Table
+	(*Location)(nil),                 // 20: trebuchet.v1.Location
+	(TaskState)(0),                   // 21: trebuchet.v1.TaskState
+	(*Failure)(nil),                  // 22: trebuchet.v1.Failure
+	(*TaskMetrics)(nil),              // 23: trebuchet.v1.TaskMetrics
 }
 var file_trebuchet_v1_scheduler_proto_depIdxs = []int32{
 	0,  // 0: trebuchet.v1.RegisterExecutorRequest.executor:type_name -> trebuchet.v1.ExecutorInfo
-	14, // 1: trebuchet.v1.RegisterExecutorResponse.heartbeat_interval:type_name -> google.protobuf.Duration
-	15, // 2: trebuchet.v1.HeartbeatRequest.running_tasks:type_name -> trebuchet.v1.TaskId
-	15, // 3: trebuchet.v1.HeartbeatResponse.cancel_tasks:type_name -> trebuchet.v1.TaskId
-	14, // 4: trebuchet.v1.PollWorkRequest.wait_timeout:type_name -> google.protobuf.Duration
+	17, // 1: trebuchet.v1.RegisterExecutorResponse.heartbeat_interval:type_name -> google.protobuf.Duration
+	18, // 2: trebuchet.v1.HeartbeatRequest.running_tasks:type_name -> trebuchet.v1.TaskId
+	18, // 3: trebuchet.v1.HeartbeatResponse.cancel_tasks:type_name -> trebuchet.v1.TaskId
+	17, // 4: trebuchet.v1.PollWorkRequest.wait_timeout:type_name -> google.protobuf.Duration
 	7,  // 5: trebuchet.v1.PollWorkResponse.tasks:type_name -> trebuchet.v1.TaskDefinition
-	15, // 6: trebuchet.v1.TaskDefinition.task_id:type_name -> trebuchet.v1.TaskId
-	16, // 7: trebuchet.v1.TaskDefinition.tables:type_name -> trebuchet.v1.Table
-	13, // 8: trebuchet.v1.TaskDefinition.settings:type_name -> trebuchet.v1.TaskDefinition.SettingsEntry
-	8,  // 9: trebuchet.v1.TaskDefinition.inputs:type_name -> trebuchet.v1.StageInput
-	9,  // 10: trebuchet.v1.StageInput.outputs:type_name -> trebuchet.v1.MapOutput
-	17, // 11: trebuchet.v1.MapOutput.location:type_name -> trebuchet.v1.Location
-	15, // 12: trebuchet.v1.TaskStatus.task_id:type_name -> trebuchet.v1.TaskId
-	18, // 13: trebuchet.v1.TaskStatus.state:type_name -> trebuchet.v1.TaskState
-	19, // 14: trebuchet.v1.TaskStatus.failure:type_name -> trebuchet.v1.Failure
-	17, // 15: trebuchet.v1.TaskStatus.output:type_name -> trebuchet.v1.Location
-	20, // 16: trebuchet.v1.TaskStatus.metrics:type_name -> trebuchet.v1.TaskMetrics
-	10, // 17: trebuchet.v1.ReportTaskStatusRequest.statuses:type_name -> trebuchet.v1.TaskStatus
-	1,  // 18: trebuchet.v1.SchedulerService.RegisterExecutor:input_type -> trebuchet.v1.RegisterExecutorRequest
-	3,  // 19: trebuchet.v1.SchedulerService.Heartbeat:input_type -> trebuchet.v1.HeartbeatRequest
-	5,  // 20: trebuchet.v1.SchedulerService.PollWork:input_type -> trebuchet.v1.PollWorkRequest
-	11, // 21: trebuchet.v1.SchedulerService.ReportTaskStatus:input_type -> trebuchet.v1.ReportTaskStatusRequest
-	2,  // 22: trebuchet.v1.SchedulerService.RegisterExecutor:output_type -> trebuchet.v1.RegisterExecutorResponse
-	4,  // 23: trebuchet.v1.SchedulerService.Heartbeat:output_type -> trebuchet.v1.HeartbeatResponse
-	6,  // 24: trebuchet.v1.SchedulerService.PollWork:output_type -> trebuchet.v1.PollWorkResponse
-	12, // 25: trebuchet.v1.SchedulerService.ReportTaskStatus:output_type -> trebuchet.v1.ReportTaskStatusResponse
-	22, // [22:26] is the sub-list for method output_type
-	18, // [18:22] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	18, // 6: trebuchet.v1.TaskDefinition.task_id:type_name -> trebuchet.v1.TaskId
+	19, // 7: trebuchet.v1.TaskDefinition.tables:type_name -> trebuchet.v1.Table
+	16, // 8: trebuchet.v1.TaskDefinition.settings:type_name -> trebuchet.v1.TaskDefinition.SettingsEntry
+	11, // 9: trebuchet.v1.TaskDefinition.inputs:type_name -> trebuchet.v1.StageInput
+	8,  // 10: trebuchet.v1.TaskDefinition.plan_ref:type_name -> trebuchet.v1.StagePlanRef
+	12, // 11: trebuchet.v1.StageInput.outputs:type_name -> trebuchet.v1.MapOutput
+	20, // 12: trebuchet.v1.MapOutput.location:type_name -> trebuchet.v1.Location
+	18, // 13: trebuchet.v1.TaskStatus.task_id:type_name -> trebuchet.v1.TaskId
+	21, // 14: trebuchet.v1.TaskStatus.state:type_name -> trebuchet.v1.TaskState
+	22, // 15: trebuchet.v1.TaskStatus.failure:type_name -> trebuchet.v1.Failure
+	20, // 16: trebuchet.v1.TaskStatus.output:type_name -> trebuchet.v1.Location
+	23, // 17: trebuchet.v1.TaskStatus.metrics:type_name -> trebuchet.v1.TaskMetrics
+	13, // 18: trebuchet.v1.ReportTaskStatusRequest.statuses:type_name -> trebuchet.v1.TaskStatus
+	1,  // 19: trebuchet.v1.SchedulerService.RegisterExecutor:input_type -> trebuchet.v1.RegisterExecutorRequest
+	3,  // 20: trebuchet.v1.SchedulerService.Heartbeat:input_type -> trebuchet.v1.HeartbeatRequest
+	5,  // 21: trebuchet.v1.SchedulerService.PollWork:input_type -> trebuchet.v1.PollWorkRequest
+	14, // 22: trebuchet.v1.SchedulerService.ReportTaskStatus:input_type -> trebuchet.v1.ReportTaskStatusRequest
+	9,  // 23: trebuchet.v1.SchedulerService.GetStagePlan:input_type -> trebuchet.v1.GetStagePlanRequest
+	2,  // 24: trebuchet.v1.SchedulerService.RegisterExecutor:output_type -> trebuchet.v1.RegisterExecutorResponse
+	4,  // 25: trebuchet.v1.SchedulerService.Heartbeat:output_type -> trebuchet.v1.HeartbeatResponse
+	6,  // 26: trebuchet.v1.SchedulerService.PollWork:output_type -> trebuchet.v1.PollWorkResponse
+	15, // 27: trebuchet.v1.SchedulerService.ReportTaskStatus:output_type -> trebuchet.v1.ReportTaskStatusResponse
+	10, // 28: trebuchet.v1.SchedulerService.GetStagePlan:output_type -> trebuchet.v1.GetStagePlanResponse
+	24, // [24:29] is the sub-list for method output_type
+	19, // [19:24] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_trebuchet_v1_scheduler_proto_init() }
@@ -938,7 +1145,7 @@ func file_trebuchet_v1_scheduler_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trebuchet_v1_scheduler_proto_rawDesc), len(file_trebuchet_v1_scheduler_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   14,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

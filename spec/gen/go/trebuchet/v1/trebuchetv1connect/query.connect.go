@@ -59,7 +59,9 @@ type QueryServiceClient interface {
 	// SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
 	// with its id. Plans that cannot be decoded, refer to unknown tables or
 	// columns, or use unknown functions are refused here with INVALID_ARGUMENT
-	// or NOT_FOUND.
+	// or NOT_FOUND. A plan's size is bounded only by the gateway's request
+	// limit (256 MiB unless configured otherwise): larger requests, to this
+	// and every other method, fail with RESOURCE_EXHAUSTED naming the limit.
 	SubmitPlan(context.Context, *connect.Request[v1.SubmitPlanRequest]) (*connect.Response[v1.SubmitPlanResponse], error)
 	// WatchJob streams the job's status: the current status first, then every
 	// change, ending after a terminal state.
@@ -205,7 +207,9 @@ type QueryServiceHandler interface {
 	// SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
 	// with its id. Plans that cannot be decoded, refer to unknown tables or
 	// columns, or use unknown functions are refused here with INVALID_ARGUMENT
-	// or NOT_FOUND.
+	// or NOT_FOUND. A plan's size is bounded only by the gateway's request
+	// limit (256 MiB unless configured otherwise): larger requests, to this
+	// and every other method, fail with RESOURCE_EXHAUSTED naming the limit.
 	SubmitPlan(context.Context, *connect.Request[v1.SubmitPlanRequest]) (*connect.Response[v1.SubmitPlanResponse], error)
 	// WatchJob streams the job's status: the current status first, then every
 	// change, ending after a terminal state.

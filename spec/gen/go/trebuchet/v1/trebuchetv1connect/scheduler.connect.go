@@ -45,6 +45,9 @@ const (
 	// SchedulerServiceReportTaskStatusProcedure is the fully-qualified name of the SchedulerService's
 	// ReportTaskStatus RPC.
 	SchedulerServiceReportTaskStatusProcedure = "/trebuchet.v1.SchedulerService/ReportTaskStatus"
+	// SchedulerServiceGetStagePlanProcedure is the fully-qualified name of the SchedulerService's
+	// GetStagePlan RPC.
+	SchedulerServiceGetStagePlanProcedure = "/trebuchet.v1.SchedulerService/GetStagePlan"
 )
 
 // SchedulerServiceClient is a client for the trebuchet.v1.SchedulerService service.
@@ -59,6 +62,10 @@ type SchedulerServiceClient interface {
 	PollWork(context.Context, *connect.Request[v1.PollWorkRequest]) (*connect.Response[v1.PollWorkResponse], error)
 	// ReportTaskStatus reports task state changes, at least each task's end.
 	ReportTaskStatus(context.Context, *connect.Request[v1.ReportTaskStatusRequest]) (*connect.Response[v1.ReportTaskStatusResponse], error)
+	// GetStagePlan streams the serialized plan of one stage of a job, in
+	// chunks of about 1 MiB whose concatenation is the plan StagePlanRef
+	// describes. A job that is unknown or has finished is NOT_FOUND.
+	GetStagePlan(context.Context, *connect.Request[v1.GetStagePlanRequest]) (*connect.ServerStreamForClient[v1.GetStagePlanResponse], error)
 }
 
 // NewSchedulerServiceClient constructs a client for the trebuchet.v1.SchedulerService service. By
@@ -96,6 +103,12 @@ func NewSchedulerServiceClient(httpClient connect.HTTPClient, baseURL string, op
 			connect.WithSchema(schedulerServiceMethods.ByName("ReportTaskStatus")),
 			connect.WithClientOptions(opts...),
 		),
+		getStagePlan: connect.NewClient[v1.GetStagePlanRequest, v1.GetStagePlanResponse](
+			httpClient,
+			baseURL+SchedulerServiceGetStagePlanProcedure,
+			connect.WithSchema(schedulerServiceMethods.ByName("GetStagePlan")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -105,6 +118,7 @@ type schedulerServiceClient struct {
 	heartbeat        *connect.Client[v1.HeartbeatRequest, v1.HeartbeatResponse]
 	pollWork         *connect.Client[v1.PollWorkRequest, v1.PollWorkResponse]
 	reportTaskStatus *connect.Client[v1.ReportTaskStatusRequest, v1.ReportTaskStatusResponse]
+	getStagePlan     *connect.Client[v1.GetStagePlanRequest, v1.GetStagePlanResponse]
 }
 
 // RegisterExecutor calls trebuchet.v1.SchedulerService.RegisterExecutor.
@@ -127,6 +141,11 @@ func (c *schedulerServiceClient) ReportTaskStatus(ctx context.Context, req *conn
 	return c.reportTaskStatus.CallUnary(ctx, req)
 }
 
+// GetStagePlan calls trebuchet.v1.SchedulerService.GetStagePlan.
+func (c *schedulerServiceClient) GetStagePlan(ctx context.Context, req *connect.Request[v1.GetStagePlanRequest]) (*connect.ServerStreamForClient[v1.GetStagePlanResponse], error) {
+	return c.getStagePlan.CallServerStream(ctx, req)
+}
+
 // SchedulerServiceHandler is an implementation of the trebuchet.v1.SchedulerService service.
 type SchedulerServiceHandler interface {
 	// RegisterExecutor adds an executor, or re-adds one the scheduler forgot.
@@ -139,6 +158,10 @@ type SchedulerServiceHandler interface {
 	PollWork(context.Context, *connect.Request[v1.PollWorkRequest]) (*connect.Response[v1.PollWorkResponse], error)
 	// ReportTaskStatus reports task state changes, at least each task's end.
 	ReportTaskStatus(context.Context, *connect.Request[v1.ReportTaskStatusRequest]) (*connect.Response[v1.ReportTaskStatusResponse], error)
+	// GetStagePlan streams the serialized plan of one stage of a job, in
+	// chunks of about 1 MiB whose concatenation is the plan StagePlanRef
+	// describes. A job that is unknown or has finished is NOT_FOUND.
+	GetStagePlan(context.Context, *connect.Request[v1.GetStagePlanRequest], *connect.ServerStream[v1.GetStagePlanResponse]) error
 }
 
 // NewSchedulerServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -172,6 +195,12 @@ func NewSchedulerServiceHandler(svc SchedulerServiceHandler, opts ...connect.Han
 		connect.WithSchema(schedulerServiceMethods.ByName("ReportTaskStatus")),
 		connect.WithHandlerOptions(opts...),
 	)
+	schedulerServiceGetStagePlanHandler := connect.NewServerStreamHandler(
+		SchedulerServiceGetStagePlanProcedure,
+		svc.GetStagePlan,
+		connect.WithSchema(schedulerServiceMethods.ByName("GetStagePlan")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/trebuchet.v1.SchedulerService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case SchedulerServiceRegisterExecutorProcedure:
@@ -182,6 +211,8 @@ func NewSchedulerServiceHandler(svc SchedulerServiceHandler, opts ...connect.Han
 			schedulerServicePollWorkHandler.ServeHTTP(w, r)
 		case SchedulerServiceReportTaskStatusProcedure:
 			schedulerServiceReportTaskStatusHandler.ServeHTTP(w, r)
+		case SchedulerServiceGetStagePlanProcedure:
+			schedulerServiceGetStagePlanHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -205,4 +236,8 @@ func (UnimplementedSchedulerServiceHandler) PollWork(context.Context, *connect.R
 
 func (UnimplementedSchedulerServiceHandler) ReportTaskStatus(context.Context, *connect.Request[v1.ReportTaskStatusRequest]) (*connect.Response[v1.ReportTaskStatusResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("trebuchet.v1.SchedulerService.ReportTaskStatus is not implemented"))
+}
+
+func (UnimplementedSchedulerServiceHandler) GetStagePlan(context.Context, *connect.Request[v1.GetStagePlanRequest], *connect.ServerStream[v1.GetStagePlanResponse]) error {
+	return connect.NewError(connect.CodeUnimplemented, errors.New("trebuchet.v1.SchedulerService.GetStagePlan is not implemented"))
 }

@@ -30,6 +30,8 @@ private static final long serialVersionUID = 0L;
   private HeartbeatRequest() {
     executorId_ = "";
     runningTasks_ = java.util.Collections.emptyList();
+    planJobs_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -145,6 +147,59 @@ private static final long serialVersionUID = 0L;
     return runningTasks_.get(index);
   }
 
+  public static final int PLAN_JOBS_FIELD_NUMBER = 3;
+  @SuppressWarnings("serial")
+  private com.google.protobuf.LazyStringArrayList planJobs_ =
+      com.google.protobuf.LazyStringArrayList.emptyList();
+  /**
+   * <pre>
+   * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+   * </pre>
+   *
+   * <code>repeated string plan_jobs = 3;</code>
+   * @return A list containing the planJobs.
+   */
+  public com.google.protobuf.ProtocolStringList
+      getPlanJobsList() {
+    return planJobs_;
+  }
+  /**
+   * <pre>
+   * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+   * </pre>
+   *
+   * <code>repeated string plan_jobs = 3;</code>
+   * @return The count of planJobs.
+   */
+  public int getPlanJobsCount() {
+    return planJobs_.size();
+  }
+  /**
+   * <pre>
+   * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+   * </pre>
+   *
+   * <code>repeated string plan_jobs = 3;</code>
+   * @param index The index of the element to return.
+   * @return The planJobs at the given index.
+   */
+  public java.lang.String getPlanJobs(int index) {
+    return planJobs_.get(index);
+  }
+  /**
+   * <pre>
+   * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+   * </pre>
+   *
+   * <code>repeated string plan_jobs = 3;</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the planJobs at the given index.
+   */
+  public com.google.protobuf.ByteString
+      getPlanJobsBytes(int index) {
+    return planJobs_.getByteString(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -165,6 +220,9 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < runningTasks_.size(); i++) {
       output.writeMessage(2, runningTasks_.get(i));
     }
+    for (int i = 0; i < planJobs_.size(); i++) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 3, planJobs_.getRaw(i));
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -180,6 +238,14 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < runningTasks_.size(); i++) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(2, runningTasks_.get(i));
+    }
+    {
+      int dataSize = 0;
+      for (int i = 0; i < planJobs_.size(); i++) {
+        dataSize += computeStringSizeNoTag(planJobs_.getRaw(i));
+      }
+      size += dataSize;
+      size += 1 * getPlanJobsList().size();
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -200,6 +266,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getExecutorId())) return false;
     if (!getRunningTasksList()
         .equals(other.getRunningTasksList())) return false;
+    if (!getPlanJobsList()
+        .equals(other.getPlanJobsList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -216,6 +284,10 @@ private static final long serialVersionUID = 0L;
     if (getRunningTasksCount() > 0) {
       hash = (37 * hash) + RUNNING_TASKS_FIELD_NUMBER;
       hash = (53 * hash) + getRunningTasksList().hashCode();
+    }
+    if (getPlanJobsCount() > 0) {
+      hash = (37 * hash) + PLAN_JOBS_FIELD_NUMBER;
+      hash = (53 * hash) + getPlanJobsList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -356,6 +428,8 @@ private static final long serialVersionUID = 0L;
         runningTasksBuilder_.clear();
       }
       bitField0_ = (bitField0_ & ~0x00000002);
+      planJobs_ =
+          com.google.protobuf.LazyStringArrayList.emptyList();
       return this;
     }
 
@@ -405,6 +479,10 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000001) != 0)) {
         result.executorId_ = executorId_;
       }
+      if (((from_bitField0_ & 0x00000004) != 0)) {
+        planJobs_.makeImmutable();
+        result.planJobs_ = planJobs_;
+      }
     }
 
     @java.lang.Override
@@ -450,6 +528,16 @@ private static final long serialVersionUID = 0L;
           }
         }
       }
+      if (!other.planJobs_.isEmpty()) {
+        if (planJobs_.isEmpty()) {
+          planJobs_ = other.planJobs_;
+          bitField0_ |= 0x00000004;
+        } else {
+          ensurePlanJobsIsMutable();
+          planJobs_.addAll(other.planJobs_);
+        }
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -494,6 +582,12 @@ private static final long serialVersionUID = 0L;
               }
               break;
             } // case 18
+            case 26: {
+              java.lang.String s = input.readStringRequireUtf8();
+              ensurePlanJobsIsMutable();
+              planJobs_.add(s);
+              break;
+            } // case 26
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -893,6 +987,153 @@ private static final long serialVersionUID = 0L;
         runningTasks_ = null;
       }
       return runningTasksBuilder_;
+    }
+
+    private com.google.protobuf.LazyStringArrayList planJobs_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
+    private void ensurePlanJobsIsMutable() {
+      if (!planJobs_.isModifiable()) {
+        planJobs_ = new com.google.protobuf.LazyStringArrayList(planJobs_);
+      }
+      bitField0_ |= 0x00000004;
+    }
+    /**
+     * <pre>
+     * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+     * </pre>
+     *
+     * <code>repeated string plan_jobs = 3;</code>
+     * @return A list containing the planJobs.
+     */
+    public com.google.protobuf.ProtocolStringList
+        getPlanJobsList() {
+      planJobs_.makeImmutable();
+      return planJobs_;
+    }
+    /**
+     * <pre>
+     * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+     * </pre>
+     *
+     * <code>repeated string plan_jobs = 3;</code>
+     * @return The count of planJobs.
+     */
+    public int getPlanJobsCount() {
+      return planJobs_.size();
+    }
+    /**
+     * <pre>
+     * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+     * </pre>
+     *
+     * <code>repeated string plan_jobs = 3;</code>
+     * @param index The index of the element to return.
+     * @return The planJobs at the given index.
+     */
+    public java.lang.String getPlanJobs(int index) {
+      return planJobs_.get(index);
+    }
+    /**
+     * <pre>
+     * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+     * </pre>
+     *
+     * <code>repeated string plan_jobs = 3;</code>
+     * @param index The index of the value to return.
+     * @return The bytes of the planJobs at the given index.
+     */
+    public com.google.protobuf.ByteString
+        getPlanJobsBytes(int index) {
+      return planJobs_.getByteString(index);
+    }
+    /**
+     * <pre>
+     * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+     * </pre>
+     *
+     * <code>repeated string plan_jobs = 3;</code>
+     * @param index The index to set the value at.
+     * @param value The planJobs to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPlanJobs(
+        int index, java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensurePlanJobsIsMutable();
+      planJobs_.set(index, value);
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+     * </pre>
+     *
+     * <code>repeated string plan_jobs = 3;</code>
+     * @param value The planJobs to add.
+     * @return This builder for chaining.
+     */
+    public Builder addPlanJobs(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensurePlanJobsIsMutable();
+      planJobs_.add(value);
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+     * </pre>
+     *
+     * <code>repeated string plan_jobs = 3;</code>
+     * @param values The planJobs to add.
+     * @return This builder for chaining.
+     */
+    public Builder addAllPlanJobs(
+        java.lang.Iterable<java.lang.String> values) {
+      ensurePlanJobsIsMutable();
+      com.google.protobuf.AbstractMessageLite.Builder.addAll(
+          values, planJobs_);
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+     * </pre>
+     *
+     * <code>repeated string plan_jobs = 3;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearPlanJobs() {
+      planJobs_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
+      bitField0_ = (bitField0_ & ~0x00000004);;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+     * </pre>
+     *
+     * <code>repeated string plan_jobs = 3;</code>
+     * @param value The bytes of the planJobs to add.
+     * @return This builder for chaining.
+     */
+    public Builder addPlanJobsBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      ensurePlanJobsIsMutable();
+      planJobs_.add(value);
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
     }
 
     // @@protoc_insertion_point(builder_scope:trebuchet.v1.HeartbeatRequest)

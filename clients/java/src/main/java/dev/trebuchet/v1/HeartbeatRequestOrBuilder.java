@@ -65,4 +65,45 @@ public interface HeartbeatRequestOrBuilder extends
    */
   dev.trebuchet.v1.TaskIdOrBuilder getRunningTasksOrBuilder(
       int index);
+
+  /**
+   * <pre>
+   * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+   * </pre>
+   *
+   * <code>repeated string plan_jobs = 3;</code>
+   * @return A list containing the planJobs.
+   */
+  java.util.List<java.lang.String>
+      getPlanJobsList();
+  /**
+   * <pre>
+   * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+   * </pre>
+   *
+   * <code>repeated string plan_jobs = 3;</code>
+   * @return The count of planJobs.
+   */
+  int getPlanJobsCount();
+  /**
+   * <pre>
+   * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+   * </pre>
+   *
+   * <code>repeated string plan_jobs = 3;</code>
+   * @param index The index of the element to return.
+   * @return The planJobs at the given index.
+   */
+  java.lang.String getPlanJobs(int index);
+  /**
+   * <pre>
+   * Jobs whose stage plans the executor holds (fetched with GetStagePlan).
+   * </pre>
+   *
+   * <code>repeated string plan_jobs = 3;</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the planJobs at the given index.
+   */
+  com.google.protobuf.ByteString
+      getPlanJobsBytes(int index);
 }

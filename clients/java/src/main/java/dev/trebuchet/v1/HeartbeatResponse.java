@@ -31,6 +31,8 @@ private static final long serialVersionUID = 0L;
     cancelTasks_ = java.util.Collections.emptyList();
     releaseJobs_ =
         com.google.protobuf.LazyStringArrayList.emptyList();
+    releasePlans_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -180,6 +182,67 @@ private static final long serialVersionUID = 0L;
     return releaseJobs_.getByteString(index);
   }
 
+  public static final int RELEASE_PLANS_FIELD_NUMBER = 4;
+  @SuppressWarnings("serial")
+  private com.google.protobuf.LazyStringArrayList releasePlans_ =
+      com.google.protobuf.LazyStringArrayList.emptyList();
+  /**
+   * <pre>
+   * Of the request's plan_jobs, those that finished or that the scheduler
+   * does not know: their tasks will not run again, so the executor drops
+   * their stage plans.
+   * </pre>
+   *
+   * <code>repeated string release_plans = 4;</code>
+   * @return A list containing the releasePlans.
+   */
+  public com.google.protobuf.ProtocolStringList
+      getReleasePlansList() {
+    return releasePlans_;
+  }
+  /**
+   * <pre>
+   * Of the request's plan_jobs, those that finished or that the scheduler
+   * does not know: their tasks will not run again, so the executor drops
+   * their stage plans.
+   * </pre>
+   *
+   * <code>repeated string release_plans = 4;</code>
+   * @return The count of releasePlans.
+   */
+  public int getReleasePlansCount() {
+    return releasePlans_.size();
+  }
+  /**
+   * <pre>
+   * Of the request's plan_jobs, those that finished or that the scheduler
+   * does not know: their tasks will not run again, so the executor drops
+   * their stage plans.
+   * </pre>
+   *
+   * <code>repeated string release_plans = 4;</code>
+   * @param index The index of the element to return.
+   * @return The releasePlans at the given index.
+   */
+  public java.lang.String getReleasePlans(int index) {
+    return releasePlans_.get(index);
+  }
+  /**
+   * <pre>
+   * Of the request's plan_jobs, those that finished or that the scheduler
+   * does not know: their tasks will not run again, so the executor drops
+   * their stage plans.
+   * </pre>
+   *
+   * <code>repeated string release_plans = 4;</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the releasePlans at the given index.
+   */
+  public com.google.protobuf.ByteString
+      getReleasePlansBytes(int index) {
+    return releasePlans_.getByteString(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -202,6 +265,9 @@ private static final long serialVersionUID = 0L;
     }
     for (int i = 0; i < releaseJobs_.size(); i++) {
       com.google.protobuf.GeneratedMessage.writeString(output, 3, releaseJobs_.getRaw(i));
+    }
+    for (int i = 0; i < releasePlans_.size(); i++) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 4, releasePlans_.getRaw(i));
     }
     getUnknownFields().writeTo(output);
   }
@@ -228,6 +294,14 @@ private static final long serialVersionUID = 0L;
       size += dataSize;
       size += 1 * getReleaseJobsList().size();
     }
+    {
+      int dataSize = 0;
+      for (int i = 0; i < releasePlans_.size(); i++) {
+        dataSize += computeStringSizeNoTag(releasePlans_.getRaw(i));
+      }
+      size += dataSize;
+      size += 1 * getReleasePlansList().size();
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -249,6 +323,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getCancelTasksList())) return false;
     if (!getReleaseJobsList()
         .equals(other.getReleaseJobsList())) return false;
+    if (!getReleasePlansList()
+        .equals(other.getReleasePlansList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -270,6 +346,10 @@ private static final long serialVersionUID = 0L;
     if (getReleaseJobsCount() > 0) {
       hash = (37 * hash) + RELEASE_JOBS_FIELD_NUMBER;
       hash = (53 * hash) + getReleaseJobsList().hashCode();
+    }
+    if (getReleasePlansCount() > 0) {
+      hash = (37 * hash) + RELEASE_PLANS_FIELD_NUMBER;
+      hash = (53 * hash) + getReleasePlansList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -412,6 +492,8 @@ private static final long serialVersionUID = 0L;
       bitField0_ = (bitField0_ & ~0x00000002);
       releaseJobs_ =
           com.google.protobuf.LazyStringArrayList.emptyList();
+      releasePlans_ =
+          com.google.protobuf.LazyStringArrayList.emptyList();
       return this;
     }
 
@@ -464,6 +546,10 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000004) != 0)) {
         releaseJobs_.makeImmutable();
         result.releaseJobs_ = releaseJobs_;
+      }
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        releasePlans_.makeImmutable();
+        result.releasePlans_ = releasePlans_;
       }
     }
 
@@ -518,6 +604,16 @@ private static final long serialVersionUID = 0L;
         }
         onChanged();
       }
+      if (!other.releasePlans_.isEmpty()) {
+        if (releasePlans_.isEmpty()) {
+          releasePlans_ = other.releasePlans_;
+          bitField0_ |= 0x00000008;
+        } else {
+          ensureReleasePlansIsMutable();
+          releasePlans_.addAll(other.releasePlans_);
+        }
+        onChanged();
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -568,6 +664,12 @@ private static final long serialVersionUID = 0L;
               releaseJobs_.add(s);
               break;
             } // case 26
+            case 34: {
+              java.lang.String s = input.readStringRequireUtf8();
+              ensureReleasePlansIsMutable();
+              releasePlans_.add(s);
+              break;
+            } // case 34
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1096,6 +1198,171 @@ private static final long serialVersionUID = 0L;
       ensureReleaseJobsIsMutable();
       releaseJobs_.add(value);
       bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.LazyStringArrayList releasePlans_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
+    private void ensureReleasePlansIsMutable() {
+      if (!releasePlans_.isModifiable()) {
+        releasePlans_ = new com.google.protobuf.LazyStringArrayList(releasePlans_);
+      }
+      bitField0_ |= 0x00000008;
+    }
+    /**
+     * <pre>
+     * Of the request's plan_jobs, those that finished or that the scheduler
+     * does not know: their tasks will not run again, so the executor drops
+     * their stage plans.
+     * </pre>
+     *
+     * <code>repeated string release_plans = 4;</code>
+     * @return A list containing the releasePlans.
+     */
+    public com.google.protobuf.ProtocolStringList
+        getReleasePlansList() {
+      releasePlans_.makeImmutable();
+      return releasePlans_;
+    }
+    /**
+     * <pre>
+     * Of the request's plan_jobs, those that finished or that the scheduler
+     * does not know: their tasks will not run again, so the executor drops
+     * their stage plans.
+     * </pre>
+     *
+     * <code>repeated string release_plans = 4;</code>
+     * @return The count of releasePlans.
+     */
+    public int getReleasePlansCount() {
+      return releasePlans_.size();
+    }
+    /**
+     * <pre>
+     * Of the request's plan_jobs, those that finished or that the scheduler
+     * does not know: their tasks will not run again, so the executor drops
+     * their stage plans.
+     * </pre>
+     *
+     * <code>repeated string release_plans = 4;</code>
+     * @param index The index of the element to return.
+     * @return The releasePlans at the given index.
+     */
+    public java.lang.String getReleasePlans(int index) {
+      return releasePlans_.get(index);
+    }
+    /**
+     * <pre>
+     * Of the request's plan_jobs, those that finished or that the scheduler
+     * does not know: their tasks will not run again, so the executor drops
+     * their stage plans.
+     * </pre>
+     *
+     * <code>repeated string release_plans = 4;</code>
+     * @param index The index of the value to return.
+     * @return The bytes of the releasePlans at the given index.
+     */
+    public com.google.protobuf.ByteString
+        getReleasePlansBytes(int index) {
+      return releasePlans_.getByteString(index);
+    }
+    /**
+     * <pre>
+     * Of the request's plan_jobs, those that finished or that the scheduler
+     * does not know: their tasks will not run again, so the executor drops
+     * their stage plans.
+     * </pre>
+     *
+     * <code>repeated string release_plans = 4;</code>
+     * @param index The index to set the value at.
+     * @param value The releasePlans to set.
+     * @return This builder for chaining.
+     */
+    public Builder setReleasePlans(
+        int index, java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensureReleasePlansIsMutable();
+      releasePlans_.set(index, value);
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Of the request's plan_jobs, those that finished or that the scheduler
+     * does not know: their tasks will not run again, so the executor drops
+     * their stage plans.
+     * </pre>
+     *
+     * <code>repeated string release_plans = 4;</code>
+     * @param value The releasePlans to add.
+     * @return This builder for chaining.
+     */
+    public Builder addReleasePlans(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      ensureReleasePlansIsMutable();
+      releasePlans_.add(value);
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Of the request's plan_jobs, those that finished or that the scheduler
+     * does not know: their tasks will not run again, so the executor drops
+     * their stage plans.
+     * </pre>
+     *
+     * <code>repeated string release_plans = 4;</code>
+     * @param values The releasePlans to add.
+     * @return This builder for chaining.
+     */
+    public Builder addAllReleasePlans(
+        java.lang.Iterable<java.lang.String> values) {
+      ensureReleasePlansIsMutable();
+      com.google.protobuf.AbstractMessageLite.Builder.addAll(
+          values, releasePlans_);
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Of the request's plan_jobs, those that finished or that the scheduler
+     * does not know: their tasks will not run again, so the executor drops
+     * their stage plans.
+     * </pre>
+     *
+     * <code>repeated string release_plans = 4;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearReleasePlans() {
+      releasePlans_ =
+        com.google.protobuf.LazyStringArrayList.emptyList();
+      bitField0_ = (bitField0_ & ~0x00000008);;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Of the request's plan_jobs, those that finished or that the scheduler
+     * does not know: their tasks will not run again, so the executor drops
+     * their stage plans.
+     * </pre>
+     *
+     * <code>repeated string release_plans = 4;</code>
+     * @param value The bytes of the releasePlans to add.
+     * @return This builder for chaining.
+     */
+    public Builder addReleasePlansBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      ensureReleasePlansIsMutable();
+      releasePlans_.add(value);
+      bitField0_ |= 0x00000008;
       onChanged();
       return this;
     }

@@ -109,4 +109,53 @@ public interface HeartbeatResponseOrBuilder extends
    */
   com.google.protobuf.ByteString
       getReleaseJobsBytes(int index);
+
+  /**
+   * <pre>
+   * Of the request's plan_jobs, those that finished or that the scheduler
+   * does not know: their tasks will not run again, so the executor drops
+   * their stage plans.
+   * </pre>
+   *
+   * <code>repeated string release_plans = 4;</code>
+   * @return A list containing the releasePlans.
+   */
+  java.util.List<java.lang.String>
+      getReleasePlansList();
+  /**
+   * <pre>
+   * Of the request's plan_jobs, those that finished or that the scheduler
+   * does not know: their tasks will not run again, so the executor drops
+   * their stage plans.
+   * </pre>
+   *
+   * <code>repeated string release_plans = 4;</code>
+   * @return The count of releasePlans.
+   */
+  int getReleasePlansCount();
+  /**
+   * <pre>
+   * Of the request's plan_jobs, those that finished or that the scheduler
+   * does not know: their tasks will not run again, so the executor drops
+   * their stage plans.
+   * </pre>
+   *
+   * <code>repeated string release_plans = 4;</code>
+   * @param index The index of the element to return.
+   * @return The releasePlans at the given index.
+   */
+  java.lang.String getReleasePlans(int index);
+  /**
+   * <pre>
+   * Of the request's plan_jobs, those that finished or that the scheduler
+   * does not know: their tasks will not run again, so the executor drops
+   * their stage plans.
+   * </pre>
+   *
+   * <code>repeated string release_plans = 4;</code>
+   * @param index The index of the value to return.
+   * @return The bytes of the releasePlans at the given index.
+   */
+  com.google.protobuf.ByteString
+      getReleasePlansBytes(int index);
 }

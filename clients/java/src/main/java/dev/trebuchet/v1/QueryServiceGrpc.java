@@ -336,7 +336,9 @@ public final class QueryServiceGrpc {
      * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
      * with its id. Plans that cannot be decoded, refer to unknown tables or
      * columns, or use unknown functions are refused here with INVALID_ARGUMENT
-     * or NOT_FOUND.
+     * or NOT_FOUND. A plan's size is bounded only by the gateway's request
+     * limit (256 MiB unless configured otherwise): larger requests, to this
+     * and every other method, fail with RESOURCE_EXHAUSTED naming the limit.
      * </pre>
      */
     default void submitPlan(dev.trebuchet.v1.SubmitPlanRequest request,
@@ -464,7 +466,9 @@ public final class QueryServiceGrpc {
      * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
      * with its id. Plans that cannot be decoded, refer to unknown tables or
      * columns, or use unknown functions are refused here with INVALID_ARGUMENT
-     * or NOT_FOUND.
+     * or NOT_FOUND. A plan's size is bounded only by the gateway's request
+     * limit (256 MiB unless configured otherwise): larger requests, to this
+     * and every other method, fail with RESOURCE_EXHAUSTED naming the limit.
      * </pre>
      */
     public void submitPlan(dev.trebuchet.v1.SubmitPlanRequest request,
@@ -585,7 +589,9 @@ public final class QueryServiceGrpc {
      * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
      * with its id. Plans that cannot be decoded, refer to unknown tables or
      * columns, or use unknown functions are refused here with INVALID_ARGUMENT
-     * or NOT_FOUND.
+     * or NOT_FOUND. A plan's size is bounded only by the gateway's request
+     * limit (256 MiB unless configured otherwise): larger requests, to this
+     * and every other method, fail with RESOURCE_EXHAUSTED naming the limit.
      * </pre>
      */
     public dev.trebuchet.v1.SubmitPlanResponse submitPlan(dev.trebuchet.v1.SubmitPlanRequest request) throws io.grpc.StatusException {
@@ -702,7 +708,9 @@ public final class QueryServiceGrpc {
      * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
      * with its id. Plans that cannot be decoded, refer to unknown tables or
      * columns, or use unknown functions are refused here with INVALID_ARGUMENT
-     * or NOT_FOUND.
+     * or NOT_FOUND. A plan's size is bounded only by the gateway's request
+     * limit (256 MiB unless configured otherwise): larger requests, to this
+     * and every other method, fail with RESOURCE_EXHAUSTED naming the limit.
      * </pre>
      */
     public dev.trebuchet.v1.SubmitPlanResponse submitPlan(dev.trebuchet.v1.SubmitPlanRequest request) {
@@ -817,7 +825,9 @@ public final class QueryServiceGrpc {
      * SubmitPlan starts a job for a plan (Substrait, or SQL) and returns at once
      * with its id. Plans that cannot be decoded, refer to unknown tables or
      * columns, or use unknown functions are refused here with INVALID_ARGUMENT
-     * or NOT_FOUND.
+     * or NOT_FOUND. A plan's size is bounded only by the gateway's request
+     * limit (256 MiB unless configured otherwise): larger requests, to this
+     * and every other method, fail with RESOURCE_EXHAUSTED naming the limit.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.trebuchet.v1.SubmitPlanResponse> submitPlan(

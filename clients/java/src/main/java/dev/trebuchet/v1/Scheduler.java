@@ -72,6 +72,21 @@ public final class Scheduler {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_trebuchet_v1_TaskDefinition_SettingsEntry_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_StagePlanRef_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_StagePlanRef_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_GetStagePlanRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_GetStagePlanRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_trebuchet_v1_GetStagePlanResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_trebuchet_v1_GetStagePlanResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_trebuchet_v1_StageInput_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -114,48 +129,56 @@ public final class Scheduler {
       "executor\030\001 \001(\0132\032.trebuchet.v1.ExecutorIn" +
       "fo\"Q\n\030RegisterExecutorResponse\0225\n\022heartb" +
       "eat_interval\030\001 \001(\0132\031.google.protobuf.Dur" +
-      "ation\"T\n\020HeartbeatRequest\022\023\n\013executor_id" +
+      "ation\"g\n\020HeartbeatRequest\022\023\n\013executor_id" +
       "\030\001 \001(\t\022+\n\rrunning_tasks\030\002 \003(\0132\024.trebuche" +
-      "t.v1.TaskId\"i\n\021HeartbeatResponse\022\022\n\nrere" +
-      "gister\030\001 \001(\010\022*\n\014cancel_tasks\030\002 \003(\0132\024.tre" +
-      "buchet.v1.TaskId\022\024\n\014release_jobs\030\003 \003(\t\"k" +
-      "\n\017PollWorkRequest\022\023\n\013executor_id\030\001 \001(\t\022\022" +
-      "\n\nfree_slots\030\002 \001(\r\022/\n\014wait_timeout\030\003 \001(\013" +
-      "2\031.google.protobuf.Duration\"?\n\020PollWorkR" +
-      "esponse\022+\n\005tasks\030\001 \003(\0132\034.trebuchet.v1.Ta" +
-      "skDefinition\"\234\002\n\016TaskDefinition\022%\n\007task_" +
-      "id\030\001 \001(\0132\024.trebuchet.v1.TaskId\022\014\n\004plan\030\002" +
-      " \001(\014\022#\n\006tables\030\003 \003(\0132\023.trebuchet.v1.Tabl" +
-      "e\022<\n\010settings\030\004 \003(\0132*.trebuchet.v1.TaskD" +
-      "efinition.SettingsEntry\022(\n\006inputs\030\005 \003(\0132" +
-      "\030.trebuchet.v1.StageInput\022\027\n\017partition_c" +
-      "ount\030\006 \001(\r\032/\n\rSettingsEntry\022\013\n\003key\030\001 \001(\t" +
-      "\022\r\n\005value\030\002 \001(\t:\0028\001\"H\n\nStageInput\022\020\n\010sta" +
-      "ge_id\030\001 \001(\r\022(\n\007outputs\030\002 \003(\0132\027.trebuchet" +
-      ".v1.MapOutput\"d\n\tMapOutput\022\025\n\rmap_partit" +
-      "ion\030\001 \001(\r\022(\n\010location\030\002 \001(\0132\026.trebuchet." +
-      "v1.Location\022\026\n\016partition_rows\030\003 \003(\004\"\354\001\n\n" +
-      "TaskStatus\022%\n\007task_id\030\001 \001(\0132\024.trebuchet." +
-      "v1.TaskId\022\023\n\013executor_id\030\002 \001(\t\022&\n\005state\030" +
-      "\003 \001(\0162\027.trebuchet.v1.TaskState\022&\n\007failur" +
-      "e\030\004 \001(\0132\025.trebuchet.v1.Failure\022&\n\006output" +
-      "\030\005 \001(\0132\026.trebuchet.v1.Location\022*\n\007metric" +
-      "s\030\006 \001(\0132\031.trebuchet.v1.TaskMetrics\"E\n\027Re" +
-      "portTaskStatusRequest\022*\n\010statuses\030\001 \003(\0132" +
-      "\030.trebuchet.v1.TaskStatus\"\032\n\030ReportTaskS" +
-      "tatusResponse2\361\002\n\020SchedulerService\022a\n\020Re" +
-      "gisterExecutor\022%.trebuchet.v1.RegisterEx" +
-      "ecutorRequest\032&.trebuchet.v1.RegisterExe" +
-      "cutorResponse\022L\n\tHeartbeat\022\036.trebuchet.v" +
-      "1.HeartbeatRequest\032\037.trebuchet.v1.Heartb" +
-      "eatResponse\022I\n\010PollWork\022\035.trebuchet.v1.P" +
-      "ollWorkRequest\032\036.trebuchet.v1.PollWorkRe" +
-      "sponse\022a\n\020ReportTaskStatus\022%.trebuchet.v" +
-      "1.ReportTaskStatusRequest\032&.trebuchet.v1" +
-      ".ReportTaskStatusResponseB]\n\020dev.trebuch" +
-      "et.v1P\001ZGgithub.com/trebuchet-dev/trebuc" +
-      "het/spec/gen/go/trebuchet/v1;trebuchetv1" +
-      "b\006proto3"
+      "t.v1.TaskId\022\021\n\tplan_jobs\030\003 \003(\t\"\200\001\n\021Heart" +
+      "beatResponse\022\022\n\nreregister\030\001 \001(\010\022*\n\014canc" +
+      "el_tasks\030\002 \003(\0132\024.trebuchet.v1.TaskId\022\024\n\014" +
+      "release_jobs\030\003 \003(\t\022\025\n\rrelease_plans\030\004 \003(" +
+      "\t\"k\n\017PollWorkRequest\022\023\n\013executor_id\030\001 \001(" +
+      "\t\022\022\n\nfree_slots\030\002 \001(\r\022/\n\014wait_timeout\030\003 " +
+      "\001(\0132\031.google.protobuf.Duration\"?\n\020PollWo" +
+      "rkResponse\022+\n\005tasks\030\001 \003(\0132\034.trebuchet.v1" +
+      ".TaskDefinition\"\316\002\n\016TaskDefinition\022%\n\007ta" +
+      "sk_id\030\001 \001(\0132\024.trebuchet.v1.TaskId\022\020\n\004pla" +
+      "n\030\002 \001(\014B\002\030\001\022#\n\006tables\030\003 \003(\0132\023.trebuchet." +
+      "v1.Table\022<\n\010settings\030\004 \003(\0132*.trebuchet.v" +
+      "1.TaskDefinition.SettingsEntry\022(\n\006inputs" +
+      "\030\005 \003(\0132\030.trebuchet.v1.StageInput\022\027\n\017part" +
+      "ition_count\030\006 \001(\r\022,\n\010plan_ref\030\007 \001(\0132\032.tr" +
+      "ebuchet.v1.StagePlanRef\032/\n\rSettingsEntry" +
+      "\022\013\n\003key\030\001 \001(\t\022\r\n\005value\030\002 \001(\t:\0028\001\",\n\014Stag" +
+      "ePlanRef\022\014\n\004size\030\001 \001(\004\022\016\n\006sha256\030\002 \001(\014\"7" +
+      "\n\023GetStagePlanRequest\022\016\n\006job_id\030\001 \001(\t\022\020\n" +
+      "\010stage_id\030\002 \001(\r\"%\n\024GetStagePlanResponse\022" +
+      "\r\n\005chunk\030\001 \001(\014\"H\n\nStageInput\022\020\n\010stage_id" +
+      "\030\001 \001(\r\022(\n\007outputs\030\002 \003(\0132\027.trebuchet.v1.M" +
+      "apOutput\"d\n\tMapOutput\022\025\n\rmap_partition\030\001" +
+      " \001(\r\022(\n\010location\030\002 \001(\0132\026.trebuchet.v1.Lo" +
+      "cation\022\026\n\016partition_rows\030\003 \003(\004\"\354\001\n\nTaskS" +
+      "tatus\022%\n\007task_id\030\001 \001(\0132\024.trebuchet.v1.Ta" +
+      "skId\022\023\n\013executor_id\030\002 \001(\t\022&\n\005state\030\003 \001(\016" +
+      "2\027.trebuchet.v1.TaskState\022&\n\007failure\030\004 \001" +
+      "(\0132\025.trebuchet.v1.Failure\022&\n\006output\030\005 \001(" +
+      "\0132\026.trebuchet.v1.Location\022*\n\007metrics\030\006 \001" +
+      "(\0132\031.trebuchet.v1.TaskMetrics\"E\n\027ReportT" +
+      "askStatusRequest\022*\n\010statuses\030\001 \003(\0132\030.tre" +
+      "buchet.v1.TaskStatus\"\032\n\030ReportTaskStatus" +
+      "Response2\312\003\n\020SchedulerService\022a\n\020Registe" +
+      "rExecutor\022%.trebuchet.v1.RegisterExecuto" +
+      "rRequest\032&.trebuchet.v1.RegisterExecutor" +
+      "Response\022L\n\tHeartbeat\022\036.trebuchet.v1.Hea" +
+      "rtbeatRequest\032\037.trebuchet.v1.HeartbeatRe" +
+      "sponse\022I\n\010PollWork\022\035.trebuchet.v1.PollWo" +
+      "rkRequest\032\036.trebuchet.v1.PollWorkRespons" +
+      "e\022a\n\020ReportTaskStatus\022%.trebuchet.v1.Rep" +
+      "ortTaskStatusRequest\032&.trebuchet.v1.Repo" +
+      "rtTaskStatusResponse\022W\n\014GetStagePlan\022!.t" +
+      "rebuchet.v1.GetStagePlanRequest\032\".trebuc" +
+      "het.v1.GetStagePlanResponse0\001B]\n\020dev.tre" +
+      "buchet.v1P\001ZGgithub.com/trebuchet-dev/tr" +
+      "ebuchet/spec/gen/go/trebuchet/v1;trebuch" +
+      "etv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -186,13 +209,13 @@ public final class Scheduler {
     internal_static_trebuchet_v1_HeartbeatRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_HeartbeatRequest_descriptor,
-        new java.lang.String[] { "ExecutorId", "RunningTasks", });
+        new java.lang.String[] { "ExecutorId", "RunningTasks", "PlanJobs", });
     internal_static_trebuchet_v1_HeartbeatResponse_descriptor =
       getDescriptor().getMessageTypes().get(4);
     internal_static_trebuchet_v1_HeartbeatResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_HeartbeatResponse_descriptor,
-        new java.lang.String[] { "Reregister", "CancelTasks", "ReleaseJobs", });
+        new java.lang.String[] { "Reregister", "CancelTasks", "ReleaseJobs", "ReleasePlans", });
     internal_static_trebuchet_v1_PollWorkRequest_descriptor =
       getDescriptor().getMessageTypes().get(5);
     internal_static_trebuchet_v1_PollWorkRequest_fieldAccessorTable = new
@@ -210,39 +233,57 @@ public final class Scheduler {
     internal_static_trebuchet_v1_TaskDefinition_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_TaskDefinition_descriptor,
-        new java.lang.String[] { "TaskId", "Plan", "Tables", "Settings", "Inputs", "PartitionCount", });
+        new java.lang.String[] { "TaskId", "Plan", "Tables", "Settings", "Inputs", "PartitionCount", "PlanRef", });
     internal_static_trebuchet_v1_TaskDefinition_SettingsEntry_descriptor =
       internal_static_trebuchet_v1_TaskDefinition_descriptor.getNestedTypes().get(0);
     internal_static_trebuchet_v1_TaskDefinition_SettingsEntry_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_TaskDefinition_SettingsEntry_descriptor,
         new java.lang.String[] { "Key", "Value", });
-    internal_static_trebuchet_v1_StageInput_descriptor =
+    internal_static_trebuchet_v1_StagePlanRef_descriptor =
       getDescriptor().getMessageTypes().get(8);
+    internal_static_trebuchet_v1_StagePlanRef_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_StagePlanRef_descriptor,
+        new java.lang.String[] { "Size", "Sha256", });
+    internal_static_trebuchet_v1_GetStagePlanRequest_descriptor =
+      getDescriptor().getMessageTypes().get(9);
+    internal_static_trebuchet_v1_GetStagePlanRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_GetStagePlanRequest_descriptor,
+        new java.lang.String[] { "JobId", "StageId", });
+    internal_static_trebuchet_v1_GetStagePlanResponse_descriptor =
+      getDescriptor().getMessageTypes().get(10);
+    internal_static_trebuchet_v1_GetStagePlanResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_trebuchet_v1_GetStagePlanResponse_descriptor,
+        new java.lang.String[] { "Chunk", });
+    internal_static_trebuchet_v1_StageInput_descriptor =
+      getDescriptor().getMessageTypes().get(11);
     internal_static_trebuchet_v1_StageInput_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_StageInput_descriptor,
         new java.lang.String[] { "StageId", "Outputs", });
     internal_static_trebuchet_v1_MapOutput_descriptor =
-      getDescriptor().getMessageTypes().get(9);
+      getDescriptor().getMessageTypes().get(12);
     internal_static_trebuchet_v1_MapOutput_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_MapOutput_descriptor,
         new java.lang.String[] { "MapPartition", "Location", "PartitionRows", });
     internal_static_trebuchet_v1_TaskStatus_descriptor =
-      getDescriptor().getMessageTypes().get(10);
+      getDescriptor().getMessageTypes().get(13);
     internal_static_trebuchet_v1_TaskStatus_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_TaskStatus_descriptor,
         new java.lang.String[] { "TaskId", "ExecutorId", "State", "Failure", "Output", "Metrics", });
     internal_static_trebuchet_v1_ReportTaskStatusRequest_descriptor =
-      getDescriptor().getMessageTypes().get(11);
+      getDescriptor().getMessageTypes().get(14);
     internal_static_trebuchet_v1_ReportTaskStatusRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ReportTaskStatusRequest_descriptor,
         new java.lang.String[] { "Statuses", });
     internal_static_trebuchet_v1_ReportTaskStatusResponse_descriptor =
-      getDescriptor().getMessageTypes().get(12);
+      getDescriptor().getMessageTypes().get(15);
     internal_static_trebuchet_v1_ReportTaskStatusResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_trebuchet_v1_ReportTaskStatusResponse_descriptor,

@@ -8,6 +8,11 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * itself alive with heartbeats and reports every task's end. It receives work
  * in one of two ways, chosen at registration: pushed to its ExecutorService
  * (when it gives a control_address), or pulled with PollWork.
+ * Plans travel once: a task definition names its stage's plan (StagePlanRef)
+ * instead of carrying it, and an executor fetches each stage plan it runs
+ * with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+ * runs, so no message holds a whole plan and plan size is not bound by a
+ * message size limit.
  * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
@@ -142,6 +147,37 @@ public final class SchedulerServiceGrpc {
     return getReportTaskStatusMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.trebuchet.v1.GetStagePlanRequest,
+      dev.trebuchet.v1.GetStagePlanResponse> getGetStagePlanMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetStagePlan",
+      requestType = dev.trebuchet.v1.GetStagePlanRequest.class,
+      responseType = dev.trebuchet.v1.GetStagePlanResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.SERVER_STREAMING)
+  public static io.grpc.MethodDescriptor<dev.trebuchet.v1.GetStagePlanRequest,
+      dev.trebuchet.v1.GetStagePlanResponse> getGetStagePlanMethod() {
+    io.grpc.MethodDescriptor<dev.trebuchet.v1.GetStagePlanRequest, dev.trebuchet.v1.GetStagePlanResponse> getGetStagePlanMethod;
+    if ((getGetStagePlanMethod = SchedulerServiceGrpc.getGetStagePlanMethod) == null) {
+      synchronized (SchedulerServiceGrpc.class) {
+        if ((getGetStagePlanMethod = SchedulerServiceGrpc.getGetStagePlanMethod) == null) {
+          SchedulerServiceGrpc.getGetStagePlanMethod = getGetStagePlanMethod =
+              io.grpc.MethodDescriptor.<dev.trebuchet.v1.GetStagePlanRequest, dev.trebuchet.v1.GetStagePlanResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.SERVER_STREAMING)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetStagePlan"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.trebuchet.v1.GetStagePlanRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.trebuchet.v1.GetStagePlanResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new SchedulerServiceMethodDescriptorSupplier("GetStagePlan"))
+              .build();
+        }
+      }
+    }
+    return getGetStagePlanMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -207,6 +243,11 @@ public final class SchedulerServiceGrpc {
    * itself alive with heartbeats and reports every task's end. It receives work
    * in one of two ways, chosen at registration: pushed to its ExecutorService
    * (when it gives a control_address), or pulled with PollWork.
+   * Plans travel once: a task definition names its stage's plan (StagePlanRef)
+   * instead of carrying it, and an executor fetches each stage plan it runs
+   * with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+   * runs, so no message holds a whole plan and plan size is not bound by a
+   * message size limit.
    * </pre>
    */
   public interface AsyncService {
@@ -252,6 +293,18 @@ public final class SchedulerServiceGrpc {
         io.grpc.stub.StreamObserver<dev.trebuchet.v1.ReportTaskStatusResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getReportTaskStatusMethod(), responseObserver);
     }
+
+    /**
+     * <pre>
+     * GetStagePlan streams the serialized plan of one stage of a job, in
+     * chunks of about 1 MiB whose concatenation is the plan StagePlanRef
+     * describes. A job that is unknown or has finished is NOT_FOUND.
+     * </pre>
+     */
+    default void getStagePlan(dev.trebuchet.v1.GetStagePlanRequest request,
+        io.grpc.stub.StreamObserver<dev.trebuchet.v1.GetStagePlanResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetStagePlanMethod(), responseObserver);
+    }
   }
 
   /**
@@ -261,6 +314,11 @@ public final class SchedulerServiceGrpc {
    * itself alive with heartbeats and reports every task's end. It receives work
    * in one of two ways, chosen at registration: pushed to its ExecutorService
    * (when it gives a control_address), or pulled with PollWork.
+   * Plans travel once: a task definition names its stage's plan (StagePlanRef)
+   * instead of carrying it, and an executor fetches each stage plan it runs
+   * with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+   * runs, so no message holds a whole plan and plan size is not bound by a
+   * message size limit.
    * </pre>
    */
   public static abstract class SchedulerServiceImplBase
@@ -278,6 +336,11 @@ public final class SchedulerServiceGrpc {
    * itself alive with heartbeats and reports every task's end. It receives work
    * in one of two ways, chosen at registration: pushed to its ExecutorService
    * (when it gives a control_address), or pulled with PollWork.
+   * Plans travel once: a task definition names its stage's plan (StagePlanRef)
+   * instead of carrying it, and an executor fetches each stage plan it runs
+   * with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+   * runs, so no message holds a whole plan and plan size is not bound by a
+   * message size limit.
    * </pre>
    */
   public static final class SchedulerServiceStub
@@ -338,6 +401,19 @@ public final class SchedulerServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getReportTaskStatusMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * GetStagePlan streams the serialized plan of one stage of a job, in
+     * chunks of about 1 MiB whose concatenation is the plan StagePlanRef
+     * describes. A job that is unknown or has finished is NOT_FOUND.
+     * </pre>
+     */
+    public void getStagePlan(dev.trebuchet.v1.GetStagePlanRequest request,
+        io.grpc.stub.StreamObserver<dev.trebuchet.v1.GetStagePlanResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncServerStreamingCall(
+          getChannel().newCall(getGetStagePlanMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -347,6 +423,11 @@ public final class SchedulerServiceGrpc {
    * itself alive with heartbeats and reports every task's end. It receives work
    * in one of two ways, chosen at registration: pushed to its ExecutorService
    * (when it gives a control_address), or pulled with PollWork.
+   * Plans travel once: a task definition names its stage's plan (StagePlanRef)
+   * instead of carrying it, and an executor fetches each stage plan it runs
+   * with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+   * runs, so no message holds a whole plan and plan size is not bound by a
+   * message size limit.
    * </pre>
    */
   public static final class SchedulerServiceBlockingV2Stub
@@ -403,6 +484,20 @@ public final class SchedulerServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getReportTaskStatusMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * GetStagePlan streams the serialized plan of one stage of a job, in
+     * chunks of about 1 MiB whose concatenation is the plan StagePlanRef
+     * describes. A job that is unknown or has finished is NOT_FOUND.
+     * </pre>
+     */
+    @io.grpc.ExperimentalApi("https://github.com/grpc/grpc-java/issues/10918")
+    public io.grpc.stub.BlockingClientCall<?, dev.trebuchet.v1.GetStagePlanResponse>
+        getStagePlan(dev.trebuchet.v1.GetStagePlanRequest request) {
+      return io.grpc.stub.ClientCalls.blockingV2ServerStreamingCall(
+          getChannel(), getGetStagePlanMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -412,6 +507,11 @@ public final class SchedulerServiceGrpc {
    * itself alive with heartbeats and reports every task's end. It receives work
    * in one of two ways, chosen at registration: pushed to its ExecutorService
    * (when it gives a control_address), or pulled with PollWork.
+   * Plans travel once: a task definition names its stage's plan (StagePlanRef)
+   * instead of carrying it, and an executor fetches each stage plan it runs
+   * with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+   * runs, so no message holds a whole plan and plan size is not bound by a
+   * message size limit.
    * </pre>
    */
   public static final class SchedulerServiceBlockingStub
@@ -468,6 +568,19 @@ public final class SchedulerServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getReportTaskStatusMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * GetStagePlan streams the serialized plan of one stage of a job, in
+     * chunks of about 1 MiB whose concatenation is the plan StagePlanRef
+     * describes. A job that is unknown or has finished is NOT_FOUND.
+     * </pre>
+     */
+    public java.util.Iterator<dev.trebuchet.v1.GetStagePlanResponse> getStagePlan(
+        dev.trebuchet.v1.GetStagePlanRequest request) {
+      return io.grpc.stub.ClientCalls.blockingServerStreamingCall(
+          getChannel(), getGetStagePlanMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -477,6 +590,11 @@ public final class SchedulerServiceGrpc {
    * itself alive with heartbeats and reports every task's end. It receives work
    * in one of two ways, chosen at registration: pushed to its ExecutorService
    * (when it gives a control_address), or pulled with PollWork.
+   * Plans travel once: a task definition names its stage's plan (StagePlanRef)
+   * instead of carrying it, and an executor fetches each stage plan it runs
+   * with GetStagePlan, streamed in chunks, once for all the stage's tasks it
+   * runs, so no message holds a whole plan and plan size is not bound by a
+   * message size limit.
    * </pre>
    */
   public static final class SchedulerServiceFutureStub
@@ -543,6 +661,7 @@ public final class SchedulerServiceGrpc {
   private static final int METHODID_HEARTBEAT = 1;
   private static final int METHODID_POLL_WORK = 2;
   private static final int METHODID_REPORT_TASK_STATUS = 3;
+  private static final int METHODID_GET_STAGE_PLAN = 4;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -576,6 +695,10 @@ public final class SchedulerServiceGrpc {
         case METHODID_REPORT_TASK_STATUS:
           serviceImpl.reportTaskStatus((dev.trebuchet.v1.ReportTaskStatusRequest) request,
               (io.grpc.stub.StreamObserver<dev.trebuchet.v1.ReportTaskStatusResponse>) responseObserver);
+          break;
+        case METHODID_GET_STAGE_PLAN:
+          serviceImpl.getStagePlan((dev.trebuchet.v1.GetStagePlanRequest) request,
+              (io.grpc.stub.StreamObserver<dev.trebuchet.v1.GetStagePlanResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -623,6 +746,13 @@ public final class SchedulerServiceGrpc {
               dev.trebuchet.v1.ReportTaskStatusRequest,
               dev.trebuchet.v1.ReportTaskStatusResponse>(
                 service, METHODID_REPORT_TASK_STATUS)))
+        .addMethod(
+          getGetStagePlanMethod(),
+          io.grpc.stub.ServerCalls.asyncServerStreamingCall(
+            new MethodHandlers<
+              dev.trebuchet.v1.GetStagePlanRequest,
+              dev.trebuchet.v1.GetStagePlanResponse>(
+                service, METHODID_GET_STAGE_PLAN)))
         .build();
   }
 
@@ -675,6 +805,7 @@ public final class SchedulerServiceGrpc {
               .addMethod(getHeartbeatMethod())
               .addMethod(getPollWorkMethod())
               .addMethod(getReportTaskStatusMethod())
+              .addMethod(getGetStagePlanMethod())
               .build();
         }
       }

@@ -94,13 +94,18 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * The normalized Substrait plan of the task, a serialized substrait.Plan.
+   * Deprecated: schedulers set plan_ref instead, so that a plan travels once
+   * per executor and not in every task; executors run this plan only when
+   * plan_ref is unset.
    * </pre>
    *
-   * <code>bytes plan = 2;</code>
+   * <code>bytes plan = 2 [deprecated = true];</code>
+   * @deprecated trebuchet.v1.TaskDefinition.plan is deprecated.
+   *     See trebuchet/v1/scheduler.proto;l=103
    * @return The plan.
    */
   @java.lang.Override
-  public com.google.protobuf.ByteString getPlan() {
+  @java.lang.Deprecated public com.google.protobuf.ByteString getPlan() {
     return plan_;
   }
 
@@ -339,6 +344,47 @@ java.lang.String defaultValue) {
     return partitionCount_;
   }
 
+  public static final int PLAN_REF_FIELD_NUMBER = 7;
+  private dev.trebuchet.v1.StagePlanRef planRef_;
+  /**
+   * <pre>
+   * The plan the task runs: its stage's, fetched with
+   * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+   * </pre>
+   *
+   * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+   * @return Whether the planRef field is set.
+   */
+  @java.lang.Override
+  public boolean hasPlanRef() {
+    return ((bitField0_ & 0x00000002) != 0);
+  }
+  /**
+   * <pre>
+   * The plan the task runs: its stage's, fetched with
+   * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+   * </pre>
+   *
+   * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+   * @return The planRef.
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.StagePlanRef getPlanRef() {
+    return planRef_ == null ? dev.trebuchet.v1.StagePlanRef.getDefaultInstance() : planRef_;
+  }
+  /**
+   * <pre>
+   * The plan the task runs: its stage's, fetched with
+   * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+   * </pre>
+   *
+   * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+   */
+  @java.lang.Override
+  public dev.trebuchet.v1.StagePlanRefOrBuilder getPlanRefOrBuilder() {
+    return planRef_ == null ? dev.trebuchet.v1.StagePlanRef.getDefaultInstance() : planRef_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -373,6 +419,9 @@ java.lang.String defaultValue) {
     }
     if (partitionCount_ != 0) {
       output.writeUInt32(6, partitionCount_);
+    }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      output.writeMessage(7, getPlanRef());
     }
     getUnknownFields().writeTo(output);
   }
@@ -413,6 +462,10 @@ java.lang.String defaultValue) {
       size += com.google.protobuf.CodedOutputStream
         .computeUInt32Size(6, partitionCount_);
     }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(7, getPlanRef());
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -443,6 +496,11 @@ java.lang.String defaultValue) {
         .equals(other.getInputsList())) return false;
     if (getPartitionCount()
         != other.getPartitionCount()) return false;
+    if (hasPlanRef() != other.hasPlanRef()) return false;
+    if (hasPlanRef()) {
+      if (!getPlanRef()
+          .equals(other.getPlanRef())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -474,6 +532,10 @@ java.lang.String defaultValue) {
     }
     hash = (37 * hash) + PARTITION_COUNT_FIELD_NUMBER;
     hash = (53 * hash) + getPartitionCount();
+    if (hasPlanRef()) {
+      hash = (37 * hash) + PLAN_REF_FIELD_NUMBER;
+      hash = (53 * hash) + getPlanRef().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -633,6 +695,7 @@ java.lang.String defaultValue) {
         internalGetTaskIdFieldBuilder();
         internalGetTablesFieldBuilder();
         internalGetInputsFieldBuilder();
+        internalGetPlanRefFieldBuilder();
       }
     }
     @java.lang.Override
@@ -661,6 +724,11 @@ java.lang.String defaultValue) {
       }
       bitField0_ = (bitField0_ & ~0x00000010);
       partitionCount_ = 0;
+      planRef_ = null;
+      if (planRefBuilder_ != null) {
+        planRefBuilder_.dispose();
+        planRefBuilder_ = null;
+      }
       return this;
     }
 
@@ -732,6 +800,12 @@ java.lang.String defaultValue) {
       }
       if (((from_bitField0_ & 0x00000020) != 0)) {
         result.partitionCount_ = partitionCount_;
+      }
+      if (((from_bitField0_ & 0x00000040) != 0)) {
+        result.planRef_ = planRefBuilder_ == null
+            ? planRef_
+            : planRefBuilder_.build();
+        to_bitField0_ |= 0x00000002;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -812,6 +886,9 @@ java.lang.String defaultValue) {
       if (other.getPartitionCount() != 0) {
         setPartitionCount(other.getPartitionCount());
       }
+      if (other.hasPlanRef()) {
+        mergePlanRef(other.getPlanRef());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -890,6 +967,13 @@ java.lang.String defaultValue) {
               bitField0_ |= 0x00000020;
               break;
             } // case 48
+            case 58: {
+              input.readMessage(
+                  internalGetPlanRefFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000040;
+              break;
+            } // case 58
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1032,25 +1116,35 @@ java.lang.String defaultValue) {
     /**
      * <pre>
      * The normalized Substrait plan of the task, a serialized substrait.Plan.
+     * Deprecated: schedulers set plan_ref instead, so that a plan travels once
+     * per executor and not in every task; executors run this plan only when
+     * plan_ref is unset.
      * </pre>
      *
-     * <code>bytes plan = 2;</code>
+     * <code>bytes plan = 2 [deprecated = true];</code>
+     * @deprecated trebuchet.v1.TaskDefinition.plan is deprecated.
+     *     See trebuchet/v1/scheduler.proto;l=103
      * @return The plan.
      */
     @java.lang.Override
-    public com.google.protobuf.ByteString getPlan() {
+    @java.lang.Deprecated public com.google.protobuf.ByteString getPlan() {
       return plan_;
     }
     /**
      * <pre>
      * The normalized Substrait plan of the task, a serialized substrait.Plan.
+     * Deprecated: schedulers set plan_ref instead, so that a plan travels once
+     * per executor and not in every task; executors run this plan only when
+     * plan_ref is unset.
      * </pre>
      *
-     * <code>bytes plan = 2;</code>
+     * <code>bytes plan = 2 [deprecated = true];</code>
+     * @deprecated trebuchet.v1.TaskDefinition.plan is deprecated.
+     *     See trebuchet/v1/scheduler.proto;l=103
      * @param value The plan to set.
      * @return This builder for chaining.
      */
-    public Builder setPlan(com.google.protobuf.ByteString value) {
+    @java.lang.Deprecated public Builder setPlan(com.google.protobuf.ByteString value) {
       if (value == null) { throw new NullPointerException(); }
       plan_ = value;
       bitField0_ |= 0x00000002;
@@ -1060,12 +1154,17 @@ java.lang.String defaultValue) {
     /**
      * <pre>
      * The normalized Substrait plan of the task, a serialized substrait.Plan.
+     * Deprecated: schedulers set plan_ref instead, so that a plan travels once
+     * per executor and not in every task; executors run this plan only when
+     * plan_ref is unset.
      * </pre>
      *
-     * <code>bytes plan = 2;</code>
+     * <code>bytes plan = 2 [deprecated = true];</code>
+     * @deprecated trebuchet.v1.TaskDefinition.plan is deprecated.
+     *     See trebuchet/v1/scheduler.proto;l=103
      * @return This builder for chaining.
      */
-    public Builder clearPlan() {
+    @java.lang.Deprecated public Builder clearPlan() {
       bitField0_ = (bitField0_ & ~0x00000002);
       plan_ = getDefaultInstance().getPlan();
       onChanged();
@@ -1902,6 +2001,172 @@ java.lang.String defaultValue) {
       partitionCount_ = 0;
       onChanged();
       return this;
+    }
+
+    private dev.trebuchet.v1.StagePlanRef planRef_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.trebuchet.v1.StagePlanRef, dev.trebuchet.v1.StagePlanRef.Builder, dev.trebuchet.v1.StagePlanRefOrBuilder> planRefBuilder_;
+    /**
+     * <pre>
+     * The plan the task runs: its stage's, fetched with
+     * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+     * </pre>
+     *
+     * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+     * @return Whether the planRef field is set.
+     */
+    public boolean hasPlanRef() {
+      return ((bitField0_ & 0x00000040) != 0);
+    }
+    /**
+     * <pre>
+     * The plan the task runs: its stage's, fetched with
+     * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+     * </pre>
+     *
+     * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+     * @return The planRef.
+     */
+    public dev.trebuchet.v1.StagePlanRef getPlanRef() {
+      if (planRefBuilder_ == null) {
+        return planRef_ == null ? dev.trebuchet.v1.StagePlanRef.getDefaultInstance() : planRef_;
+      } else {
+        return planRefBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * The plan the task runs: its stage's, fetched with
+     * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+     * </pre>
+     *
+     * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+     */
+    public Builder setPlanRef(dev.trebuchet.v1.StagePlanRef value) {
+      if (planRefBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        planRef_ = value;
+      } else {
+        planRefBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The plan the task runs: its stage's, fetched with
+     * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+     * </pre>
+     *
+     * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+     */
+    public Builder setPlanRef(
+        dev.trebuchet.v1.StagePlanRef.Builder builderForValue) {
+      if (planRefBuilder_ == null) {
+        planRef_ = builderForValue.build();
+      } else {
+        planRefBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The plan the task runs: its stage's, fetched with
+     * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+     * </pre>
+     *
+     * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+     */
+    public Builder mergePlanRef(dev.trebuchet.v1.StagePlanRef value) {
+      if (planRefBuilder_ == null) {
+        if (((bitField0_ & 0x00000040) != 0) &&
+          planRef_ != null &&
+          planRef_ != dev.trebuchet.v1.StagePlanRef.getDefaultInstance()) {
+          getPlanRefBuilder().mergeFrom(value);
+        } else {
+          planRef_ = value;
+        }
+      } else {
+        planRefBuilder_.mergeFrom(value);
+      }
+      if (planRef_ != null) {
+        bitField0_ |= 0x00000040;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The plan the task runs: its stage's, fetched with
+     * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+     * </pre>
+     *
+     * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+     */
+    public Builder clearPlanRef() {
+      bitField0_ = (bitField0_ & ~0x00000040);
+      planRef_ = null;
+      if (planRefBuilder_ != null) {
+        planRefBuilder_.dispose();
+        planRefBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The plan the task runs: its stage's, fetched with
+     * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+     * </pre>
+     *
+     * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+     */
+    public dev.trebuchet.v1.StagePlanRef.Builder getPlanRefBuilder() {
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return internalGetPlanRefFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * The plan the task runs: its stage's, fetched with
+     * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+     * </pre>
+     *
+     * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+     */
+    public dev.trebuchet.v1.StagePlanRefOrBuilder getPlanRefOrBuilder() {
+      if (planRefBuilder_ != null) {
+        return planRefBuilder_.getMessageOrBuilder();
+      } else {
+        return planRef_ == null ?
+            dev.trebuchet.v1.StagePlanRef.getDefaultInstance() : planRef_;
+      }
+    }
+    /**
+     * <pre>
+     * The plan the task runs: its stage's, fetched with
+     * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+     * </pre>
+     *
+     * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.trebuchet.v1.StagePlanRef, dev.trebuchet.v1.StagePlanRef.Builder, dev.trebuchet.v1.StagePlanRefOrBuilder> 
+        internalGetPlanRefFieldBuilder() {
+      if (planRefBuilder_ == null) {
+        planRefBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.trebuchet.v1.StagePlanRef, dev.trebuchet.v1.StagePlanRef.Builder, dev.trebuchet.v1.StagePlanRefOrBuilder>(
+                getPlanRef(),
+                getParentForChildren(),
+                isClean());
+        planRef_ = null;
+      }
+      return planRefBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:trebuchet.v1.TaskDefinition)

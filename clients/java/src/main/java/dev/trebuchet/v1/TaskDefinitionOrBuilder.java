@@ -28,12 +28,17 @@ public interface TaskDefinitionOrBuilder extends
   /**
    * <pre>
    * The normalized Substrait plan of the task, a serialized substrait.Plan.
+   * Deprecated: schedulers set plan_ref instead, so that a plan travels once
+   * per executor and not in every task; executors run this plan only when
+   * plan_ref is unset.
    * </pre>
    *
-   * <code>bytes plan = 2;</code>
+   * <code>bytes plan = 2 [deprecated = true];</code>
+   * @deprecated trebuchet.v1.TaskDefinition.plan is deprecated.
+   *     See trebuchet/v1/scheduler.proto;l=103
    * @return The plan.
    */
-  com.google.protobuf.ByteString getPlan();
+  @java.lang.Deprecated com.google.protobuf.ByteString getPlan();
 
   /**
    * <pre>
@@ -189,4 +194,34 @@ java.lang.String defaultValue);
    * @return The partitionCount.
    */
   int getPartitionCount();
+
+  /**
+   * <pre>
+   * The plan the task runs: its stage's, fetched with
+   * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+   * </pre>
+   *
+   * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+   * @return Whether the planRef field is set.
+   */
+  boolean hasPlanRef();
+  /**
+   * <pre>
+   * The plan the task runs: its stage's, fetched with
+   * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+   * </pre>
+   *
+   * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+   * @return The planRef.
+   */
+  dev.trebuchet.v1.StagePlanRef getPlanRef();
+  /**
+   * <pre>
+   * The plan the task runs: its stage's, fetched with
+   * SchedulerService.GetStagePlan(task_id.job_id, task_id.stage_id).
+   * </pre>
+   *
+   * <code>.trebuchet.v1.StagePlanRef plan_ref = 7;</code>
+   */
+  dev.trebuchet.v1.StagePlanRefOrBuilder getPlanRefOrBuilder();
 }
