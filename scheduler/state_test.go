@@ -91,9 +91,12 @@ func TestStoreRoundTrip(t *testing.T) {
 		t.Fatalf("the attempt of before the restart moved the job to %v", got)
 	}
 	defs := poll(t, s, "e1")
-	if len(defs) != 1 || defs[0].GetTaskId().GetJobId() != running || defs[0].GetTaskId().GetAttempt() != 1 || len(defs[0].GetPlan()) == 0 ||
+	if len(defs) != 1 || defs[0].GetTaskId().GetJobId() != running || defs[0].GetTaskId().GetAttempt() != 1 || defs[0].GetPlanRef().GetSize() == 0 ||
 		defs[0].GetSettings()["k"] != "v" || len(defs[0].GetTables()) != 1 {
 		t.Fatalf("resumed task = %v, want attempt 1 of %s with its plan, settings and tables", defs, running)
+	}
+	if plan, err := s.StagePlan(running, 0); err != nil || uint64(len(plan)) != defs[0].GetPlanRef().GetSize() {
+		t.Fatalf("resumed job's stage plan: %d bytes, %v; its tasks reference %d bytes", len(plan), err, defs[0].GetPlanRef().GetSize())
 	}
 	s.ReportTaskStatus([]*trebuchetv1.TaskStatus{succeeded(defs[0], "e1")})
 	if got := state(t, s, running).GetState(); got != trebuchetv1.JobState_JOB_STATE_SUCCEEDED {
