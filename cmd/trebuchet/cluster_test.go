@@ -290,30 +290,10 @@ func TestClusterKilledExecutor(t *testing.T) {
 	c := client.New(addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	plan := client.JSONPlan(readFile(t, filepath.Join(tpchDir, "plans", "datafusion", "q18.json")))
-	settings := map[string]string{"broadcast_rows": "0", "shuffle_partitions": "12"}
 	victim := "exec-0"
-	var id string
-	for try := 0; id == "" && try < 20; try++ {
-		job, err := c.Submit(ctx, plan, settings)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			st, err := c.Status(ctx, job)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if scheduler.Terminal(st.GetState()) {
-				break // too quick; try again
-			}
-			if holdsNeededOutput(st, victim) {
-				executors[0].kill()
-				id = job
-				break
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
+	id := submitQ18Until(ctx, t, c, func(st *trebuchetv1.JobStatus) bool { return holdsNeededOutput(st, victim) })
+	if id != "" {
+		executors[0].kill()
 	}
 	if id == "" {
 		t.Skip("no query was caught holding map outputs on the victim in 20 tries")
@@ -346,6 +326,35 @@ func TestClusterKilledExecutor(t *testing.T) {
 			}
 		}
 	}
+}
+
+// submitQ18Until submits TPC-H Q18 as a many-stage job, again until one
+// is seen running in a state caught accepts, and returns that job's id; ""
+// if none was caught in 20 tries (every job finished between two polls).
+func submitQ18Until(ctx context.Context, t *testing.T, c *client.Client, caught func(*trebuchetv1.JobStatus) bool) string {
+	t.Helper()
+	plan := client.JSONPlan(readFile(t, filepath.Join(tpchDir, "plans", "datafusion", "q18.json")))
+	settings := map[string]string{"broadcast_rows": "0", "shuffle_partitions": "12"}
+	for range 20 {
+		job, err := c.Submit(ctx, plan, settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			st, err := c.Status(ctx, job)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if scheduler.Terminal(st.GetState()) {
+				break // too quick; try again
+			}
+			if caught(st) {
+				return job
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	return ""
 }
 
 // holdsNeededOutput reports whether a map task of a running job succeeded on

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
-	"github.com/trebuchet-dev/trebuchet/scheduler"
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
@@ -27,29 +26,11 @@ func TestClusterRestartedScheduler(t *testing.T) {
 	defer cancel()
 	before := runTPCH(t, c, "datafusion", "q06")
 
-	plan := client.JSONPlan(readFile(t, filepath.Join(tpchDir, "plans", "datafusion", "q18.json")))
-	settings := map[string]string{"broadcast_rows": "0", "shuffle_partitions": "12"}
-	var id string
-	for try := 0; id == "" && try < 20; try++ {
-		job, err := c.Submit(ctx, plan, settings)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			st, err := c.Status(ctx, job)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if scheduler.Terminal(st.GetState()) {
-				break // too quick; try again
-			}
-			if holdsNeededOutput(st, "exec-0") || holdsNeededOutput(st, "exec-1") || holdsNeededOutput(st, "exec-2") {
-				sched.kill()
-				id = job
-				break
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
+	id := submitQ18Until(ctx, t, c, func(st *trebuchetv1.JobStatus) bool {
+		return holdsNeededOutput(st, "exec-0") || holdsNeededOutput(st, "exec-1") || holdsNeededOutput(st, "exec-2")
+	})
+	if id != "" {
+		sched.kill()
 	}
 	if id == "" {
 		t.Skip("no query was caught with map outputs done in 20 tries")

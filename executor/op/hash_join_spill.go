@@ -133,21 +133,9 @@ func (s *hashJoinStream) spillBuild(ctx context.Context, pending []arrow.RecordB
 // writePartitioned writes the rows of b to the partitions of dst by the
 // hash of keys, evaluated on b, under seed, counting the spill.
 func (s *hashJoinStream) writePartitioned(ctx context.Context, dst *spill.Partitions, b arrow.RecordBatch, keys []arrow.Array, seed maphash.Seed, p *partitioner) error {
-	parts, err := p.split(ctx, s.t.Alloc, b, keys, seed)
+	bytes, err := p.write(ctx, s.t.Alloc, dst, b, keys, seed)
 	if err != nil {
 		return err
-	}
-	defer releaseBatches(parts)
-	var bytes int64
-	for q, pb := range parts {
-		if pb == nil {
-			continue
-		}
-		was := dst.Bytes(q)
-		if err := dst.Write(q, pb); err != nil {
-			return err
-		}
-		bytes += dst.Bytes(q) - was
 	}
 	s.op.spillSet().Spilled(b.NumRows(), bytes)
 	return nil

@@ -120,21 +120,9 @@ func (s *setOpStream) flush(ctx context.Context, g *setOpTable, dst *spill.Parti
 	cols = append(cols, inputs.NewArray(), counts.NewArray())
 	b := array.NewRecordBatch(s.spill.schema, cols, int64(len(idx)))
 	defer b.Release()
-	parts, err := s.spill.part.split(ctx, s.t.Alloc, b, b.Columns()[:len(all)], seed)
+	bytes, err := s.spill.part.write(ctx, s.t.Alloc, dst, b, b.Columns()[:len(all)], seed)
 	if err != nil {
 		return err
-	}
-	defer releaseBatches(parts)
-	var bytes int64
-	for q, pb := range parts {
-		if pb == nil {
-			continue
-		}
-		was := dst.Bytes(q)
-		if err := dst.Write(q, pb); err != nil {
-			return err
-		}
-		bytes += dst.Bytes(q) - was
 	}
 	s.op.Metrics().Spilled(b.NumRows(), bytes)
 	g.release()

@@ -68,6 +68,28 @@ type partitioner struct {
 	order []int32
 }
 
+// write appends the rows of b to the partitions of dst their keys hash to
+// under seed (as split), and returns how many bytes dst grew by.
+func (p *partitioner) write(ctx context.Context, alloc memory.Allocator, dst *spill.Partitions, b arrow.RecordBatch, keys []arrow.Array, seed maphash.Seed) (int64, error) {
+	parts, err := p.split(ctx, alloc, b, keys, seed)
+	if err != nil {
+		return 0, err
+	}
+	defer releaseBatches(parts)
+	var bytes int64
+	for q, pb := range parts {
+		if pb == nil {
+			continue
+		}
+		was := dst.Bytes(q)
+		if err := dst.Write(q, pb); err != nil {
+			return bytes, err
+		}
+		bytes += dst.Bytes(q) - was
+	}
+	return bytes, nil
+}
+
 // split returns, per partition, the rows of b whose keys (columns of b
 // keyed, evaluated by the caller) hash to it under seed, as batches; nil
 // for partitions without rows. The caller releases the batches.
