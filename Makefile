@@ -20,7 +20,7 @@ PROTOC_GEN_CONNECT_GO_VERSION := v1.21.1
 # Files make generate writes; CI fails if they differ from what is committed.
 GENERATED := spec/gen clients/python/src/trebuchet clients/java/src/main/java/dev/trebuchet/v1
 
-.PHONY: tpch-data tpch-verify tpch-verify-spill tpch-sql-datafusion tpch-bench bench bench-venv bench-compare bench-micro build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
+.PHONY: tpch-data tpch-verify tpch-verify-cluster tpch-verify-spill tpch-sql-datafusion tpch-bench bench bench-venv bench-compare bench-micro build test test-go test-python test-java lint generate check-generated demo tools venv fixtures clean
 
 ## build: the trebuchet binary, in bin/.
 build:
@@ -98,6 +98,15 @@ $(TPCH_DATA)/.complete: | venv
 TPCH_PRODUCERS := datafusion,isthmus,substrait-python,sql,sql-spec
 tpch-verify: tpch-data
 	$(GO) run ./conformance/cmd/tpchbench -data $(TPCH_DATA) -answers $(TPCH_ANSWERS) -runs 1 -producers $(TPCH_PRODUCERS)
+
+## tpch-verify-cluster: all 22 queries through a standalone process and
+## then a cluster of a scheduler and 3 executor processes on loopback,
+## against the answers at SF, with each query's cluster time beside its
+## standalone time.
+CLUSTER_EXECUTORS ?= 3
+tpch-verify-cluster: tpch-data build
+	$(GO) run ./conformance/cmd/tpchbench -data $(TPCH_DATA) -answers $(TPCH_ANSWERS) -runs 1 -producers isthmus \
+		-cluster $(CLUSTER_EXECUTORS) -trebuchet $(BIN)/trebuchet
 
 ## tpch-sql-datafusion: the SQL front end's plans of the 22 queries (as
 ## written and in the spec's date forms) run by DataFusion's Substrait

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	proccluster "github.com/trebuchet-dev/trebuchet/conformance/cluster"
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
 )
 
@@ -71,7 +72,7 @@ func runPeer(ctx context.Context, cfg *runConfig, name, python string, refs *ref
 		s.Error = err.Error()
 		return s
 	}
-	c, err := startChild(cfg.cores, args, nil, pw, filepath.Join(cfg.logs, name+".log"))
+	c, err := proccluster.StartProcess(cfg.cores, args, nil, pw, filepath.Join(cfg.logs, name+".log"))
 	pw.Close()
 	if err != nil {
 		pr.Close()
@@ -97,7 +98,7 @@ func runPeer(ctx context.Context, cfg *runConfig, name, python string, refs *ref
 				s.Latency = newLatency(cfg.latencyQuery, rel(cfg.latencyData), l.Latency)
 				fmt.Fprintf(os.Stderr, "%s latency: p50 %s p99 %s\n", name, msCell(s.Latency.P50), msCell(s.Latency.P99))
 			case l.ChildrenMaxRSSK > 0:
-				childrenRSS = maxrssBytes(l.ChildrenMaxRSSK)
+				childrenRSS = proccluster.MaxrssBytes(l.ChildrenMaxRSSK)
 			}
 			return nil
 		})
@@ -106,18 +107,18 @@ func runPeer(ctx context.Context, cfg *runConfig, name, python string, refs *ref
 		}
 	}()
 	wctx, cancel := context.WithTimeout(ctx, cfg.systemTimeout)
-	werr := c.wait(wctx)
+	werr := c.Wait(wctx)
 	cancel()
 	wg.Wait()
 	if s.Version != "" { // it started: its peak is the system's, not an import error's
-		s.PeakRSSBytes = max(c.maxRSS(), childrenRSS)
+		s.PeakRSSBytes = max(c.MaxRSS(), childrenRSS)
 	}
 	var failure error
 	switch {
 	case errors.Is(werr, context.DeadlineExceeded):
-		failure = fmt.Errorf("timed out after %s (log %s)", cfg.systemTimeout, c.logPath)
+		failure = fmt.Errorf("timed out after %s (log %s)", cfg.systemTimeout, c.LogPath())
 	case werr != nil:
-		failure = c.exitError()
+		failure = c.ExitError()
 	case parseErr != nil:
 		failure = parseErr
 	}

@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	proccluster "github.com/trebuchet-dev/trebuchet/conformance/cluster"
 	"github.com/trebuchet-dev/trebuchet/conformance/tpch"
 	"github.com/trebuchet-dev/trebuchet/sdk/client"
 )
@@ -18,95 +17,18 @@ var tables = []string{"customer", "lineitem", "nation", "orders", "part", "parts
 // clusterExecutors is the number of executor processes of trebuchet-cluster.
 const clusterExecutors = 3
 
-// A trebuchetCluster is a running Trebuchet: one standalone process, or a
-// scheduler and its executors.
-type trebuchetCluster struct {
-	addr     string
-	children []*child
-}
-
 // startTrebuchet starts Trebuchet over the tables in data: standalone, or
 // (cluster) a scheduler and clusterExecutors executors, and waits until its
 // executors have joined.
-func startTrebuchet(cfg *runConfig, cluster bool, data, logPrefix string) (*trebuchetCluster, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	env := []string{fmt.Sprintf("GOMAXPROCS=%d", cfg.cores)}
-	common := []string{"--log-level", "info", "--slots", fmt.Sprint(cfg.cores)}
-	var tableFlags []string
+func startTrebuchet(cfg *runConfig, cluster bool, data, logPrefix string) (*proccluster.Cluster, error) {
+	cc := proccluster.Config{Binary: cfg.trebuchet, Cores: cfg.cores, LogPrefix: logPrefix}
 	for _, t := range tables {
-		tableFlags = append(tableFlags, "--table", t+"="+filepath.Join(data, t+".parquet"))
+		cc.Tables = append(cc.Tables, t+"="+filepath.Join(data, t+".parquet"))
 	}
-	tc := &trebuchetCluster{addr: addr}
-	var sched *child
 	if cluster {
-		args := append([]string{cfg.trebuchet, "scheduler", "--listen", addr, "--log-level", "info", "--result-ttl", "2m"}, tableFlags...)
-		sched, err = startChild(cfg.cores, args, env, nil, logPrefix+"-scheduler.log")
-		if err != nil {
-			return nil, err
-		}
-		tc.children = append(tc.children, sched)
-		for i := range clusterExecutors {
-			args := append([]string{cfg.trebuchet, "executor", "--scheduler", addr, "--id", fmt.Sprintf("bench-%d", i)}, common...)
-			c, err := startChild(cfg.cores, args, env, nil, fmt.Sprintf("%s-executor-%d.log", logPrefix, i))
-			if err != nil {
-				tc.stop()
-				return nil, err
-			}
-			tc.children = append(tc.children, c)
-		}
-	} else {
-		args := append([]string{cfg.trebuchet, "standalone", "--listen", addr, "--result-ttl", "2m"}, common...)
-		sched, err = startChild(cfg.cores, append(args, tableFlags...), env, nil, logPrefix+".log")
-		if err != nil {
-			return nil, err
-		}
-		tc.children = append(tc.children, sched)
+		cc.Executors = clusterExecutors
 	}
-	want := 1
-	if cluster {
-		want = clusterExecutors
-	}
-	// The scheduler logs each executor that joins.
-	deadline := time.Now().Add(60 * time.Second)
-	for strings.Count(tail(sched.logPath, 1000), "executor joined") < want {
-		for _, c := range tc.children {
-			if c.exited() {
-				err := c.exitError()
-				tc.stop()
-				return nil, err
-			}
-		}
-		if time.Now().After(deadline) {
-			tc.stop()
-			return nil, fmt.Errorf("executors did not join in 60s (log %s)", sched.logPath)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return tc, nil
-}
-
-// stop stops the processes, executors first, and returns the sum of their
-// peak resident sets.
-func (tc *trebuchetCluster) stop() int64 {
-	var rss int64
-	for i := len(tc.children) - 1; i >= 0; i-- {
-		tc.children[i].stop(10 * time.Second)
-		rss += tc.children[i].maxRSS()
-	}
-	return rss
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return proccluster.Start(cc)
 }
 
 // runTrebuchet runs every query on Trebuchet (standalone, or the process
@@ -126,31 +48,22 @@ func runTrebuchet(ctx context.Context, cfg *runConfig, name string, cluster bool
 	if err != nil {
 		return fail(err)
 	}
-	c := client.New(tc.addr)
+	c := client.New(tc.Addr)
 	for _, id := range cfg.ids {
 		q := runTrebuchetQuery(ctx, cfg, c, id, refs)
 		s.Queries[id] = q
 		progress(name, id, q)
-		if dead := tc.deadChild(); dead != nil {
-			s.PeakRSSBytes = tc.stop()
-			return fail(fmt.Errorf("%s after %s: %w", name, id, dead.exitError()))
+		if dead := tc.Dead(); dead != nil {
+			s.PeakRSSBytes = tc.Stop()
+			return fail(fmt.Errorf("%s after %s: %w", name, id, dead.ExitError()))
 		}
 	}
-	s.PeakRSSBytes = tc.stop()
+	s.PeakRSSBytes = tc.Stop()
 	if cfg.latency > 0 {
 		s.Latency = trebuchetLatency(ctx, cfg, name, cluster)
 		fmt.Fprintf(os.Stderr, "%s latency: p50 %s p99 %s, %d failed %s\n", name, msCell(s.Latency.P50), msCell(s.Latency.P99), s.Latency.Failures, s.Latency.Error)
 	}
 	return s
-}
-
-func (tc *trebuchetCluster) deadChild() *child {
-	for _, c := range tc.children {
-		if c.exited() {
-			return c
-		}
-	}
-	return nil
 }
 
 // runTrebuchetQuery runs a query's plan once and checks the answer, then
@@ -213,13 +126,13 @@ func trebuchetLatency(ctx context.Context, cfg *runConfig, name string, cluster 
 		l.Error = err.Error()
 		return l
 	}
-	defer tc.stop()
+	defer tc.Stop()
 	plan, err := os.ReadFile(filepath.Join(cfg.plans, cfg.producer, cfg.latencyQuery+".json"))
 	if err != nil {
 		l.Error = err.Error()
 		return l
 	}
-	c := client.New(tc.addr)
+	c := client.New(tc.Addr)
 	for i := range 5 + cfg.latency {
 		rctx, cancel := context.WithTimeout(ctx, cfg.queryTimeout)
 		start := time.Now()

@@ -14,6 +14,17 @@
 // (date '1998-12-01' - interval '90' day (3)). Planning is not timed, as
 // the other producers' plans are made beforehand too.
 //
+// With -cluster N, the queries run instead through the gateway of
+// Trebuchet processes started from -trebuchet on loopback
+// (conformance/cluster): first one standalone process, then a scheduler
+// and N executor processes; each query's cluster time is reported beside
+// its standalone time, with their ratio, and the same for the totals.
+//
+//	go build -o bin/trebuchet ./cmd/trebuchet
+//	go run ./conformance/cmd/tpchbench -data bench/data/tpch/sf1 \
+//	    -answers conformance/testdata/tpch/answers/sf1 -cluster 3 \
+//	    -trebuchet bin/trebuchet -producers isthmus
+//
 // A wrong answer is reported as WRONG and never timed; the command exits
 // non-zero if any query is wrong or fails. The peer command is run with
 // "--data DIR --runs N --queries DIR q01 q02 ..." appended and must print a
@@ -66,6 +77,10 @@ func main() {
 		out       = flag.String("json", "", "also write the results as JSON to this file")
 		profile   = flag.String("cpuprofile", "", "write a CPU profile of Trebuchet's runs to this file")
 		memLimit  = flag.String("memory-limit", "", "memory each query may reserve before spilling, e.g. 64MiB (default: no limit)")
+		executors = flag.Int("cluster", 0, "run through a standalone process and then a cluster of a scheduler and this many executor processes, instead of in this process")
+		binary    = flag.String("trebuchet", "bin/trebuchet", "the trebuchet binary -cluster starts")
+		logs      = flag.String("logs", "", "folder for the -cluster processes' logs (default: a temporary folder, removed when all queries pass)")
+		timeout   = flag.Duration("query-timeout", 10*time.Minute, "limit of one query run with -cluster")
 	)
 	flag.Parse()
 	if *profile != "" {
@@ -95,6 +110,7 @@ func main() {
 		memoryLimit: limit,
 		data:        *data, answers: *answers, plans: *plans, queries: *queriesIn,
 		producers: strings.Split(*producers, ","), runs: max(*runs, 1), peer: *peer, json: *out, ids: ids,
+		executors: *executors, binary: *binary, logs: *logs, queryTimeout: *timeout,
 	}); err != nil {
 		fmt.Fprintln(os.Stderr, "tpchbench:", err)
 		pprof.StopCPUProfile()
@@ -111,6 +127,12 @@ type config struct {
 	// memoryLimit, if not 0, is each query's pool; queries spill to store.
 	memoryLimit int64
 	store       *spill.Store
+	// executors, if not 0, runs the queries through a standalone process
+	// and a cluster of this many executors started from binary (see
+	// cluster.go), logging into logs.
+	executors    int
+	binary, logs string
+	queryTimeout time.Duration
 }
 
 // parseSize reads a byte count with an optional KiB, MiB or GiB unit.
@@ -155,6 +177,9 @@ func (r result) median() float64 {
 }
 
 func run(ctx context.Context, cfg config) error {
+	if cfg.executors > 0 {
+		return runCluster(ctx, cfg)
+	}
 	var defs []*plan.Table
 	for _, t := range tables {
 		def, err := catalog.ParseTableFlag(t + "=" + filepath.Join(cfg.data, t+".parquet"))
@@ -180,8 +205,10 @@ func run(ctx context.Context, cfg config) error {
 	}
 	results := map[string]map[string]result{} // engine → query → result
 	failed := 0
+	var engines []string
 	for _, producer := range cfg.producers {
 		engine := "trebuchet/" + producer
+		engines = append(engines, engine)
 		results[engine] = map[string]result{}
 		for _, id := range cfg.ids {
 			r := runQuery(ctx, cat, cfg, producer, id)
@@ -192,16 +219,25 @@ func run(ctx context.Context, cfg config) error {
 			fmt.Fprintf(os.Stderr, "%s %s: %s %.3fs %s\n", engine, id, r.Status, r.median(), r.Error)
 		}
 	}
-	var peerName string
+	var ratios []ratio
 	if cfg.peer != "" {
-		peerName = "peer"
 		peerResults, err := runPeer(ctx, cfg)
 		if err != nil {
 			return fmt.Errorf("peer: %w", err)
 		}
-		results[peerName] = peerResults
+		results["peer"] = peerResults
+		for _, e := range engines {
+			ratios = append(ratios, ratio{label: strings.TrimPrefix(e, "trebuchet/") + "/peer", num: e, den: "peer"})
+		}
+		engines = append(engines, "peer")
 	}
-	report(os.Stdout, cfg, results, peerName)
+	return finish(cfg, results, engines, ratios, failed)
+}
+
+// finish reports the results, writes them as JSON if asked, and fails if
+// any query did.
+func finish(cfg config, results map[string]map[string]result, engines []string, ratios []ratio, failed int) error {
+	report(os.Stdout, cfg, results, engines, ratios)
 	if cfg.json != "" {
 		data, err := json.MarshalIndent(results, "", "  ")
 		if err != nil {
@@ -329,34 +365,29 @@ func runPeer(ctx context.Context, cfg config) (map[string]result, error) {
 	return out, nil
 }
 
-func report(w *os.File, cfg config, results map[string]map[string]result, peer string) {
+// ratio is a column of the report: engine num's times over engine den's.
+type ratio struct{ label, num, den string }
+
+// report prints a table of each engine's per-query medians and totals,
+// and the ratios asked for.
+func report(w *os.File, cfg config, results map[string]map[string]result, engines []string, ratios []ratio) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	engines := make([]string, 0, len(cfg.producers))
-	for _, p := range cfg.producers {
-		engines = append(engines, "trebuchet/"+p)
-	}
 	header := "query\t"
 	for _, e := range engines {
 		header += e + " s\t"
 	}
-	if peer != "" {
-		header += "peer s\t"
-		for _, e := range engines {
-			header += strings.TrimPrefix(e, "trebuchet/") + "/peer\t"
-		}
+	for _, r := range ratios {
+		header += r.label + "\t"
 	}
 	fmt.Fprintln(tw, header)
 	totals := map[string]float64{}
 	complete := map[string]bool{}
-	for _, e := range append(engines, peer) {
+	for _, e := range engines {
 		complete[e] = true
 	}
 	for _, id := range cfg.ids {
 		line := id + "\t"
-		for _, e := range append(engines, peer) {
-			if e == "" {
-				continue
-			}
+		for _, e := range engines {
 			r, ok := results[e][id]
 			if !ok || r.Status != "ok" {
 				complete[e] = false
@@ -370,36 +401,29 @@ func report(w *os.File, cfg config, results map[string]map[string]result, peer s
 			totals[e] += r.median()
 			line += fmt.Sprintf("%.3f\t", r.median())
 		}
-		if peer != "" {
-			for _, e := range engines {
-				a, b := results[e][id], results[peer][id]
-				if a.Status == "ok" && b.Status == "ok" && b.median() > 0 {
-					line += fmt.Sprintf("%.2f\t", a.median()/b.median())
-				} else {
-					line += "-\t"
-				}
+		for _, q := range ratios {
+			a, b := results[q.num][id], results[q.den][id]
+			if a.Status == "ok" && b.Status == "ok" && b.median() > 0 {
+				line += fmt.Sprintf("%.2f\t", a.median()/b.median())
+			} else {
+				line += "-\t"
 			}
 		}
 		fmt.Fprintln(tw, line)
 	}
 	line := "total\t"
-	for _, e := range append(engines, peer) {
-		if e == "" {
-			continue
-		}
+	for _, e := range engines {
 		mark := ""
 		if !complete[e] {
 			mark = "*"
 		}
 		line += fmt.Sprintf("%.3f%s\t", totals[e], mark)
 	}
-	if peer != "" {
-		for _, e := range engines {
-			if complete[e] && complete[peer] && totals[peer] > 0 {
-				line += fmt.Sprintf("%.2f\t", totals[e]/totals[peer])
-			} else {
-				line += "-\t"
-			}
+	for _, q := range ratios {
+		if complete[q.num] && complete[q.den] && totals[q.den] > 0 {
+			line += fmt.Sprintf("%.2f\t", totals[q.num]/totals[q.den])
+		} else {
+			line += "-\t"
 		}
 	}
 	fmt.Fprintln(tw, line)

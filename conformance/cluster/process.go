@@ -1,4 +1,4 @@
-package main
+package cluster
 
 import (
 	"bytes"
@@ -14,10 +14,10 @@ import (
 	"time"
 )
 
-// A child is one process of a system under test, its stderr kept in a log
-// file, in a process group of its own so that it can be stopped with every
-// process it started.
-type child struct {
+// A Process is one process of a system under test, its stderr kept in a
+// log file, in a process group of its own so that it can be stopped with
+// every process it started.
+type Process struct {
 	cmd     *exec.Cmd
 	logPath string
 	log     *os.File
@@ -38,9 +38,10 @@ func pinned(cores int, args []string) []string {
 	return append([]string{"taskset", "-c", fmt.Sprintf("0-%d", cores-1)}, args...)
 }
 
-// startChild starts args, with env added to this process's environment,
-// its stdout to stdout (nil: the log) and its stderr to the file logPath.
-func startChild(cores int, args, env []string, stdout io.Writer, logPath string) (*child, error) {
+// StartProcess starts args on cores CPUs (see pinned), with env added to
+// this process's environment, its stdout to stdout (nil: the log) and its
+// stderr to the file logPath.
+func StartProcess(cores int, args, env []string, stdout io.Writer, logPath string) (*Process, error) {
 	log, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -57,7 +58,7 @@ func startChild(cores int, args, env []string, stdout io.Writer, logPath string)
 		log.Close()
 		return nil, fmt.Errorf("starting %s: %w", strings.Join(args, " "), err)
 	}
-	c := &child{cmd: cmd, logPath: logPath, log: log, done: make(chan struct{})}
+	c := &Process{cmd: cmd, logPath: logPath, log: log, done: make(chan struct{})}
 	go func() {
 		c.err = cmd.Wait()
 		log.Close()
@@ -66,8 +67,8 @@ func startChild(cores int, args, env []string, stdout io.Writer, logPath string)
 	return c, nil
 }
 
-// exited reports whether the child has exited.
-func (c *child) exited() bool {
+// Exited reports whether the process has exited.
+func (c *Process) Exited() bool {
 	select {
 	case <-c.done:
 		return true
@@ -76,62 +77,66 @@ func (c *child) exited() bool {
 	}
 }
 
-// stop asks the child to end (SIGTERM to its group), kills the group after
-// grace, and waits for it.
-func (c *child) stop(grace time.Duration) {
-	if c.exited() {
+// Stop asks the process to end (SIGTERM to its group), kills the group
+// after grace, and waits for it.
+func (c *Process) Stop(grace time.Duration) {
+	if c.Exited() {
 		return
 	}
 	_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGTERM)
 	select {
 	case <-c.done:
 	case <-time.After(grace):
-		c.kill()
+		c.Kill()
 	}
 }
 
-// kill kills the child's process group and waits for the child.
-func (c *child) kill() {
+// Kill kills the process's group and waits for the process.
+func (c *Process) Kill() {
 	_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
 	<-c.done
 }
 
-// wait waits for the child to exit on its own, killing it when ctx ends.
-func (c *child) wait(ctx context.Context) error {
+// Wait waits for the process to exit on its own, killing it when ctx
+// ends.
+func (c *Process) Wait(ctx context.Context) error {
 	select {
 	case <-c.done:
 		return c.err
 	case <-ctx.Done():
-		c.kill()
+		c.Kill()
 		return ctx.Err()
 	}
 }
 
-// maxRSS returns the child's peak resident set in bytes once it has
+// MaxRSS returns the process's peak resident set in bytes once it has
 // exited: the largest of its own and its waited-for descendants', as the
 // kernel reports them in rusage.
-func (c *child) maxRSS() int64 {
-	if !c.exited() || c.cmd.ProcessState == nil {
+func (c *Process) MaxRSS() int64 {
+	if !c.Exited() || c.cmd.ProcessState == nil {
 		return 0
 	}
 	ru, ok := c.cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return 0
 	}
-	return maxrssBytes(int64(ru.Maxrss))
+	return MaxrssBytes(int64(ru.Maxrss))
 }
 
-// maxrssBytes converts rusage's ru_maxrss, in KiB on Linux and in bytes on
+// MaxrssBytes converts rusage's ru_maxrss, in KiB on Linux and in bytes on
 // macOS, to bytes.
-func maxrssBytes(v int64) int64 {
+func MaxrssBytes(v int64) int64 {
 	if runtime.GOOS == "darwin" {
 		return v
 	}
 	return v * 1024
 }
 
-// logTail returns the last lines of the child's log, for error messages.
-func (c *child) logTail() string {
+// LogPath is the file holding the process's stderr.
+func (c *Process) LogPath() string { return c.logPath }
+
+// logTail returns the last lines of the process's log, for error messages.
+func (c *Process) logTail() string {
 	return tail(c.logPath, 20)
 }
 
@@ -147,8 +152,8 @@ func tail(path string, lines int) string {
 	return string(bytes.Join(ls, []byte("\n")))
 }
 
-// exitError describes how a child ended, with its log's tail.
-func (c *child) exitError() error {
+// ExitError describes how the process ended, with its log's tail.
+func (c *Process) ExitError() error {
 	msg := "exited"
 	if c.err != nil {
 		msg = c.err.Error()
@@ -157,6 +162,6 @@ func (c *child) exitError() error {
 	if errors.As(c.err, &ee) {
 		msg = ee.String()
 	}
-	last := firstLine(tail(c.logPath, 1))
+	last, _, _ := strings.Cut(strings.TrimSpace(tail(c.logPath, 1)), "\n")
 	return fmt.Errorf("%s: %s (log %s):\n%s", msg, last, c.logPath, c.logTail())
 }
