@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	substraitpb "github.com/substrait-io/substrait-protobuf/go/substraitpb"
+	extensionspb "github.com/substrait-io/substrait-protobuf/go/substraitpb/extensions"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/anypb"
@@ -65,7 +66,8 @@ type stageConfig struct {
 //   - an aggregate over a partitioned input splits into a partial
 //     aggregate before a hash exchange on the grouping keys (a single one
 //     for a global aggregate) and a final one after, when all its measures
-//     split (sum, min, max, count); otherwise its raw input is exchanged;
+//     split (sum, min, max, count, and avg as a sum and a count);
+//     otherwise its raw input is exchanged;
 //   - a sort or limit over a partitioned input gathers it into one task
 //     (a limit over a sort first keeps each task's top rows);
 //   - set operations and window functions gather their inputs.
@@ -343,8 +345,9 @@ func fetchBounds(f *substraitpb.FetchRel) (offset, count int64, ok bool) {
 }
 
 // splittable are the aggregates whose partial results merge (see
-// expr.Registry.AggregatePhase).
-var splittable = map[string]bool{"sum": true, "min": true, "max": true, "count": true}
+// expr.Registry.AggregatePhase). An avg's partial result is two columns,
+// its argument's sum and count, which avg(sum, count) merges.
+var splittable = map[string]bool{"sum": true, "min": true, "max": true, "count": true, "avg": true}
 
 // aggregate plans an AggregateRel over a partitioned input as a partial
 // aggregate, a hash (or single) exchange and a final aggregate, or its
@@ -393,13 +396,30 @@ func (st *stager) aggregate(r *substraitpb.Rel, a *substraitpb.AggregateRel) (*s
 		if k > 0 {
 			final.Groupings = []*substraitpb.AggregateRel_Grouping{{ExpressionReferences: seq(0, k)}}
 		}
-		for j, m := range a.GetMeasures() {
-			pm := proto.Clone(m).(*substraitpb.AggregateRel_Measure)
-			pm.Measure.Phase = substraitpb.AggregationPhase_AGGREGATION_PHASE_INITIAL_TO_INTERMEDIATE
-			partial.Measures = append(partial.Measures, pm)
+		col := k // the partial aggregate's next column
+		for _, m := range a.GetMeasures() {
+			var partials []*substraitpb.AggregateRel_Measure
+			if st.funcs[m.GetMeasure().GetFunctionReference()] == "avg" {
+				// Its argument's sum and count (of non-null values), each
+				// of sum's and count's own output type.
+				sum := proto.Clone(m).(*substraitpb.AggregateRel_Measure)
+				sum.Measure.FunctionReference, sum.Measure.OutputType = st.declare("sum", arithmeticURN), nil
+				count := proto.Clone(m).(*substraitpb.AggregateRel_Measure)
+				count.Measure.FunctionReference, count.Measure.OutputType = st.declare("count", aggregateGenericURN), i64Type()
+				partials = append(partials, sum, count)
+			} else {
+				partials = append(partials, proto.Clone(m).(*substraitpb.AggregateRel_Measure))
+			}
+			var args []*substraitpb.FunctionArgument
+			for _, pm := range partials {
+				pm.Measure.Phase = substraitpb.AggregationPhase_AGGREGATION_PHASE_INITIAL_TO_INTERMEDIATE
+				partial.Measures = append(partial.Measures, pm)
+				args = append(args, &substraitpb.FunctionArgument{ArgType: &substraitpb.FunctionArgument_Value{Value: fieldRef(col)}})
+				col++
+			}
 			fm := &substraitpb.AggregateRel_Measure{Measure: &substraitpb.AggregateFunction{
 				FunctionReference: m.GetMeasure().GetFunctionReference(),
-				Arguments:         []*substraitpb.FunctionArgument{{ArgType: &substraitpb.FunctionArgument_Value{Value: fieldRef(k + j)}}},
+				Arguments:         args,
 				OutputType:        m.GetMeasure().GetOutputType(),
 				Phase:             substraitpb.AggregationPhase_AGGREGATION_PHASE_INTERMEDIATE_TO_RESULT,
 				Invocation:        substraitpb.AggregateFunction_AGGREGATION_INVOCATION_ALL,
@@ -429,6 +449,48 @@ func (st *stager) aggregate(r *substraitpb.Rel, a *substraitpb.AggregateRel) (*s
 	}
 	outAgg.Input = x
 	return out, fragment{parts: part.Count, inputs: []uint32{st.last()}}, nil
+}
+
+// The extensions declaring the functions stage planning calls.
+const (
+	arithmeticURN       = "extension:io.substrait:functions_arithmetic"
+	aggregateGenericURN = "extension:io.substrait:functions_aggregate_generic"
+)
+
+// declare returns the anchor of a function the plan declares by the
+// simple name, declaring it from urn in the plan's extensions if the plan
+// does not.
+func (st *stager) declare(name, urn string) uint32 {
+	var next uint32
+	for a, n := range st.funcs {
+		if n == name {
+			return a
+		}
+		next = max(next, a+1)
+	}
+	var urnAnchor uint32
+	found := false
+	for _, u := range st.base.GetExtensionUrns() {
+		if u.GetUrn() == urn {
+			urnAnchor, found = u.GetExtensionUrnAnchor(), true
+			break
+		}
+		urnAnchor = max(urnAnchor, u.GetExtensionUrnAnchor()+1)
+	}
+	if !found {
+		st.base.ExtensionUrns = append(st.base.ExtensionUrns, &extensionspb.SimpleExtensionURN{ExtensionUrnAnchor: urnAnchor, Urn: urn})
+	}
+	st.base.Extensions = append(st.base.Extensions, &extensionspb.SimpleExtensionDeclaration{
+		MappingType: &extensionspb.SimpleExtensionDeclaration_ExtensionFunction_{ExtensionFunction: &extensionspb.SimpleExtensionDeclaration_ExtensionFunction{
+			ExtensionUrnReference: urnAnchor, FunctionAnchor: next, Name: name,
+		}},
+	})
+	st.funcs[next] = name
+	return next
+}
+
+func i64Type() *substraitpb.Type {
+	return &substraitpb.Type{Kind: &substraitpb.Type_I64_{I64: &substraitpb.Type_I64{Nullability: substraitpb.Type_NULLABILITY_REQUIRED}}}
 }
 
 // groupingKeys returns an aggregate's grouping expressions, and whether it

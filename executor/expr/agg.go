@@ -183,10 +183,10 @@ func (p Phase) String() string {
 }
 
 // AggregatePhase binds an aggregate call for one phase of a split
-// aggregation. Only aggregates whose intermediate value is a single value of
-// the result's kind split: sum, min and max merge with themselves, count
-// merges by summing partial counts. Others are Unimplemented outside
-// PhaseComplete.
+// aggregation. Sum, min and max merge with themselves, count merges by
+// summing partial counts, and avg merges partial sums and counts computed
+// by sum and count, as avg(sum, count) (agg_avg_merge.go). Others are
+// Unimplemented outside PhaseComplete.
 func (r *Registry) AggregatePhase(c *AggCall, p Phase) (AggFunc, error) {
 	if p == PhaseComplete {
 		return r.Aggregate(c)
@@ -205,6 +205,10 @@ func (r *Registry) AggregatePhase(c *AggCall, p Phase) (AggFunc, error) {
 			return nil, errkind.Errorf(errkind.InvalidArgument, "aggregate count, %s phase: partial counts are %s, not integers", p, c.Args[0].DataType())
 		}
 		return newAgg(c, arrow.PrimitiveTypes.Int64, func(*aggFunc) AggState { return &sumInt{zeroEmpty: true} })
+	case "avg":
+		if p == PhaseMerge {
+			return bindAvgMerge(c)
+		}
 	}
 	return nil, errkind.Errorf(errkind.Unimplemented, "aggregate %s: %s phase (its intermediate state is not supported)", c.Name, p)
 }
