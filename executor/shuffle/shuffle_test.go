@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/trebuchet-dev/trebuchet/executor/op"
+	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
 var testSchema = arrow.NewSchema([]arrow.Field{
@@ -50,7 +51,7 @@ func testBatch(lo, n int) arrow.RecordBatch {
 func writeMap(t *testing.T, s *Store, id MapID) []uint64 {
 	t.Helper()
 	in := &sliceStream{bs: []arrow.RecordBatch{testBatch(0, 6000), testBatch(6000, 4000)}}
-	rows, err := s.Write(context.Background(), id, in, testSchema, Partitioning{Kind: Hash, Keys: []int{0}, Count: 4}, memory.DefaultAllocator)
+	rows, err := s.Write(context.Background(), id, in, testSchema, Partitioning{Kind: Hash, Keys: []int{0}, Count: 4}, op.NewTask())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,5 +241,75 @@ func TestTicketRejectsPaths(t *testing.T) {
 	id, p, err := ParseTicket(MapID{Job: "j-1", Stage: 2, Map: 3, Attempt: 4}.Ticket() + "/5")
 	if err != nil || id != (MapID{Job: "j-1", Stage: 2, Map: 3, Attempt: 4}) || p != 5 {
 		t.Errorf("round trip: %v %d %v", id, p, err)
+	}
+}
+
+// TestWriteCoalesces writes many small batches: each partition's rows
+// come back whole and in order of arrival, as a few IPC batches rather
+// than one per input batch; with no memory to hold rows back they are
+// written at once, and nothing stays reserved either way.
+func TestWriteCoalesces(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		pool      spill.Pool
+		coalesced bool
+	}{{"unlimited", spill.NewPool(0), true}, {"no memory", spill.NewPool(1), false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			store, err := NewStore(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var in []arrow.RecordBatch
+			for i := range 200 {
+				in = append(in, testBatch(i*100, 100))
+			}
+			task := op.NewTask()
+			task.Pool = tc.pool
+			id := MapID{Job: "j", Stage: 1}
+			rows, err := store.Write(context.Background(), id, &sliceStream{bs: in}, testSchema, Partitioning{Kind: Hash, Keys: []int{0}, Count: 4}, task)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if used := tc.pool.Used(); used != 0 {
+				t.Errorf("%d bytes still reserved", used)
+			}
+			keys := map[int64]int{}
+			var total uint64
+			for p := range 4 {
+				r, n, err := store.Open(id, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				batches, got := 0, uint64(0)
+				for r.Next() {
+					b := r.RecordBatch()
+					batches++
+					got += uint64(b.NumRows())
+					for _, k := range b.Column(0).(*array.Int64).Int64Values() {
+						keys[k]++
+					}
+				}
+				if err := r.Err(); err != nil {
+					t.Fatal(err)
+				}
+				if err := r.Verify(); err != nil {
+					t.Fatal(err)
+				}
+				r.Close()
+				if got != n || got != rows[p] {
+					t.Errorf("partition %d: read %d rows; index says %d, Write %d", p, got, n, rows[p])
+				}
+				if tc.coalesced && batches > 1 {
+					t.Errorf("partition %d: %d batches for %d rows, want 1", p, batches, got)
+				}
+				if !tc.coalesced && batches < 100 {
+					t.Errorf("partition %d: %d batches, want one per input batch holding its rows", p, batches)
+				}
+				total += got
+			}
+			if total != 20000 || len(keys) != 97 {
+				t.Errorf("read %d rows with %d keys, want 20000 with 97", total, len(keys))
+			}
+		})
 	}
 }

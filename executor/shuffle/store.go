@@ -24,6 +24,7 @@ import (
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
 	"github.com/trebuchet-dev/trebuchet/executor/op"
+	"github.com/trebuchet-dev/trebuchet/spill"
 )
 
 // ErrCorrupt marks a shuffle file whose bytes do not match its index.
@@ -117,7 +118,8 @@ type index struct {
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // partitionWriter writes one partition file, counting and checksumming
-// its bytes.
+// its bytes. It holds a partition's rows back until there are
+// coalesceRows of them (see add), reserved in res.
 type partitionWriter struct {
 	f    *os.File
 	buf  *bufio.Writer
@@ -125,6 +127,83 @@ type partitionWriter struct {
 	n    uint64
 	rows uint64
 	ipc  *ipc.Writer
+
+	res          *spill.Reservation
+	pending      []arrow.RecordBatch
+	pendingRows  int64
+	pendingBytes int64
+}
+
+// coalesceRows is the rows a map task gathers for one partition before
+// it writes them as one IPC batch. A hash exchange cuts every input batch
+// into a slice per partition; written as they come, the slices make many
+// small IPC batches, and LZ4 pays per buffer (a frame, a cleared hash
+// table) what it would pay once for a large one, and the reading
+// operators per batch too.
+const coalesceRows = 4 * op.DefaultBatchSize
+
+// add appends b, which it takes, to the partition: into the pending rows
+// while they fit in coalesceRows and the reservation, written out with
+// them otherwise.
+func (w *partitionWriter) add(b arrow.RecordBatch) error {
+	size := op.BatchBytes(b)
+	if err := w.res.Grow(size); err != nil {
+		if !errors.Is(err, spill.ErrExhausted) {
+			b.Release()
+			return err
+		}
+		// No memory to hold rows back: write them now.
+		w.pending = append(w.pending, b)
+		w.pendingRows += b.NumRows()
+		return w.flush()
+	}
+	w.pending = append(w.pending, b)
+	w.pendingRows += b.NumRows()
+	w.pendingBytes += size
+	if w.pendingRows >= coalesceRows {
+		return w.flush()
+	}
+	return nil
+}
+
+// flush writes the pending rows as one IPC batch.
+func (w *partitionWriter) flush() error {
+	if len(w.pending) == 0 {
+		return nil
+	}
+	defer func() {
+		for _, b := range w.pending {
+			b.Release()
+		}
+		w.pending, w.pendingRows = w.pending[:0], 0
+		w.res.Shrink(w.pendingBytes)
+		w.pendingBytes = 0
+	}()
+	b := w.pending[0]
+	if len(w.pending) > 1 {
+		cols := make([]arrow.Array, b.NumCols())
+		for i := range cols {
+			parts := make([]arrow.Array, len(w.pending))
+			for j, p := range w.pending {
+				parts[j] = p.Column(i)
+			}
+			c, err := array.Concatenate(parts, memory.DefaultAllocator)
+			if err != nil {
+				for _, c := range cols[:i] {
+					c.Release()
+				}
+				return errkind.Errorf(errkind.Internal, "coalescing a partition's batches: %w", err)
+			}
+			cols[i] = c
+		}
+		b = array.NewRecordBatch(b.Schema(), cols, w.pendingRows)
+		for _, c := range cols {
+			c.Release()
+		}
+		defer b.Release()
+	}
+	w.rows += uint64(b.NumRows())
+	return w.ipc.Write(b)
 }
 
 func (w *partitionWriter) Write(p []byte) (int, error) {
@@ -137,8 +216,10 @@ func (w *partitionWriter) Write(p []byte) (int, error) {
 // Write drains in, partitioned by p, into the map output id, and returns
 // the rows written to each partition. The output becomes visible only when
 // complete; on error nothing is left behind. Every batch of in must have
-// schema's column types; the files carry schema.
-func (s *Store) Write(ctx context.Context, id MapID, in op.Stream, schema *arrow.Schema, p Partitioning, alloc memory.Allocator) (rows []uint64, err error) {
+// schema's column types; the files carry schema. The rows it holds back
+// to write in larger batches are reserved from t.Pool; t.Alloc allocates
+// the files' buffers.
+func (s *Store) Write(ctx context.Context, id MapID, in op.Stream, schema *arrow.Schema, p Partitioning, t *op.Task) (rows []uint64, err error) {
 	final := s.mapDir(id)
 	var suffix [4]byte
 	_, _ = rand.Read(suffix[:])
@@ -147,9 +228,14 @@ func (s *Store) Write(ctx context.Context, id MapID, in op.Stream, schema *arrow
 		return nil, fmt.Errorf("shuffle write: %w", err)
 	}
 	ws := make([]*partitionWriter, p.Count)
+	res := t.Pool.NewReservation("shuffle write")
+	defer res.Close()
 	defer func() {
 		for _, w := range ws {
 			if w != nil {
+				for _, b := range w.pending {
+					b.Release()
+				}
 				w.f.Close()
 			}
 		}
@@ -162,8 +248,8 @@ func (s *Store) Write(ctx context.Context, id MapID, in op.Stream, schema *arrow
 		if err != nil {
 			return nil, fmt.Errorf("shuffle write: %w", err)
 		}
-		w := &partitionWriter{f: f, buf: bufio.NewWriterSize(f, 64<<10), crc: crc32.New(castagnoli)}
-		w.ipc = ipc.NewWriter(w, ipc.WithSchema(schema), ipc.WithLZ4(), ipc.WithAllocator(alloc))
+		w := &partitionWriter{f: f, buf: bufio.NewWriterSize(f, 64<<10), crc: crc32.New(castagnoli), res: res}
+		w.ipc = ipc.NewWriter(w, ipc.WithSchema(schema), ipc.WithLZ4(), ipc.WithAllocator(t.Alloc))
 		ws[i] = w
 	}
 	for {
@@ -185,6 +271,9 @@ func (s *Store) Write(ctx context.Context, id MapID, in op.Stream, schema *arrow
 	}
 	idx := index{Partitions: make([]partitionInfo, len(ws))}
 	for i, w := range ws {
+		if err := w.flush(); err != nil {
+			return nil, fmt.Errorf("shuffle write: %w", err)
+		}
 		if err := w.ipc.Close(); err != nil {
 			return nil, fmt.Errorf("shuffle write: %w", err)
 		}
@@ -219,11 +308,10 @@ func (s *Store) writeBatch(ctx context.Context, ws []*partitionWriter, b arrow.R
 		return errkind.Errorf(errkind.Internal, "batch has %d columns, the exchange's input %d", b.NumCols(), schema.NumFields())
 	}
 	b = array.NewRecordBatch(schema, b.Columns(), b.NumRows())
-	defer b.Release()
 	if len(ws) == 1 {
-		ws[0].rows += uint64(b.NumRows())
-		return ws[0].ipc.Write(b)
+		return ws[0].add(b)
 	}
+	defer b.Release()
 	keys := make([]arrow.Array, len(p.Keys))
 	for i, k := range p.Keys {
 		if k < 0 || k >= int(b.NumCols()) {
@@ -261,10 +349,7 @@ func (s *Store) writeBatch(ctx context.Context, ws []*partitionWriter, b arrow.R
 			}
 			out = d.(*compute.RecordDatum).Value
 		}
-		ws[part].rows += uint64(out.NumRows())
-		err := ws[part].ipc.Write(out)
-		out.Release()
-		if err != nil {
+		if err := ws[part].add(out); err != nil {
 			return err
 		}
 	}

@@ -33,7 +33,7 @@ func (e *Executor) runMap(ctx context.Context, def *trebuchetv1.TaskDefinition, 
 		return nil, err
 	}
 	defer stream.Close()
-	rows, err := e.store.Write(ctx, mapIDOf(def.GetTaskId()), stream, physical.Schema, part, e.alloc)
+	rows, err := e.store.Write(ctx, mapIDOf(def.GetTaskId()), stream, physical.Schema, part, task)
 	if err != nil {
 		return nil, err
 	}
