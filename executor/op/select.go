@@ -75,9 +75,9 @@ func bitmapWord(bm []byte, off, w, n int) uint64 {
 	return x
 }
 
-// selectBatch returns the rows sel of b as a new batch; sel must be
+// SelectBatch returns the rows sel of b as a new batch; sel must be
 // increasing with no negative entries.
-func selectBatch(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch, sel []int32) (arrow.RecordBatch, error) {
+func SelectBatch(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatch, sel []int32) (arrow.RecordBatch, error) {
 	return gatherBatchMode(ctx, alloc, b.Schema(), b.Columns(), sel, gatherSorted)
 }
 
@@ -104,5 +104,5 @@ func filterBatch(ctx context.Context, alloc memory.Allocator, b arrow.RecordBatc
 		b.Retain()
 		return b, nil
 	}
-	return selectBatch(ctx, alloc, b, *sel)
+	return SelectBatch(ctx, alloc, b, *sel)
 }

@@ -18,7 +18,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -338,16 +337,10 @@ func (s *Store) writeBatch(ctx context.Context, ws []*partitionWriter, b arrow.R
 			b.Retain()
 			out = b
 		} else {
-			ia := array.NewInt32Builder(memory.DefaultAllocator)
-			ia.AppendValues(rows, nil)
-			indices := ia.NewArray()
-			ia.Release()
-			d, err := compute.Take(ctx, *compute.DefaultTakeOptions(), compute.NewDatumWithoutOwning(b), compute.NewDatumWithoutOwning(indices))
-			indices.Release()
-			if err != nil {
-				return errkind.Errorf(errkind.Internal, "partitioning a batch: %w", err)
+			var err error
+			if out, err = op.SelectBatch(ctx, memory.DefaultAllocator, b, rows); err != nil {
+				return fmt.Errorf("partitioning a batch: %w", err)
 			}
-			out = d.(*compute.RecordDatum).Value
 		}
 		if err := ws[part].add(out); err != nil {
 			return err
