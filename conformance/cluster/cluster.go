@@ -20,7 +20,12 @@ type Config struct {
 	// Cores is the CPUs each process may use: GOMAXPROCS, and taskset
 	// when the machine has more (see StartProcess).
 	Cores int
-	// Slots is the tasks each executor runs at once (default: Cores).
+	// Slots is the tasks each executor runs at once. The default shares
+	// the cores among the executors, which all run on this machine:
+	// Cores / Executors, at least 1 (Cores for a standalone process).
+	// More would oversubscribe the cores, as every task already runs its
+	// operators on GOMAXPROCS goroutines, and the scheduler's default
+	// number of shuffle partitions, the executors' slots, with them.
 	Slots int
 	// ResultTTL is how long finished jobs' results stay fetchable
 	// (default: 2 minutes).
@@ -29,6 +34,9 @@ type Config struct {
 	// process, <prefix>-scheduler.log and <prefix>-executor-<i>.log for a
 	// cluster's.
 	LogPrefix string
+	// ExecutorArgs, if set, returns more flags for executor i (0, 1, ...)
+	// of a cluster.
+	ExecutorArgs func(i int) []string
 	// JoinTimeout bounds the wait for the executors to join (default: a
 	// minute).
 	JoinTimeout time.Duration
@@ -51,7 +59,7 @@ func Start(cfg Config) (*Cluster, error) {
 	}
 	cfg.Cores = max(cfg.Cores, 1)
 	if cfg.Slots <= 0 {
-		cfg.Slots = cfg.Cores
+		cfg.Slots = max(1, cfg.Cores/max(cfg.Executors, 1))
 	}
 	if cfg.ResultTTL <= 0 {
 		cfg.ResultTTL = 2 * time.Minute
@@ -83,6 +91,9 @@ func Start(cfg Config) (*Cluster, error) {
 		c.processes = append(c.processes, p)
 		for i := range cfg.Executors {
 			args := append([]string{cfg.Binary, "executor", "--scheduler", c.Addr, "--id", fmt.Sprintf("executor-%d", i)}, executorFlags...)
+			if cfg.ExecutorArgs != nil {
+				args = append(args, cfg.ExecutorArgs(i)...)
+			}
 			p, err := StartProcess(cfg.Cores, args, env, nil, fmt.Sprintf("%s-executor-%d.log", cfg.LogPrefix, i))
 			if err != nil {
 				c.Stop()
