@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/trebuchet-dev/trebuchet/executor/catalog"
@@ -171,8 +173,20 @@ func runExecutor(ctx context.Context, args []string, _ io.Writer) error {
 	fs.StringVar(&cfg.FlightListen, "flight-listen", "127.0.0.1:0", "address of the Arrow Flight service that serves task outputs")
 	fs.StringVar(&cfg.AdvertiseHost, "advertise-host", "", "host name other processes reach this executor at, when listening on all interfaces (default: the machine's host name)")
 	fs.BoolVar(&cfg.Pull, "pull", false, "pull tasks with PollWork instead of serving the executor service")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the executor's whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if cfg.SchedulerAddress == "" {
 		fs.Usage()
