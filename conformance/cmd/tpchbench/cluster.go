@@ -36,14 +36,30 @@ func runCluster(ctx context.Context, cfg config) error {
 	for _, t := range tables {
 		cc.Tables = append(cc.Tables, t+"="+filepath.Join(data, t+".parquet"))
 	}
+	if dir := cfg.executorProfiles; dir != "" {
+		if dir, err = filepath.Abs(dir); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		cc.ExecutorArgs = func(i int) []string {
+			return []string{"--cpuprofile", filepath.Join(dir, fmt.Sprintf("executor-%d.pprof", i))}
+		}
+	}
+	type system struct {
+		name      string
+		executors int
+	}
+	systems := []system{{"cluster", cfg.executors}}
+	if cfg.standalone {
+		systems = append([]system{{"standalone", 0}}, systems...)
+	}
 	results := map[string]map[string]result{}
 	var engines []string
 	var ratios []ratio
 	failed := 0
-	for _, system := range []struct {
-		name      string
-		executors int
-	}{{"standalone", 0}, {"cluster", cfg.executors}} {
+	for _, system := range systems {
 		cc.Executors, cc.LogPrefix = system.executors, filepath.Join(logs, system.name)
 		fmt.Fprintf(os.Stderr, "starting %s (logs %s*)\n", system.name, cc.LogPrefix)
 		c, err := cluster.Start(cc)
@@ -54,7 +70,7 @@ func runCluster(ctx context.Context, cfg config) error {
 		for _, producer := range cfg.producers {
 			engine := system.name + "/" + producer
 			engines = append(engines, engine)
-			if system.executors > 0 {
+			if system.executors > 0 && cfg.standalone {
 				ratios = append(ratios, ratio{label: producer + " cluster/standalone", num: engine, den: "standalone/" + producer})
 			}
 			results[engine] = map[string]result{}

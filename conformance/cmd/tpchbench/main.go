@@ -81,6 +81,8 @@ func main() {
 		binary    = flag.String("trebuchet", "bin/trebuchet", "the trebuchet binary -cluster starts")
 		logs      = flag.String("logs", "", "folder for the -cluster processes' logs (default: a temporary folder, removed when all queries pass)")
 		timeout   = flag.Duration("query-timeout", 10*time.Minute, "limit of one query run with -cluster")
+		alone     = flag.Bool("standalone", true, "with -cluster, run the queries on a standalone process first, for comparison")
+		profiles  = flag.String("executor-cpuprofiles", "", "with -cluster, write each executor's CPU profile to executor-<i>.pprof in this folder")
 	)
 	flag.Parse()
 	if *profile != "" {
@@ -111,6 +113,7 @@ func main() {
 		data:        *data, answers: *answers, plans: *plans, queries: *queriesIn,
 		producers: strings.Split(*producers, ","), runs: max(*runs, 1), peer: *peer, json: *out, ids: ids,
 		executors: *executors, binary: *binary, logs: *logs, queryTimeout: *timeout,
+		standalone: *alone, executorProfiles: *profiles,
 	}); err != nil {
 		fmt.Fprintln(os.Stderr, "tpchbench:", err)
 		pprof.StopCPUProfile()
@@ -130,9 +133,11 @@ type config struct {
 	// executors, if not 0, runs the queries through a standalone process
 	// and a cluster of this many executors started from binary (see
 	// cluster.go), logging into logs.
-	executors    int
-	binary, logs string
-	queryTimeout time.Duration
+	executors        int
+	binary, logs     string
+	queryTimeout     time.Duration
+	standalone       bool
+	executorProfiles string
 }
 
 // parseSize reads a byte count with an optional KiB, MiB or GiB unit.
