@@ -23,6 +23,10 @@
 //	<dir>/<job>/<stage>-<map partition>-<attempt>/<partition>.arrows
 //	<dir>/<job>/<stage>-<map partition>-<attempt>/index.json
 //
+// A map task holds each partition's rows back until it has a few batches'
+// worth (reserved from its memory pool; written at once when refused), and
+// writes them as one IPC batch: LZ4 and the readers pay per batch.
+//
 // The files are written under a temporary directory name and renamed into
 // place once all are complete, so a visible map output is always whole. The
 // index records each partition's rows, bytes and CRC-32C. Every read, local
