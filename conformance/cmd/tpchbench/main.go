@@ -82,6 +82,7 @@ func main() {
 		logs      = flag.String("logs", "", "folder for the -cluster processes' logs (default: a temporary folder, removed when all queries pass)")
 		timeout   = flag.Duration("query-timeout", 10*time.Minute, "limit of one query run with -cluster")
 		alone     = flag.Bool("standalone", true, "with -cluster, run the queries on a standalone process first, for comparison")
+		slots     = flag.Int("executor-slots", 0, "with -cluster, the tasks each executor runs at once (default: the cores shared among the executors)")
 		profiles  = flag.String("executor-cpuprofiles", "", "with -cluster, write each executor's CPU profile to executor-<i>.pprof in this folder")
 	)
 	flag.Parse()
@@ -113,7 +114,7 @@ func main() {
 		data:        *data, answers: *answers, plans: *plans, queries: *queriesIn,
 		producers: strings.Split(*producers, ","), runs: max(*runs, 1), peer: *peer, json: *out, ids: ids,
 		executors: *executors, binary: *binary, logs: *logs, queryTimeout: *timeout,
-		standalone: *alone, executorProfiles: *profiles,
+		standalone: *alone, executorProfiles: *profiles, executorSlots: *slots,
 	}); err != nil {
 		fmt.Fprintln(os.Stderr, "tpchbench:", err)
 		pprof.StopCPUProfile()
@@ -138,6 +139,7 @@ type config struct {
 	queryTimeout     time.Duration
 	standalone       bool
 	executorProfiles string
+	executorSlots    int
 }
 
 // parseSize reads a byte count with an optional KiB, MiB or GiB unit.
