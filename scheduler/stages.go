@@ -399,7 +399,8 @@ func (st *stager) aggregate(r *substraitpb.Rel, a *substraitpb.AggregateRel) (*s
 		col := k // the partial aggregate's next column
 		for _, m := range a.GetMeasures() {
 			var partials []*substraitpb.AggregateRel_Measure
-			if st.funcs[m.GetMeasure().GetFunctionReference()] == "avg" {
+			switch st.funcs[m.GetMeasure().GetFunctionReference()] {
+			case "avg":
 				// Its argument's sum and count (of non-null values), each
 				// of sum's and count's own output type.
 				sum := proto.Clone(m).(*substraitpb.AggregateRel_Measure)
@@ -407,7 +408,13 @@ func (st *stager) aggregate(r *substraitpb.Rel, a *substraitpb.AggregateRel) (*s
 				count := proto.Clone(m).(*substraitpb.AggregateRel_Measure)
 				count.Measure.FunctionReference, count.Measure.OutputType = st.declare("count", aggregateGenericURN), i64Type()
 				partials = append(partials, sum, count)
-			} else {
+			case "count":
+				// Partial counts are i64, whatever type the plan wants
+				// the final count in (some producers declare decimal).
+				count := proto.Clone(m).(*substraitpb.AggregateRel_Measure)
+				count.Measure.OutputType = i64Type()
+				partials = append(partials, count)
+			default:
 				partials = append(partials, proto.Clone(m).(*substraitpb.AggregateRel_Measure))
 			}
 			var args []*substraitpb.FunctionArgument
