@@ -26,6 +26,9 @@ type Config struct {
 	// SF 1 six times slower (47 s against 8 s): its tasks wait, idle,
 	// rather than compute; not yet understood.
 	Slots int
+	// MemoryLimit, if not 0, is each executor's --memory-limit in bytes
+	// (the standalone process's too); 0 keeps the executors' default.
+	MemoryLimit int64
 	// ResultTTL is how long finished jobs' results stay fetchable
 	// (default: 2 minutes).
 	ResultTTL time.Duration
@@ -69,6 +72,9 @@ func Start(cfg Config) (*Cluster, error) {
 	c := &Cluster{Addr: fmt.Sprintf("127.0.0.1:%d", port)}
 	env := []string{fmt.Sprintf("GOMAXPROCS=%d", cfg.Cores)}
 	executorFlags := []string{"--log-level", "info", "--slots", fmt.Sprint(cfg.Slots)}
+	if cfg.MemoryLimit > 0 {
+		executorFlags = append(executorFlags, "--memory-limit", fmt.Sprint(cfg.MemoryLimit))
+	}
 	var tableFlags []string
 	for _, t := range cfg.Tables {
 		tableFlags = append(tableFlags, "--table", t)

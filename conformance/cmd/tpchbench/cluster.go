@@ -32,7 +32,7 @@ func runCluster(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	cc := cluster.Config{Binary: cfg.binary, Cores: runtime.NumCPU(), Slots: cfg.executorSlots}
+	cc := cluster.Config{Binary: cfg.binary, Cores: runtime.NumCPU(), Slots: cfg.executorSlots, MemoryLimit: cfg.memoryLimit}
 	for _, t := range tables {
 		cc.Tables = append(cc.Tables, t+"="+filepath.Join(data, t+".parquet"))
 	}

@@ -76,7 +76,7 @@ func main() {
 		peer      = flag.String("peer", "", "command running the same queries on a peer engine (see the package comment)")
 		out       = flag.String("json", "", "also write the results as JSON to this file")
 		profile   = flag.String("cpuprofile", "", "write a CPU profile of Trebuchet's runs to this file")
-		memLimit  = flag.String("memory-limit", "", "memory each query may reserve before spilling, e.g. 64MiB (default: no limit)")
+		memLimit  = flag.String("memory-limit", "", "memory each query may reserve before spilling, e.g. 64MiB (default: no limit); with -cluster, each process's --memory-limit")
 		executors = flag.Int("cluster", 0, "run through a standalone process and then a cluster of a scheduler and this many executor processes, instead of in this process")
 		binary    = flag.String("trebuchet", "bin/trebuchet", "the trebuchet binary -cluster starts")
 		logs      = flag.String("logs", "", "folder for the -cluster processes' logs (default: a temporary folder, removed when all queries pass)")
