@@ -2,7 +2,6 @@ package sql_test
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,19 +50,7 @@ func TestDateTrunc(t *testing.T) {
 		{`SELECT date_trunc('quarter', TIMESTAMP '1966-08-31 10:00:00'), date_trunc('year', DATE '1601-07-04'), date_trunc('month', NULL)`,
 			[]string{"1966-07-01T00:00:00|1601-01-01T00:00:00|NULL"}},
 	} {
-		p, err := sql.Plan(context.Background(), c.sql, sc)
-		if err != nil {
-			t.Errorf("%s: %v", c.sql, err)
-			continue
-		}
-		got, err := runPlan(t, p, ec)
-		if err != nil {
-			t.Errorf("%s: run: %v", c.sql, err)
-			continue
-		}
-		if !slices.Equal(got, c.want) {
-			t.Errorf("%s:\n got %q\nwant %q", c.sql, got, c.want)
-		}
+		checkQuery(t, sc, ec, c.sql, c.want)
 	}
 }
 

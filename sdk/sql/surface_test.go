@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/trebuchet-dev/trebuchet/executor/errkind"
+	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	"github.com/trebuchet-dev/trebuchet/sdk/sql"
 )
 
@@ -92,19 +93,26 @@ var surfaceCases = []struct {
 func TestSurface(t *testing.T) {
 	sc, ec := tpchCatalogs(t)
 	for _, c := range surfaceCases {
-		p, err := sql.Plan(context.Background(), c.sql, sc)
-		if err != nil {
-			t.Errorf("%s: %v", c.sql, err)
-			continue
-		}
-		got, err := runPlan(t, p, ec)
-		if err != nil {
-			t.Errorf("%s: run: %v", c.sql, err)
-			continue
-		}
-		if !slices.Equal(got, c.want) {
-			t.Errorf("%s:\n got %q\nwant %q", c.sql, got, c.want)
-		}
+		checkQuery(t, sc, ec, c.sql, c.want)
+	}
+}
+
+// checkQuery plans query against sc, runs it against ec and compares its
+// rows (runPlan's rendering) with want.
+func checkQuery(t *testing.T, sc sql.Catalog, ec plan.Catalog, query string, want []string) {
+	t.Helper()
+	p, err := sql.Plan(context.Background(), query, sc)
+	if err != nil {
+		t.Errorf("%s: %v", query, err)
+		return
+	}
+	got, err := runPlan(t, p, ec)
+	if err != nil {
+		t.Errorf("%s: run: %v", query, err)
+		return
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s:\n got %q\nwant %q", query, got, want)
 	}
 }
 
