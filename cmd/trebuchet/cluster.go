@@ -84,7 +84,6 @@ func (f *schedulerFlags) config(log *slog.Logger) (standalone.SchedulerConfig, e
 }
 
 func runStandalone(ctx context.Context, args []string, _ io.Writer) error {
-	worker.TuneRuntime()
 	fs := newFlagSet("standalone", "standalone [flags]")
 	var (
 		sf   schedulerFlags
@@ -99,6 +98,7 @@ func runStandalone(ctx context.Context, args []string, _ io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	worker.TuneRuntime(int64(ef.memoryLimit) * int64(max(nExe, 1)))
 	log, err := lf.logger()
 	if err != nil {
 		return err
@@ -157,7 +157,6 @@ func runScheduler(ctx context.Context, args []string, _ io.Writer) error {
 }
 
 func runExecutor(ctx context.Context, args []string, _ io.Writer) error {
-	worker.TuneRuntime()
 	fs := newFlagSet("executor", "executor --scheduler host:port [flags]")
 	var (
 		ef  executorFlags
@@ -177,6 +176,7 @@ func runExecutor(ctx context.Context, args []string, _ io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	worker.TuneRuntime(int64(ef.memoryLimit))
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {

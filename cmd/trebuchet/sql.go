@@ -93,7 +93,7 @@ func runSQL(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 			cfg.Tables = append(cfg.Tables, t)
 		}
-		worker.TuneRuntime()
+		worker.TuneRuntime(0)
 		cluster, err := standalone.Start(ctx, cfg)
 		if err != nil {
 			return fmt.Errorf("sql: %w", err)

@@ -65,7 +65,6 @@ import (
 var tables = []string{"customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"}
 
 func main() {
-	worker.TuneRuntime() // as trebuchet standalone and executor do
 	var (
 		data      = flag.String("data", "conformance/testdata/tpch/sf0.01", "folder of <table>.parquet files")
 		answers   = flag.String("answers", "conformance/testdata/tpch/answers/sf0.01", "folder of qNN.csv reference answers")
@@ -109,6 +108,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "tpchbench: -memory-limit:", err)
 		os.Exit(2)
 	}
+	worker.TuneRuntime(limit) // as trebuchet standalone and executor do
 	if err := run(context.Background(), config{
 		memoryLimit: limit,
 		data:        *data, answers: *answers, plans: *plans, queries: *queriesIn,
