@@ -21,7 +21,8 @@ import (
 
 const tpchDir = "../conformance/testdata/tpch"
 
-func newTestScheduler(t *testing.T) *Scheduler {
+// lineitemCatalog is a catalog of the SF 0.01 lineitem table.
+func lineitemCatalog(t *testing.T) plan.Catalog {
 	t.Helper()
 	lineitem, err := filepath.Abs(filepath.Join(tpchDir, "sf0.01", "lineitem.parquet"))
 	if err != nil {
@@ -31,6 +32,12 @@ func newTestScheduler(t *testing.T) *Scheduler {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cat
+}
+
+func newTestScheduler(t *testing.T) *Scheduler {
+	t.Helper()
+	cat := lineitemCatalog(t)
 	s, err := New(Config{Catalog: cat, ExecutorTimeout: time.Second, NoExecutorGrace: time.Second, MaxTaskAttempts: 2, SingleStage: true})
 	if err != nil {
 		t.Fatal(err)

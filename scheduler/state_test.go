@@ -1,13 +1,10 @@
 package scheduler
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/trebuchet-dev/trebuchet/executor/catalog"
-	"github.com/trebuchet-dev/trebuchet/executor/plan"
 	trebuchetv1 "github.com/trebuchet-dev/trebuchet/spec/gen/go/trebuchet/v1"
 )
 
@@ -26,14 +23,7 @@ func openTestStore(t *testing.T, dir string) *Store {
 // store; singleStage runs each job as one task.
 func newStoredScheduler(t *testing.T, store *Store, singleStage bool) *Scheduler {
 	t.Helper()
-	lineitem, err := filepath.Abs(filepath.Join(tpchDir, "sf0.01", "lineitem.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.New(&plan.Table{Name: "lineitem", Format: "parquet", Paths: []string{lineitem}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := lineitemCatalog(t)
 	s, err := New(Config{Catalog: cat, ExecutorTimeout: time.Second, NoExecutorGrace: time.Minute, MaxTaskAttempts: 2, SingleStage: singleStage, Store: store})
 	if err != nil {
 		t.Fatal(err)
